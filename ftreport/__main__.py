@@ -1,0 +1,2 @@
+from ftreport.cli import main
+main()

@@ -1,0 +1,177 @@
+"""From a scenario workbook's typed objects to results: the engine plus judgement.
+
+``analyse`` runs the deterministic engine once, picks the recommendation and
+collects the warnings a finance reader needs. Numbers stay the engine's; only
+their shape changes (NaN and infinity become None).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ftreport.engine import compare
+from ftreport.model import Option, ScenarioBook
+from ftreport.pricebook import PriceBook, load_pricebook
+from ftreport.schema import OPTION_NUMBERS
+
+# Seed 001: OpenAI suggests 50 to 100 examples as a place to start fine-tuning.
+MIN_TRAINING_EXAMPLES = 50
+# How far past the horizon we look for a late payback before saying "never".
+PAYBACK_SEARCH_DAYS = 10 * 365
+TRAINED_APPROACHES = ("fine-tuning", "distillation", "self-hosted")
+
+INTEGER_KEYS = ("training_runs", "break_even_day", "rank")
+
+
+@dataclass
+class ReportWarning:
+    code: str
+    message: str
+    option: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "option": self.option, "message": self.message}
+
+
+@dataclass
+class Analysis:
+    book: ScenarioBook
+    baseline: int
+    recommended: int
+    results: dict[str, np.ndarray]  # engine output, one value per option
+    warnings: list[ReportWarning] = field(default_factory=list)
+
+    @property
+    def options(self) -> list[Option]:
+        return self.book.options
+
+    def option_rows(self) -> list[dict[str, Any]]:
+        """One dict per option with the `Results` keys, None where undefined."""
+        rows = []
+        for i, option in enumerate(self.options):
+            row: dict[str, Any] = {"name": option.name, "approach": option.approach,
+                                   "model": option.model}
+            for key, values in self.results.items():
+                row[key] = plain_number(values[i], whole=key in INTEGER_KEYS)
+            row["recommended"] = i == self.recommended
+            row["is_baseline"] = i == self.baseline
+            rows.append(row)
+        return rows
+
+
+def plain_number(value: float, *, whole: bool = False) -> float | int | None:
+    """A JSON-safe number: None for NaN and infinity; int for whole-number keys."""
+    value = float(value)
+    if not math.isfinite(value):
+        return None
+    return round(value) if whole else value
+
+
+def option_arrays(options: list[Option]) -> dict[str, np.ndarray]:
+    """The numeric option inputs as arrays with the option on axis 0."""
+    return {k: np.array([getattr(o, k) for o in options], dtype=float) for k in OPTION_NUMBERS}
+
+
+def scenario_inputs(book: ScenarioBook) -> dict[str, Any]:
+    s = book.scenario
+    return {"horizon_days": s.horizon_days, "requests_per_day": s.requests_per_day,
+            "monthly_growth": s.monthly_growth, "discount_rate": s.discount_rate}
+
+
+def qualifying(book: ScenarioBook) -> list[bool]:
+    """Which options meet the minimum quality (all of them when none is set)."""
+    floor = book.scenario.min_quality
+    if floor is None:
+        return [True] * len(book.options)
+    return [o.quality_score is not None and o.quality_score >= floor for o in book.options]
+
+
+def recommend(npv: np.ndarray, eligible: list[bool]) -> int:
+    """Lowest present value among eligible options; ties go to the earlier row.
+    With no eligible option, the lowest present value overall."""
+    candidates = [i for i, ok in enumerate(eligible) if ok] or list(range(len(npv)))
+    return min(candidates, key=lambda i: (npv[i], i))
+
+
+def analyse(book: ScenarioBook, pricebook: PriceBook | None = None) -> Analysis:
+    pricebook = pricebook or load_pricebook()
+    baseline = book.baseline_index
+    arrays = option_arrays(book.options)
+    results = compare.evaluate(arrays, baseline, **scenario_inputs(book))
+    results["rank"] = compare.rank(results["npv_cost"])
+    eligible = qualifying(book)
+    chosen = recommend(results["npv_cost"], eligible)
+    analysis = Analysis(book, baseline, chosen, results)
+    analysis.warnings = collect_warnings(analysis, arrays, eligible, pricebook)
+    return analysis
+
+
+def late_payback_day(book: ScenarioBook, arrays: dict[str, np.ndarray], option: int,
+                     baseline: int) -> int | None:
+    """First day after the horizon on which the option's cumulative cost is no higher
+    than the baseline's, within PAYBACK_SEARCH_DAYS; None if there is none."""
+    s = book.scenario
+    horizon = s.horizon_days
+    days = np.arange(horizon + 1, horizon + PAYBACK_SEARCH_DAYS + 1, dtype=float)[:, None]
+    blocks = compare.option_costs(arrays)
+    cumulative = compare.cumulative_costs(days, blocks, arrays["retrain_every_days"],
+                                          s.requests_per_day, s.monthly_growth)
+    dearer = compare.more_expensive(cumulative[:, option], cumulative[:, baseline])
+    return int(days[np.argmin(dearer), 0]) if not dearer.all() else None
+
+
+def collect_warnings(analysis: Analysis, arrays: dict[str, np.ndarray], eligible: list[bool],
+                     pricebook: PriceBook) -> list[ReportWarning]:
+    book, res = analysis.book, analysis.results
+    horizon = book.scenario.horizon_days
+    found: list[ReportWarning] = []
+    for i, option in enumerate(book.options):
+        if i != analysis.baseline and math.isnan(res["break_even_day"][i]):
+            late = late_payback_day(book, arrays, i, analysis.baseline)
+            if late is None:
+                found.append(ReportWarning("no_payback", (
+                    f"{option.name} does not pay back within the horizon of {horizon} days, "
+                    f"nor within {PAYBACK_SEARCH_DAYS // 365} years after it."), option.name))
+            else:
+                found.append(ReportWarning("late_payback", (
+                    f"{option.name} does not pay back within the horizon of {horizon} days; "
+                    f"at the same volumes it would first be cheaper on day {late}."),
+                    option.name))
+        examples = option.training_examples
+        if (option.approach in TRAINED_APPROACHES and examples is not None
+                and examples < MIN_TRAINING_EXAMPLES):
+            found.append(ReportWarning("few_examples", (
+                f"{option.name} has {examples:g} training examples; seed guidance is to start "
+                f"with 50 to 100."), option.name))
+        price = pricebook.get(option.model) if option.model else None
+        if price and price.context_window and option.input_tokens > price.context_window:
+            found.append(ReportWarning("context_window", (
+                f"{option.name}: {option.input_tokens:,.0f} input tokens exceed the "
+                f"{price.context_window:,} token context window of {price.model}."),
+                option.name))
+        if price and price.max_output_tokens and option.output_tokens > price.max_output_tokens:
+            found.append(ReportWarning("output_limit", (
+                f"{option.name}: {option.output_tokens:,.0f} output tokens exceed the "
+                f"{price.max_output_tokens:,} token output limit of {price.model}."),
+                option.name))
+        if book.scenario.min_quality is not None and option.quality_score is None:
+            found.append(ReportWarning("quality_unknown", (
+                f"{option.name} has no quality score, so it cannot be shown to meet the "
+                f"minimum quality of {book.scenario.min_quality:g}; it is not recommended."),
+                option.name))
+    cheapest = recommend(res["npv_cost"], [True] * len(eligible))
+    if cheapest != analysis.recommended:
+        name = book.options[cheapest].name
+        found.append(ReportWarning("quality_floor", (
+            f"{name} has the lowest cost but does not meet the minimum quality of "
+            f"{book.scenario.min_quality:g}; without the quality floor it would be "
+            "recommended."), name))
+    if not any(eligible):
+        found.append(ReportWarning("no_option_qualifies", (
+            "No option meets the minimum quality; the cheapest option is recommended "
+            "regardless."), None))
+    return found

@@ -1,0 +1,79 @@
+"""The library API: what `ftreport run` does, callable from a notebook or script."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ftreport.analysis import Analysis, analyse
+from ftreport.model import ScenarioBook
+from ftreport.workbook.reader import read_workbook
+
+
+@dataclass
+class RunResult:
+    """What one run computed and wrote. ``to_dict()`` is the JSON of `ftreport run --json`."""
+
+    analysis: Analysis
+    simulation: Any = None  # ftreport.engine.simulation.SimulationResult, or None
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def book(self) -> ScenarioBook:
+        return self.analysis.book
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.analysis
+        return {
+            "scenario": a.book.scenario.to_dict(),
+            "baseline": a.options[a.baseline].name,
+            "recommended": a.options[a.recommended].name,
+            "options": a.option_rows(),
+            "simulation": self.simulation.to_dict() if self.simulation is not None else None,
+            "warnings": [w.to_dict() for w in a.warnings],
+            "outputs": dict(self.outputs),
+        }
+
+
+def report_stem(path: Path) -> str:
+    """``Q3 plan.xlsx`` -> ``Q3 plan``: the name the outputs share."""
+    return path.name[: -len(path.suffix)] if path.suffix else path.name
+
+
+def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int | None = None,
+        seed: int | None = None, workbook: bool = True, pdf: bool = True,
+        in_place: bool = False, template_dir: str | Path | None = None,
+        progress: bool = False) -> RunResult:
+    """Read a scenario workbook, compute, and (with ``outdir``) write the reports.
+
+    Writes ``OUTDIR/<name>.report.xlsx`` and ``OUTDIR/<name>.memo.pdf``; with
+    ``in_place`` the result sheets go into the analyst's own file instead of a
+    copy, when that is safe. Raises ftreport.InputError for bad input.
+    """
+    path = Path(path)
+    book = read_workbook(path)
+    if iterations is not None:
+        book.scenario.mc_iterations = iterations
+    if seed is not None:
+        book.scenario.mc_seed = seed
+    result = RunResult(analyse(book))
+
+    if book.scenario.mc_iterations > 0:
+        from ftreport.engine.simulation import simulate
+
+        result.simulation = simulate(book, result.analysis, progress=progress)
+
+    if in_place or (outdir is not None and workbook):
+        from ftreport.workbook.writer import write_report
+
+        target = path if in_place else Path(outdir) / f"{report_stem(path)}.report.xlsx"
+        write_report(result, target, in_place=in_place)
+        result.outputs["workbook"] = str(target)
+    if outdir is not None and pdf:
+        from ftreport.memo import write_memo
+
+        target = Path(outdir) / f"{report_stem(path)}.memo.pdf"
+        write_memo(result, target, template_dir=template_dir)
+        result.outputs["memo"] = str(target)
+    return result

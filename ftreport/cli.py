@@ -1,0 +1,140 @@
+"""The `ftreport` command: parses options, calls the library, prints.
+
+Heavy libraries (numpy, pandas, WeasyPrint) are imported inside the commands
+that use them, so `ftreport --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ftreport import __version__
+from ftreport.problems import InputError, ReportError
+
+EXIT_OK, EXIT_FAILURE, EXIT_INPUT = 0, 1, 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(command: F) -> F:
+    """Turn the library's errors into one clear message each and an exit code.
+
+    Bad input exits 2, a failure to write or send exits 1; a traceback is shown
+    only under `ftreport --debug`.
+    """
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        try:
+            return command(*args, **kwargs)
+        except InputError as exc:
+            if ctx.find_root().params.get("debug"):
+                raise
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            n = len(exc.problems)
+            click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.",
+                       err=True)
+            ctx.exit(EXIT_INPUT)
+        except ReportError as exc:
+            if ctx.find_root().params.get("debug"):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_FAILURE)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if ctx.find_root().params.get("debug"):
+                raise
+            click.echo(f"error: unexpected {type(exc).__name__}: {exc} "
+                       "(run with --debug for the traceback)", err=True)
+            ctx.exit(EXIT_FAILURE)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ftreport")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
+def main(debug: bool) -> None:
+    """Fine-tune or keep prompting? Cost and break-even from a scenario workbook.
+
+    Start with `ftreport init scenario.xlsx`, fill it in with Excel or
+    LibreOffice, then `ftreport run scenario.xlsx -o out/`.
+
+    Exit codes: 0 done, 1 a failure (writing, sending), 2 bad input.
+    """
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--example", type=click.Choice(["blank", "seed-000", "support", "distillation"]),
+              default="blank", show_default=True, help="Start from a filled-in example.")
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@reports_errors
+def init(path: Path, example: str, force: bool) -> None:
+    """Write a new scenario workbook to PATH, ready to fill in."""
+    from ftreport.workbook.template import write_template
+
+    write_template(path, example=example, force=force)
+    click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@reports_errors
+def validate(path: Path) -> None:
+    """Check a scenario workbook and list every problem, each with its sheet and cell.
+
+    Exits 0 when the workbook is valid, 2 when it is not.
+    """
+    from ftreport.workbook.reader import read_workbook
+
+    book = read_workbook(path)
+    click.echo(f"{path}: valid ({len(book.options)} options, "
+               f"{len(book.uncertainty)} uncertain inputs)")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the report workbook and memo (created if missing).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object.")
+@click.option("--iterations", type=click.IntRange(min=0),
+              help="Monte Carlo samples (overrides mc_iterations; 0 = none).")
+@click.option("--seed", type=click.IntRange(min=0), help="Random seed (overrides mc_seed).")
+@click.option("--no-pdf", is_flag=True, help="Do not write the PDF memo.")
+@click.option("--in-place", is_flag=True,
+              help="Write the result sheets into PATH itself, when that is safe.")
+@click.option("--template-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Your own memo templates and assets; ours fill in what it lacks.")
+@reports_errors
+def run(path: Path, outdir: Path | None, as_json: bool, iterations: int | None,
+        seed: int | None, no_pdf: bool, in_place: bool, template_dir: Path | None) -> None:
+    """Compute costs and break-even for PATH and write the reports to OUTDIR."""
+    from ftreport.api import run as run_report
+
+    result = run_report(path, outdir, iterations=iterations, seed=seed, pdf=not no_pdf,
+                        in_place=in_place, template_dir=template_dir,
+                        progress=sys.stderr.isatty() and not as_json)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
+        return
+    a = result.analysis
+    rows = a.option_rows()
+    chosen = rows[a.recommended]
+    currency = a.book.scenario.currency
+    click.echo(f"recommended: {chosen['name']} (total {chosen['total_cost']:,.2f} {currency} "
+               f"over {a.book.scenario.horizon_days} days)")
+    for w in a.warnings:
+        click.echo(f"warning: {w.message}")
+    for kind, written in result.outputs.items():
+        click.echo(f"wrote {kind}: {written}")

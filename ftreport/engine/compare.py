@@ -1,0 +1,153 @@
+"""Every option against the baseline (docs/cost-model.md, "Comparing an option").
+
+``evaluate`` takes option inputs as arrays whose first axis is the option and
+whose other axes (if any) are samples; scenario inputs broadcast against the
+sample axes. Undefined results are NaN here ("never" for ``D_min`` is +inf);
+the layers above turn them into blanks and nulls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ftreport.engine import costs
+from ftreport.engine.costs import TOKENS_PER_PRICE_UNIT, Array
+
+HOURS_PER_DAY = 24.0
+# Two cumulative costs within a billionth of each other count as equal, so a
+# cost that ties the baseline exactly on paper is not lost to rounding.
+COST_TOLERANCE = 1e-9
+
+RESULT_KEYS = (
+    "cost_per_request", "daily_fixed_cost", "training_cost_per_run", "training_runs",
+    "upfront_cost", "total_cost", "npv_cost", "savings_vs_baseline", "savings_pct",
+    "break_even_day", "steady_state_break_even_days", "max_training_tokens",
+    "break_even_requests_per_day", "break_even_tokens_per_hour", "roi",
+)
+
+
+def _f(value: ArrayLike) -> Array:
+    return np.asarray(value, dtype=float)
+
+
+def option_costs(o: Mapping[str, ArrayLike]) -> dict[str, Array]:
+    """The per-option building blocks ``u``, ``F``, ``T`` and ``U``."""
+    return {
+        "cost_per_request": costs.cost_per_request(
+            o["input_tokens"], o["output_tokens"], o["cached_input_share"],
+            o["price_input_per_1m"], o["price_cached_input_per_1m"], o["price_output_per_1m"]),
+        "daily_fixed_cost": costs.fixed_cost_per_day(
+            o["hosting_per_hour"], o["hosting_hours_per_day"], o["monthly_fixed_cost"]),
+        "training_cost_per_run": costs.training_cost_per_run(
+            o["training_tokens"], o["epochs"], o["price_training_per_1m"],
+            o["training_hours"], o["price_per_training_hour"]),
+        "upfront_cost": _f(o["one_time_cost"]) + _f(o["data_generation_cost"]),
+    }
+
+
+def more_expensive(cost: ArrayLike, baseline_cost: ArrayLike) -> Array:
+    """True where ``cost`` exceeds ``baseline_cost`` by more than the tolerance."""
+    c, b = _f(cost), _f(baseline_cost)
+    return (c - b) > COST_TOLERANCE * np.maximum(np.abs(c), np.abs(b))
+
+
+def break_even_day(cumulative: Array, baseline: int) -> Array:
+    """Smallest day from which the option is never dearer than the baseline, to the end.
+
+    ``cumulative`` holds ``C(d)`` for ``d = 0..D`` on its first axis and the
+    option on its second. NaN where the option is dearer on the last day.
+    """
+    dearer = more_expensive(cumulative, cumulative[:, baseline:baseline + 1])
+    last_day = cumulative.shape[0] - 1
+    last_dearer = last_day - np.argmax(dearer[::-1], axis=0)
+    day = np.where(dearer.any(axis=0), last_dearer + 1.0, 0.0)
+    return np.where(dearer[-1], np.nan, day)
+
+
+def cumulative_costs(days: ArrayLike, blocks: Mapping[str, Array], retrain_every_days: ArrayLike,
+                     requests_per_day: ArrayLike, monthly_growth: ArrayLike) -> Array:
+    """``C(d)`` of every option; ``days`` broadcasts against the option axis."""
+    return costs.cumulative_cost(
+        days, blocks["upfront_cost"], blocks["training_cost_per_run"], retrain_every_days,
+        blocks["daily_fixed_cost"], blocks["cost_per_request"], requests_per_day,
+        monthly_growth)
+
+
+def evaluate(options: Mapping[str, ArrayLike], baseline: int, *, horizon_days: int,
+             requests_per_day: ArrayLike, monthly_growth: ArrayLike = 0.0,
+             discount_rate: ArrayLike = 0.0, with_break_even_day: bool = True,
+             ) -> dict[str, Array]:
+    """Every number of the `Results` sheet, for every option (and sample).
+
+    ``options`` maps each numeric option input (ftreport.schema.OPTION_NUMBERS)
+    to an array with the option on axis 0. ``baseline`` is an index on that axis.
+    ``with_break_even_day=False`` skips the one result that needs every day of
+    the horizon (the Monte Carlo computes it in chunks of its own).
+    """
+    n0, g = _f(requests_per_day), _f(monthly_growth)
+    horizon = int(horizon_days)
+    blocks = option_costs(options)
+    u, fixed, train, upfront = (blocks[k] for k in (
+        "cost_per_request", "daily_fixed_cost", "training_cost_per_run", "upfront_cost"))
+    retrain = _f(options["retrain_every_days"])
+    runs = costs.training_runs(horizon, retrain)
+    total = cumulative_costs(horizon, blocks, retrain, n0, g)
+    npv = costs.present_value(horizon, upfront, train, retrain, fixed, u, n0, g, discount_rate)
+
+    def base(a: Array) -> Array:
+        return np.broadcast_to(a, np.broadcast_shapes(a.shape, total.shape))[baseline]
+
+    savings = base(total) - total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        savings_pct = np.where(base(total) > 0, savings / base(total), np.nan)
+
+        # Steady state (the seed's D_min): no growth, no retraining.
+        extra_investment = upfront + train - base(upfront + train)
+        daily_saving = (base(u) - u) * n0 + base(fixed) - fixed
+        d_min = np.where(daily_saving > 0, np.maximum(extra_investment / daily_saving, 0.0),
+                         np.inf)
+
+        # The seed's T_max: training tokens at which savings reach zero.
+        per_token = runs * _f(options["epochs"]) * options["price_training_per_1m"] \
+            / TOKENS_PER_PRICE_UNIT
+        t_max = np.where(per_token > 0, _f(options["training_tokens"]) + savings / per_token,
+                         np.nan)
+
+        # Starting volume at which totals are equal.
+        fixed_part = upfront + runs * train + fixed * horizon
+        growth_factor = costs.volume_factor(g, horizon)
+        unit_gap = base(u) - u
+        volume = np.where(unit_gap != 0,
+                          (fixed_part - base(fixed_part)) / (unit_gap * growth_factor), np.nan)
+        tokens_per_hour = volume * (_f(options["input_tokens"]) + options["output_tokens"]) \
+            / HOURS_PER_DAY
+
+        investment = upfront + train
+        roi = np.where(investment > 0, savings / investment, np.nan)
+
+    shape = total.shape
+    out = {
+        "cost_per_request": u, "daily_fixed_cost": fixed, "training_cost_per_run": train,
+        "training_runs": runs, "upfront_cost": upfront, "total_cost": total, "npv_cost": npv,
+        "savings_vs_baseline": savings, "savings_pct": savings_pct,
+        "steady_state_break_even_days": d_min, "max_training_tokens": t_max,
+        "break_even_requests_per_day": volume, "break_even_tokens_per_hour": tokens_per_hour,
+        "roi": roi,
+    }
+    if with_break_even_day:
+        days = np.arange(horizon + 1, dtype=float).reshape((-1,) + (1,) * len(shape))
+        out["break_even_day"] = break_even_day(
+            cumulative_costs(days, blocks, retrain, n0, g), baseline)
+    return {k: np.broadcast_to(v, shape).astype(float) for k, v in out.items()}
+
+
+def rank(npv_cost: ArrayLike) -> Array:
+    """1 for the lowest present value; ties go to the earlier option (axis 0)."""
+    order = np.argsort(_f(npv_cost), axis=0, kind="stable")
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(1, order.shape[0] + 1).reshape(
+        (-1,) + (1,) * (order.ndim - 1)), axis=0)
+    return ranks.astype(float)

@@ -1,0 +1,113 @@
+"""The scenario as typed objects: what the reader produces and everything else consumes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Scenario:
+    """The `Scenario` sheet's inputs (see ftreport.schema.SCENARIO_FIELDS)."""
+
+    scenario_name: str = ""
+    prepared_by: str = ""
+    currency: str = "USD"
+    horizon_days: int = 365
+    requests_per_day: float = 0.0
+    monthly_growth: float = 0.0
+    discount_rate: float = 0.0
+    baseline_option: str | None = None
+    min_quality: float | None = None
+    mc_iterations: int = 100_000
+    mc_seed: int = 0
+    trim_low_pct: float = 5.0
+    trim_high_pct: float = 95.0
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass
+class Option:
+    """One row of the `Options` table: a candidate approach. Blank numbers are 0."""
+
+    name: str
+    approach: str
+    model: str = ""
+    input_tokens: float = 0.0
+    cached_input_share: float = 0.0
+    output_tokens: float = 0.0
+    price_input_per_1m: float = 0.0
+    price_cached_input_per_1m: float = 0.0
+    price_output_per_1m: float = 0.0
+    training_tokens: float = 0.0
+    epochs: float = 0.0
+    price_training_per_1m: float = 0.0
+    training_hours: float = 0.0
+    price_per_training_hour: float = 0.0
+    hosting_per_hour: float = 0.0
+    hosting_hours_per_day: float = 0.0
+    monthly_fixed_cost: float = 0.0
+    one_time_cost: float = 0.0
+    data_generation_cost: float = 0.0
+    retrain_every_days: float = 0.0
+    quality_score: float | None = None
+    training_examples: float | None = None
+    notes: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass
+class Uncertain:
+    """One row of the `Uncertainty` table.
+
+    ``option`` is None for a Scenario input, "*" for one draw shared by every
+    option, or an option's name. ``p1..p3`` mean what the distribution needs
+    (see docs/workbook.md); unused ones are None.
+    """
+
+    input: str
+    option: str | None
+    distribution: str
+    p1: float | None = None
+    p2: float | None = None
+    p3: float | None = None
+    clip_min: float | None = None
+    clip_max: float | None = None
+    notes: str = ""
+    cell: str = ""  # where the row starts, e.g. "Uncertainty!A5", for messages
+
+
+@dataclass
+class Factor:
+    """One row of the `Factors` table: a qualitative reason to fine-tune or not."""
+
+    question: str
+    answer: str  # yes / no / unknown
+    notes: str = ""
+
+
+@dataclass
+class ScenarioBook:
+    """Everything read from one scenario workbook."""
+
+    path: Path
+    sha256: str
+    scenario: Scenario
+    options: list[Option]
+    uncertainty: list[Uncertain] = field(default_factory=list)
+    factors: list[Factor] = field(default_factory=list)
+    # Where each input was read, for the memo's appendix and for messages:
+    # "requests_per_day" -> "Scenario!C8"; "Options[ft-mini].epochs" -> "Options!K5".
+    cells: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def baseline_index(self) -> int:
+        """Index of the baseline option: named, else the first prompting one, else the first."""
+        wanted = self.scenario.baseline_option
+        if wanted:
+            return next(i for i, o in enumerate(self.options) if o.name == wanted)
+        return next((i for i, o in enumerate(self.options) if o.approach == "prompting"), 0)

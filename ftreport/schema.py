@@ -1,0 +1,141 @@
+"""The public names of the scenario workbook, with their labels, units and rules.
+
+One table of facts serves the template (labels, notes, validation), the reader
+(types and bounds), the result sheets (notes) and the memo (the input appendix),
+so a name, unit or rule is written down once. See docs/workbook.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["text", "whole", "number", "share", "growth", "percentile", "option", "choice"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    unit: str
+    kind: Kind
+    note: str
+    minimum: float | None = None  # inclusive lower bound for numbers
+    required: bool = False
+    default: object = None
+    uncertain: bool = True  # may be given a distribution in the Uncertainty table
+
+    @property
+    def expected(self) -> str:
+        """What a valid value looks like, in the words of an error message."""
+        return {
+            "text": "text",
+            "whole": f"a whole number >= {self.minimum:g}" if self.minimum is not None
+            else "a whole number",
+            "number": f"a number >= {self.minimum:g}" if self.minimum is not None else "a number",
+            "share": "a share between 0 and 1 (e.g. 0.25 or 25%)",
+            "growth": "a share greater than -1 (e.g. 0.05 for 5% a month)",
+            "percentile": "a percentile between 0 and 100",
+            "option": "the name of an option in the Options table",
+            "choice": "one of " + ", ".join(APPROACHES),
+        }[self.kind]
+
+
+APPROACHES = ("prompting", "fine-tuning", "distillation", "self-hosted")
+FACTOR_ANSWERS = ("yes", "no", "unknown")
+DISTRIBUTIONS = ("fixed", "uniform", "integer", "normal", "triangular", "pert", "lognormal",
+                 "poisson")
+
+SCENARIO_FIELDS: tuple[Field, ...] = (
+    Field("scenario_name", "Scenario name", "", "text", "A short title for this decision; "
+          "it heads the memo.", uncertain=False),
+    Field("prepared_by", "Prepared by", "", "text", "Who prepared the figures.", uncertain=False),
+    Field("currency", "Currency", "ISO code", "text", "ISO 4217 code of every price in the "
+          "workbook (USD, EUR, GBP...). No conversion is made.", default="USD", uncertain=False),
+    Field("horizon_days", "Horizon", "days", "whole", "Number of operating days compared. "
+          "Day 1 is the first day in production.", minimum=1, default=365, uncertain=False),
+    Field("requests_per_day", "Requests per day", "requests/day", "number", "Requests on day 1; "
+          "later days grow with the monthly growth.", minimum=0, required=True),
+    Field("monthly_growth", "Monthly growth of volume", "%/month", "growth", "Compounded daily "
+          "(a month is 365/12 days). 0 = flat volume.", default=0.0),
+    Field("discount_rate", "Discount rate", "%/year", "number", "Annual rate for the present "
+          "value of costs. 0 = no discounting.", minimum=0, default=0.0),
+    Field("baseline_option", "Baseline option", "", "option", "The option the others are "
+          "compared with. Blank = the first prompting option.", uncertain=False),
+    Field("min_quality", "Minimum quality score", "score", "number", "Optional. Options whose "
+          "quality_score is below this, or blank, are not recommended.", uncertain=False),
+    Field("mc_iterations", "Simulation iterations", "samples", "whole", "Monte Carlo samples "
+          "over the Uncertainty table. 0 = no simulation.", minimum=0, default=100_000,
+          uncertain=False),
+    Field("mc_seed", "Simulation seed", "", "whole", "Same seed, same results. Blank = 0.",
+          minimum=0, default=0, uncertain=False),
+    Field("trim_low_pct", "Trim below percentile", "percentile", "percentile", "Samples below "
+          "this percentile are left out of charts and trimmed means.", default=5.0,
+          uncertain=False),
+    Field("trim_high_pct", "Trim above percentile", "percentile", "percentile", "Samples above "
+          "this percentile are left out of charts and trimmed means.", default=95.0,
+          uncertain=False),
+)
+
+OPTION_FIELDS: tuple[Field, ...] = (
+    Field("name", "Option", "", "text", "A unique short name for this candidate.",
+          required=True, uncertain=False),
+    Field("approach", "Approach", "", "choice", "prompting, fine-tuning, distillation or "
+          "self-hosted.", required=True, uncertain=False),
+    Field("model", "Model", "", "text", "A model of the Prices sheet: its prices fill in. "
+          "Type over a price to use your own.", uncertain=False),
+    Field("input_tokens", "Input tokens", "tokens/request", "number", "Prompt tokens per "
+          "request, including system prompt and few-shot examples.", minimum=0),
+    Field("cached_input_share", "Cached input share", "%", "share", "Share of input tokens "
+          "billed at the cached-input price.", default=0.0),
+    Field("output_tokens", "Output tokens", "tokens/request", "number", "Completion tokens "
+          "per request.", minimum=0),
+    Field("price_input_per_1m", "Input price", "per 1M tokens", "number", "Price per 1M "
+          "input tokens.", minimum=0),
+    Field("price_cached_input_per_1m", "Cached input price", "per 1M tokens", "number",
+          "Price per 1M cached input tokens.", minimum=0),
+    Field("price_output_per_1m", "Output price", "per 1M tokens", "number", "Price per 1M "
+          "output tokens.", minimum=0),
+    Field("training_tokens", "Training tokens", "tokens", "number", "Tokens in the training "
+          "file (one epoch).", minimum=0),
+    Field("epochs", "Epochs", "passes", "number", "Passes over the training file.", minimum=0),
+    Field("price_training_per_1m", "Training price", "per 1M tokens", "number", "Price per 1M "
+          "trained tokens (tokens x epochs).", minimum=0),
+    Field("training_hours", "Training hours", "hours", "number", "Compute hours of one "
+          "training run (Azure, own GPUs).", minimum=0),
+    Field("price_per_training_hour", "Training hour price", "per hour", "number", "Price of "
+          "one training compute hour.", minimum=0),
+    Field("hosting_per_hour", "Hosting fee", "per hour", "number", "Fixed hourly fee of the "
+          "deployment (Azure fine-tuned model, rented GPU).", minimum=0),
+    Field("hosting_hours_per_day", "Hosted hours per day", "hours/day", "number", "Hours a "
+          "day the deployment is billed (24 = always on).", minimum=0),
+    Field("monthly_fixed_cost", "Monthly fixed cost", "per month", "number", "Other recurring "
+          "cost: monitoring, maintenance, evaluation.", minimum=0),
+    Field("one_time_cost", "One-time cost", "", "number", "Up-front cost: data preparation, "
+          "labelling, engineering.", minimum=0),
+    Field("data_generation_cost", "Data generation cost", "", "number", "Cost of teacher-"
+          "generated training data (distillation).", minimum=0),
+    Field("retrain_every_days", "Retrain every", "days", "number", "0 = train once; otherwise "
+          "a new training run every so many days.", minimum=0),
+    Field("quality_score", "Quality score", "score", "number", "Optional: your evaluation "
+          "score, compared with the minimum quality.", uncertain=False),
+    Field("training_examples", "Training examples", "examples", "number", "Optional: number "
+          "of training examples (50 to 100 is the usual start).", minimum=0, uncertain=False),
+    Field("notes", "Notes", "", "text", "Anything a reader should know.", uncertain=False),
+)
+
+UNCERTAINTY_COLUMNS = ("input", "option", "distribution", "p1", "p2", "p3", "clip_min",
+                       "clip_max", "notes")
+FACTOR_COLUMNS = ("question", "answer", "notes")
+
+SCENARIO = {f.name: f for f in SCENARIO_FIELDS}
+OPTION = {f.name: f for f in OPTION_FIELDS}
+# Option inputs that are numbers and enter the cost model.
+OPTION_NUMBERS = tuple(f.name for f in OPTION_FIELDS if f.kind in ("number", "share")
+                       and f.name not in ("quality_score", "training_examples"))
+UNCERTAIN_SCENARIO_INPUTS = tuple(f.name for f in SCENARIO_FIELDS if f.uncertain)
+UNCERTAIN_OPTION_INPUTS = tuple(f.name for f in OPTION_FIELDS if f.uncertain)
+# Inputs that count things or measure sizes, clipped at 0 when sampled.
+NON_NEGATIVE = tuple(f.name for f in (*SCENARIO_FIELDS, *OPTION_FIELDS)
+                     if f.minimum is not None and f.minimum >= 0)
+SHARES = tuple(f.name for f in (*SCENARIO_FIELDS, *OPTION_FIELDS) if f.kind == "share")
