@@ -53,6 +53,8 @@ def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int |
     """
     path = Path(path)
     book = read_workbook(path)
+    if outdir is not None:
+        Path(outdir).mkdir(parents=True, exist_ok=True)
     if iterations is not None:
         book.scenario.mc_iterations = iterations
     if seed is not None:

@@ -100,9 +100,11 @@ class ScenarioBook:
     options: list[Option]
     uncertainty: list[Uncertain] = field(default_factory=list)
     factors: list[Factor] = field(default_factory=list)
-    # Where each input was read, for the memo's appendix and for messages:
-    # "requests_per_day" -> "Scenario!C8"; "Options[ft-mini].epochs" -> "Options!K5".
-    cells: dict[str, str] = field(default_factory=dict)
+    # Where each input was read, for formulas, messages and the memo's appendix:
+    # scenario_cells["requests_per_day"] == "Scenario!C8";
+    # option_cells[1]["epochs"] == "Options!K5" (the second option's epochs).
+    scenario_cells: dict[str, str] = field(default_factory=dict)
+    option_cells: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def baseline_index(self) -> int:
