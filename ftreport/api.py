@@ -8,7 +8,6 @@ from typing import Any
 
 from ftreport.analysis import Analysis, analyse
 from ftreport.model import ScenarioBook
-from ftreport.workbook.reader import read_workbook
 
 
 @dataclass
@@ -51,6 +50,8 @@ def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int |
     ``in_place`` the result sheets go into the analyst's own file instead of a
     copy, when that is safe. Raises ftreport.InputError for bad input.
     """
+    from ftreport.workbook.reader import read_workbook
+
     path = Path(path)
     book = read_workbook(path)
     if outdir is not None:

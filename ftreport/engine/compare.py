@@ -101,7 +101,8 @@ def evaluate(options: Mapping[str, ArrayLike], baseline: int, *, horizon_days: i
         return np.broadcast_to(a, np.broadcast_shapes(a.shape, total.shape))[baseline]
 
     savings = base(total) - total
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # Zero denominators mean "undefined" (NaN, or +inf for "never"), by design.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         savings_pct = np.where(base(total) > 0, savings / base(total), np.nan)
 
         # Steady state (the seed's D_min): no growth, no retraining.

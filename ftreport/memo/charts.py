@@ -1,0 +1,266 @@
+"""The memo's charts as plain SVG, drawn here so the PDF stays vector and needs no
+plotting library.
+
+Every function takes numbers already computed by the engine and labels already
+formatted, and returns one ``<svg>`` element. Every piece of text is XML-escaped
+here, because option names come from the analyst's workbook. Colours are the
+Okabe-Ito palette (safe for colour-blind readers) and lines also differ by dash
+pattern, so the charts still read in black-and-white print.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+# Okabe & Ito (2008), "Color Universal Design", in an order that keeps the
+# first few series far apart.
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000",
+           "#F0E442")
+DASHES = ("", "7 3", "2 2.5", "9 3 2 3", "4 4", "1 3", "12 4", "5 2 1 2")
+INK, GRID, MUTED = "#222222", "#d9d9d9", "#555555"
+FONT = "font-family=\"DejaVu Sans, sans-serif\""
+
+WIDTH = 680
+LEFT, RIGHT, TOP = 78, 16, 14
+
+
+def colour(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+def dash(index: int) -> str:
+    return DASHES[index % len(DASHES)]
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    xs: Sequence[float]
+    ys: Sequence[float]
+    index: int  # position in the options table: picks colour and dash
+    emphasis: bool = False
+
+
+@dataclass(frozen=True)
+class Marker:
+    x: float
+    y: float
+    label: str
+    index: int
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    low: float  # outcome at the input's low value
+    high: float  # outcome at the input's high value
+    low_note: str
+    high_note: str
+
+
+def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    """Round tick values covering ``lo..hi`` (1, 2, 2.5 or 5 times a power of ten)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return [0.0]
+    if hi <= lo:
+        hi = lo + (abs(lo) or 1.0)
+    raw = (hi - lo) / max(count - 1, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    start = math.floor(lo / step) * step
+    ticks = []
+    value = start
+    while value < hi + step * 0.999:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+class _Scale:
+    def __init__(self, lo: float, hi: float, start: float, end: float) -> None:
+        self.lo, self.hi, self.start, self.end = lo, hi, start, end
+
+    def __call__(self, value: float) -> float:
+        span = self.hi - self.lo or 1.0
+        return self.start + (value - self.lo) / span * (self.end - self.start)
+
+
+def _text(x: float, y: float, text: str, *, size: float = 10, anchor: str = "start",
+          fill: str = INK, weight: str = "normal", rotate: bool = False) -> str:
+    transform = f' transform="rotate(-90 {x:.1f} {y:.1f})"' if rotate else ""
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
+            f'fill="{fill}" font-weight="{weight}" {FONT}{transform}>{escape(text)}</text>')
+
+
+def _svg(height: float, title: str, body: list[str], css_class: str) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" '
+            f'viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" height="{height:.0f}" '
+            f'role="img"><title>{escape(title)}</title>' + "".join(body) + "</svg>")
+
+
+def _legend(items: list[tuple[str, int]], top: float) -> tuple[list[str], float]:
+    """Swatches in two columns below the plot; returns the elements and their height."""
+    out = []
+    column = (WIDTH - LEFT - RIGHT) / 2
+    for k, (name, index) in enumerate(items):
+        x = LEFT + (k % 2) * column
+        y = top + (k // 2) * 16
+        out.append(f'<line x1="{x:.1f}" y1="{y - 4:.1f}" x2="{x + 26:.1f}" y2="{y - 4:.1f}" '
+                   f'stroke="{colour(index)}" stroke-width="2.5" '
+                   f'stroke-dasharray="{dash(index)}"/>')
+        out.append(_text(x + 32, y, _clip(name, 44)))
+    return out, math.ceil(len(items) / 2) * 16
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def cumulative_cost_chart(series: Sequence[Series], markers: Sequence[Marker], *,
+                          x_label: str, y_label: str, money: Callable[[float], str],
+                          title: str) -> str:
+    """Cumulative cost of each option by day, with break-even points marked."""
+    plot_h = 250
+    bottom = TOP + plot_h
+    x_max = max((max(s.xs) for s in series if len(s.xs)), default=1.0) or 1.0
+    y_all = [y for s in series for y in s.ys]
+    y_ticks = nice_ticks(min(0.0, *y_all), max(y_all) if y_all else 1.0)
+    x_ticks = [t for t in nice_ticks(0.0, x_max, 7) if t <= x_max]
+    sx = _Scale(0.0, x_max, LEFT, WIDTH - RIGHT)
+    sy = _Scale(y_ticks[0], y_ticks[-1], bottom, TOP)
+    body = []
+    for t in y_ticks:
+        body.append(f'<line x1="{LEFT}" y1="{sy(t):.1f}" x2="{WIDTH - RIGHT}" '
+                    f'y2="{sy(t):.1f}" stroke="{GRID}" stroke-width="0.6"/>')
+        body.append(_text(LEFT - 6, sy(t) + 3.5, money(t), size=9, anchor="end"))
+    for t in x_ticks:
+        body.append(f'<line x1="{sx(t):.1f}" y1="{bottom}" x2="{sx(t):.1f}" '
+                    f'y2="{bottom + 4}" stroke="{INK}" stroke-width="0.8"/>')
+        body.append(_text(sx(t), bottom + 15, f"{t:,.0f}", size=9, anchor="middle"))
+    body.append(f'<line x1="{LEFT}" y1="{bottom}" x2="{WIDTH - RIGHT}" y2="{bottom}" '
+                f'stroke="{INK}" stroke-width="0.8"/>')
+    # Draw the emphasised (recommended) series last so it sits on top.
+    for s in sorted(series, key=lambda s: s.emphasis):
+        points = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in zip(s.xs, s.ys, strict=True))
+        body.append(f'<polyline class="series" points="{points}" fill="none" '
+                    f'stroke="{colour(s.index)}" stroke-width="{2.6 if s.emphasis else 1.6}" '
+                    f'stroke-dasharray="{dash(s.index)}" stroke-linejoin="round"/>')
+    for m in markers:
+        x, y = sx(m.x), sy(m.y)
+        body.append(f'<line class="break-even" x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" '
+                    f'y2="{y:.1f}" stroke="{INK}" stroke-width="0.9" '
+                    f'stroke-dasharray="3 2"/>')
+        body.append(f'<circle class="break-even" cx="{x:.1f}" cy="{y:.1f}" r="4.5" '
+                    f'fill="{colour(m.index)}" stroke="{INK}" stroke-width="1"/>')
+        right_side = x < WIDTH * 0.62
+        body.append(_text(x + (8 if right_side else -8), y - 8, m.label, size=9.5,
+                          anchor="start" if right_side else "end", weight="bold"))
+    body.append(_text(LEFT + (WIDTH - RIGHT - LEFT) / 2, bottom + 31, x_label, size=10,
+                      anchor="middle"))
+    body.append(_text(14, TOP + plot_h / 2, y_label, size=10, anchor="middle", rotate=True))
+    legend, legend_h = _legend([(s.name, s.index) for s in series], bottom + 52)
+    body.extend(legend)
+    return _svg(bottom + 48 + legend_h, title, body, "cumulative-cost")
+
+
+def histogram_chart(values: Sequence[float], lines: Sequence[tuple[float, str]], *,
+                    x_label: str, money: Callable[[float], str], title: str,
+                    bins: int = 30) -> str:
+    """Distribution of simulated savings: bars for gains in blue, losses in vermillion,
+    with percentile lines."""
+    plot_h = 190
+    bottom = TOP + 16 + plot_h
+    finite = [v for v in values if math.isfinite(v)]
+    lo = min(finite, default=0.0)
+    hi = max(finite, default=1.0)
+    if hi <= lo:
+        lo, hi = lo - (abs(lo) or 1.0) * 0.05, hi + (abs(hi) or 1.0) * 0.05
+    width = (hi - lo) / bins
+    counts = [0] * bins
+    for v in finite:
+        counts[min(int((v - lo) / width), bins - 1)] += 1
+    x_ticks = nice_ticks(lo, hi, 6)
+    sx = _Scale(x_ticks[0], x_ticks[-1], LEFT, WIDTH - RIGHT)
+    top_count = max(counts) or 1
+    y_ticks = nice_ticks(0, top_count / len(finite) * 100 if finite else 1, 4)
+    sy = _Scale(0, y_ticks[-1], bottom, TOP + 16)
+    body = []
+    for t in y_ticks:
+        body.append(f'<line x1="{LEFT}" y1="{sy(t):.1f}" x2="{WIDTH - RIGHT}" '
+                    f'y2="{sy(t):.1f}" stroke="{GRID}" stroke-width="0.6"/>')
+        body.append(_text(LEFT - 6, sy(t) + 3.5, f"{t:g}%", size=9, anchor="end"))
+    for k, n in enumerate(counts):
+        if not n:
+            continue
+        x0, x1 = sx(lo + k * width), sx(lo + (k + 1) * width)
+        mid = lo + (k + 0.5) * width
+        share = n / len(finite) * 100
+        fill = PALETTE[0] if mid >= 0 else PALETTE[1]
+        body.append(f'<rect class="bin" x="{x0:.2f}" y="{sy(share):.2f}" '
+                    f'width="{max(x1 - x0 - 0.8, 0.4):.2f}" height="{bottom - sy(share):.2f}" '
+                    f'fill="{fill}"/>')
+    if x_ticks[0] < 0 < x_ticks[-1]:
+        body.append(f'<line x1="{sx(0):.1f}" y1="{TOP + 10}" x2="{sx(0):.1f}" y2="{bottom}" '
+                    f'stroke="{INK}" stroke-width="1.2"/>')
+    for t in x_ticks:
+        body.append(_text(sx(t), bottom + 15, money(t), size=9, anchor="middle"))
+    body.append(f'<line x1="{LEFT}" y1="{bottom}" x2="{WIDTH - RIGHT}" y2="{bottom}" '
+                f'stroke="{INK}" stroke-width="0.8"/>')
+    for k, (value, label) in enumerate(lines):
+        if not math.isfinite(value):
+            continue
+        x = min(max(sx(value), LEFT), WIDTH - RIGHT)
+        body.append(f'<line class="percentile" x1="{x:.1f}" y1="{TOP + 4 + 11 * (k % 2)}" '
+                    f'x2="{x:.1f}" y2="{bottom}" stroke="{INK}" stroke-width="1" '
+                    f'stroke-dasharray="4 2"/>')
+        body.append(_text(x, TOP + 1 + 11 * (k % 2), label, size=8.5, anchor="middle",
+                          weight="bold"))
+    body.append(_text(LEFT + (WIDTH - RIGHT - LEFT) / 2, bottom + 31, x_label, size=10,
+                      anchor="middle"))
+    body.append(_text(14, TOP + 16 + plot_h / 2, "Share of samples", size=10,
+                      anchor="middle", rotate=True))
+    return _svg(bottom + 40, title, body, "savings-histogram")
+
+
+def tornado_chart(bars: Sequence[Bar], base: float, *, x_label: str,
+                  money: Callable[[float], str], title: str) -> str:
+    """One bar per input from the outcome at its low value to that at its high value,
+    largest swing first, around the central outcome."""
+    label_w, row_h = 190, 26
+    left = label_w + 10
+    top = TOP + 12
+    plot_h = row_h * len(bars)
+    bottom = top + plot_h
+    values = [base, *(v for b in bars for v in (b.low, b.high))]
+    ticks = nice_ticks(min(values), max(values), 5)
+    sx = _Scale(ticks[0], ticks[-1], left + 40, WIDTH - RIGHT - 40)
+    body = [_text(left + 40, TOP + 2, "■ input at its low value (P10)", size=8.5,
+                  fill=PALETTE[5]),
+            _text(WIDTH - RIGHT - 40, TOP + 2, "input at its high value (P90) ■", size=8.5,
+                  anchor="end", fill=PALETTE[3])]
+    for t in ticks:
+        body.append(f'<line x1="{sx(t):.1f}" y1="{top}" x2="{sx(t):.1f}" y2="{bottom}" '
+                    f'stroke="{GRID}" stroke-width="0.6"/>')
+        body.append(_text(sx(t), bottom + 14, money(t), size=9, anchor="middle"))
+    for k, bar in enumerate(bars):
+        y = top + k * row_h + 4
+        h = row_h - 8
+        body.append(_text(label_w, y + h / 2 + 3.5, _clip(bar.label, 34), size=9.5,
+                          anchor="end"))
+        for value, fill, note in ((bar.low, PALETTE[5], bar.low_note),
+                                  (bar.high, PALETTE[3], bar.high_note)):
+            x0, x1 = sorted((sx(base), sx(value)))
+            body.append(f'<rect class="bar" x="{x0:.1f}" y="{y:.1f}" '
+                        f'width="{max(x1 - x0, 0.8):.1f}" height="{h:.1f}" fill="{fill}" '
+                        f'stroke="{INK}" stroke-width="0.4"/>')
+            outward = value >= base
+            body.append(_text(x1 + 3 if outward else x0 - 3, y + h / 2 + 3, note, size=7.5,
+                              anchor="start" if outward else "end", fill=MUTED))
+    body.append(f'<line x1="{sx(base):.1f}" y1="{top - 4}" x2="{sx(base):.1f}" '
+                f'y2="{bottom + 2}" stroke="{INK}" stroke-width="1.2"/>')
+    body.append(_text(left + (WIDTH - RIGHT - left) / 2, bottom + 30, x_label, size=10,
+                      anchor="middle"))
+    return _svg(bottom + 38, title, body, "tornado")

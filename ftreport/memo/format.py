@@ -1,0 +1,114 @@
+"""How the memo writes numbers, money, shares, days and dates.
+
+One formatter per memo, so every figure in the text, tables and charts uses the
+workbook's currency the same way. Tests format the JSON values with these same
+functions and look for the result in the PDF text.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+MISSING = "—"
+
+# Currencies written with a symbol before the amount; any other ISO code is
+# written after it ("12,345.67 CHF"), which is unambiguous for every code.
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+# ISO 4217 minor units where they are not 2.
+CURRENCY_PLACES = {"JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "KWD": 3, "BHD": 3, "OMR": 3}
+
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+               "Dec")
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) \
+        and math.isfinite(value)
+
+
+class Formatter:
+    """Formats the engine's numbers for one currency."""
+
+    def __init__(self, currency: str) -> None:
+        self.currency = (currency or "USD").strip().upper()
+        self.symbol = CURRENCY_SYMBOLS.get(self.currency)
+        self.places = CURRENCY_PLACES.get(self.currency, 2)
+
+    def _with_currency(self, digits: str, negative: bool) -> str:
+        sign = "-" if negative else ""
+        if self.symbol:
+            return f"{sign}{self.symbol}{digits}"
+        return f"{sign}{digits} {self.currency}"
+
+    def money(self, value: float | None, places: int | None = None) -> str:
+        """``$12,345.67``, ``-€1,000.00``, ``12,345.67 CHF``; a dash for no value."""
+        if not is_number(value):
+            return MISSING
+        places = self.places if places is None else places
+        rounded = round(float(value), places)
+        return self._with_currency(f"{abs(rounded):,.{places}f}", rounded < 0)
+
+    def unit_money(self, value: float | None) -> str:
+        """A small amount (cost per request) with at least three significant digits."""
+        if not is_number(value):
+            return MISSING
+        v = abs(float(value))
+        places = self.places
+        if 0 < v < 1:
+            places = min(8, max(places, 2 - math.floor(math.log10(v))))
+        return self.money(value, places)
+
+    def compact_money(self, value: float) -> str:
+        """Axis labels: ``$250k``, ``$1.5M``, ``-$20k``."""
+        v = abs(value)
+        for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+            if v >= size:
+                digits = f"{v / size:,.2f}".rstrip("0").rstrip(".") + suffix
+                break
+        else:
+            digits = f"{v:,.2f}".rstrip("0").rstrip(".") if v else "0"
+        return self._with_currency(digits, value < 0 and digits != "0")
+
+    def percent(self, share: float | None, places: int = 1) -> str:
+        if not is_number(share):
+            return MISSING
+        return f"{share * 100:,.{places}f}%"
+
+    @staticmethod
+    def count(value: float | None) -> str:
+        """A whole quantity: ``12,345``."""
+        if not is_number(value):
+            return MISSING
+        return f"{value:,.0f}"
+
+    @staticmethod
+    def number(value: float | None) -> str:
+        """An input as entered, without float noise: ``2,000,000``, ``0.85``."""
+        if not is_number(value):
+            return MISSING
+        return f"{float(value):,.10g}" if not float(value).is_integer() else f"{value:,.0f}"
+
+    @staticmethod
+    def days(value: float | None) -> str:
+        if not is_number(value):
+            return MISSING
+        return f"{value:,.0f} day" + ("" if round(value) == 1 else "s")
+
+    @staticmethod
+    def ratio(value: float | None) -> str:
+        """Return on investment, ``3.2x``."""
+        if not is_number(value):
+            return MISSING
+        return f"{value:,.1f}x"
+
+
+def calendar_date(day: date) -> str:
+    """``14 Mar 2026``, independent of the locale."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def date_of_day(first_day: date, day: int) -> date:
+    """The calendar date of operating day ``day`` (day 1 is ``first_day``; day 0 is
+    before operation starts, shown as day 1)."""
+    return first_day + timedelta(days=max(day, 1) - 1)
