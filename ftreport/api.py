@@ -79,4 +79,9 @@ def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int |
         target = Path(outdir) / f"{report_stem(path)}.memo.pdf"
         write_memo(result, target, template_dir=template_dir)
         result.outputs["memo"] = str(target)
+    if outdir is not None:
+        # Last: it records the reports' checksums, so `ftreport send` can trust its numbers.
+        from ftreport.mail import write_summary
+
+        result.outputs["summary"] = str(write_summary(result, outdir))
     return result

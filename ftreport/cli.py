@@ -41,7 +41,7 @@ def reports_errors(command: F) -> F:
             for problem in exc.problems:
                 click.echo(f"error: {problem}", err=True)
             n = len(exc.problems)
-            click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.",
+            click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was written or sent.",
                        err=True)
             ctx.exit(EXIT_INPUT)
         except ReportError as exc:
@@ -59,6 +59,41 @@ def reports_errors(command: F) -> F:
             ctx.exit(EXIT_FAILURE)
 
     return wrapper  # type: ignore[return-value]
+
+
+def smtp_options(command: F) -> F:
+    """The mail server options `send` and `run --email-to` share (see docs/email.md).
+
+    There is deliberately no password option: command lines are visible to other
+    users and kept in shell history.
+    """
+    options = [
+        click.option("--smtp-host", "host", metavar="HOST",
+                     help="Mail server (else FTREPORT_SMTP_HOST or smtp.toml)."),
+        click.option("--smtp-port", "port", type=click.IntRange(1, 65535),
+                     help="Port (default 465 for tls, 587 for starttls, 25 for plain)."),
+        click.option("--smtp-user", "user", metavar="USER",
+                     help="Login; the password comes from FTREPORT_SMTP_PASSWORD or "
+                          "smtp.toml, never the command line."),
+        click.option("--security", type=click.Choice(["tls", "starttls", "plain"],
+                                                      case_sensitive=False),
+                     help="tls (implicit, port 465), starttls (default) or plain "
+                          "(unencrypted, no login)."),
+        click.option("--cafile", type=click.Path(dir_okay=False, path_type=Path),
+                     help="CA certificates (PEM) to trust for a private or self-signed "
+                          "server certificate."),
+        click.option("--smtp-timeout", "timeout", type=click.FloatRange(min=1),
+                     help="Seconds each network step may take (default 30)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def show_delivery(delivery: Any, *, err: bool = False) -> None:
+    for note in delivery.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(str(delivery), err=err)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -116,17 +151,36 @@ def validate(path: Path) -> None:
               help="Write the result sheets into PATH itself, when that is safe.")
 @click.option("--template-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Your own memo templates and assets; ours fill in what it lacks.")
+@click.option("--email-to", multiple=True, metavar="ADDR",
+              help="Email the reports to ADDR when done; repeat for more (see `send`).")
+@click.option("--email-cc", multiple=True, metavar="ADDR", help="Copy the email to ADDR.")
+@click.option("--email-subject", help="Subject (default: scenario and recommendation).")
+@click.option("--email-from", metavar="ADDR", help="Sender (else FTREPORT_SMTP_FROM).")
+@smtp_options
 @reports_errors
 def run(path: Path, outdir: Path | None, as_json: bool, iterations: int | None,
-        seed: int | None, no_pdf: bool, in_place: bool, template_dir: Path | None) -> None:
+        seed: int | None, no_pdf: bool, in_place: bool, template_dir: Path | None,
+        email_to: tuple[str, ...], email_cc: tuple[str, ...], email_subject: str | None,
+        email_from: str | None, **smtp: Any) -> None:
     """Compute costs and break-even for PATH and write the reports to OUTDIR."""
     from ftreport.api import run as run_report
 
+    mail_request = None
+    if email_to:
+        from ftreport import mail
+
+        if outdir is None and not in_place:
+            raise click.UsageError("--email-to needs -o OUTDIR for the reports to attach.")
+        # Checked first, so a typo in an address costs no computing and writes nothing.
+        mail_request = mail.prepare(to=email_to, cc=email_cc, subject=email_subject,
+                                    sender=email_from, template_dir=template_dir, **smtp)
     result = run_report(path, outdir, iterations=iterations, seed=seed, pdf=not no_pdf,
                         in_place=in_place, template_dir=template_dir,
                         progress=sys.stderr.isatty() and not as_json)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
+        if mail_request is not None:
+            show_delivery(mail.email_result(result, mail_request), err=True)
         return
     a = result.analysis
     rows = a.option_rows()
@@ -138,3 +192,36 @@ def run(path: Path, outdir: Path | None, as_json: bool, iterations: int | None,
         click.echo(f"warning: {w.message}")
     for kind, written in result.outputs.items():
         click.echo(f"wrote {kind}: {written}")
+    if mail_request is not None:
+        show_delivery(mail.email_result(result, mail_request))
+
+
+@main.command()
+@click.argument("paths", metavar="OUTDIR_OR_FILES...", nargs=-1, required=True,
+                type=click.Path(path_type=Path))
+@click.option("--to", multiple=True, required=True, metavar="ADDR",
+              help="Recipient; repeat for more.")
+@click.option("--cc", multiple=True, metavar="ADDR", help="Copy to ADDR; repeat for more.")
+@click.option("--subject", help="Subject (default: scenario and recommendation).")
+@click.option("--from", "sender", metavar="ADDR",
+              help="Sender (else FTREPORT_SMTP_FROM or smtp.toml).")
+@click.option("--eml", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the message to this .eml draft (opens in Outlook or Thunderbird) "
+                   "instead of sending it.")
+@click.option("--template-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Your own email.txt.j2 / email.html.j2; ours fill in what it lacks.")
+@smtp_options
+@reports_errors
+def send(paths: tuple[Path, ...], to: tuple[str, ...], cc: tuple[str, ...],
+         subject: str | None, sender: str | None, eml: Path | None,
+         template_dir: Path | None, **smtp: Any) -> None:
+    """Email the memo and report workbook in OUTDIR, or the .pdf/.xlsx files named.
+
+    The body's numbers come from <name>.summary.json beside the reports, when
+    there is one. Mail settings: these options, then FTREPORT_SMTP_* variables,
+    then smtp.toml in your config folder (docs/email.md).
+    """
+    from ftreport import mail
+
+    show_delivery(mail.send_reports(paths, to=to, cc=cc, subject=subject, sender=sender,
+                                    eml=eml, template_dir=template_dir, **smtp))

@@ -139,3 +139,15 @@ UNCERTAIN_OPTION_INPUTS = tuple(f.name for f in OPTION_FIELDS if f.uncertain)
 NON_NEGATIVE = tuple(f.name for f in (*SCENARIO_FIELDS, *OPTION_FIELDS)
                      if f.minimum is not None and f.minimum >= 0)
 SHARES = tuple(f.name for f in (*SCENARIO_FIELDS, *OPTION_FIELDS) if f.kind == "share")
+
+# What p1, p2, p3 of an Uncertainty row mean, per distribution (unused ones stay blank).
+DISTRIBUTION_PARAMS: dict[str, tuple[str, ...]] = {
+    "fixed": ("value",),
+    "uniform": ("min", "max"),
+    "integer": ("min", "max"),
+    "normal": ("mean", "sd"),
+    "triangular": ("min", "mode", "max"),
+    "pert": ("min", "mode", "max"),
+    "lognormal": ("mean", "sd"),
+    "poisson": ("mean",),
+}

@@ -1,15 +1,46 @@
 """Monte Carlo over the Uncertainty table, on the engine's array functions.
 
-INTERFACE ONLY (being built for issue 6): the shapes below are what the
-workbook writer and the memo rely on.
+Every iteration goes through ``compare.evaluate`` (the deterministic code path)
+with the option on axis 0 and the samples of one chunk on axis 1. The
+break-even day, which the engine finds on a day-by-day grid, comes from
+``fast_break_even_day`` here: the same definition, the same comparison, a few
+dozen days looked at per sample instead of every day of the horizon.
+
+Random numbers: one PCG64 stream per block of ``BLOCK`` iterations, seeded
+from ``(mc_seed, block number)``; within a block the Uncertainty rows draw in
+table order. A chunk is a whole number of blocks, so results do not depend on
+the chunk size. docs/simulation.md gives the treatment of "never" and
+undefined values, the trim and the memory use.
 """
 
 from __future__ import annotations
 
+import math
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+from ftreport.analysis import Analysis, option_arrays, qualifying
+from ftreport.engine import compare, costs, distributions
+from ftreport.engine.costs import Array
+from ftreport.model import ScenarioBook, Uncertain
+from ftreport.problems import InputError, Problem
+from ftreport.schema import UNCERTAIN_OPTION_INPUTS, UNCERTAIN_SCENARIO_INPUTS
+
+BLOCK = 4096  # iterations per random stream; chunks are whole blocks
+DEFAULT_CHUNK = 16 * BLOCK  # ~65k iterations: a few MB per array, fast numpy loops
+CHART_SAMPLES = 20_000  # per-sample outputs kept for charts, evenly spread
+HISTOGRAM_BINS = 30
+PERCENTILES = (5, 25, 50, 75, 95)
+OUTPUTS = ("total_cost", "savings_vs_baseline", "break_even_day",
+           "steady_state_break_even_days", "max_training_tokens")
+SAMPLE_KEYS = ("total_cost", "npv_cost", "savings_vs_baseline", "break_even_day",
+               "steady_state_break_even_days", "max_training_tokens")
+SCENARIO_KEYS = ("requests_per_day", "monthly_growth", "discount_rate")
 
 
 @dataclass
@@ -42,7 +73,442 @@ class SimulationResult:
     # object with p5, p25, p50, p75, p95, mean, trimmed_mean (the contract's JSON).
     summary: list[dict[str, Any]] = field(default_factory=list)
     sensitivity: list[SensitivityBar] = field(default_factory=list)  # largest swing first
+    # The option whose savings the histogram and the tornado show: the
+    # recommended one, or the best alternative when the baseline is recommended.
+    featured_option: str = ""
+    # Savings of the featured option inside the trim: bin edges and counts.
+    histogram: dict[str, list[float]] = field(default_factory=dict)
+    # Iteration numbers (0-based) of the columns of ``samples``.
+    sample_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def to_dict(self) -> dict[str, Any]:
         return {"iterations": self.iterations, "seed": self.seed, "trimmed": self.trimmed,
-                "options": self.summary}
+                "featured_option": self.featured_option, "options": self.summary}
+
+
+# --- Which rows draw what -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Draw:
+    """One Uncertainty row, resolved: the input and where its samples go."""
+
+    row: Uncertain
+    options: tuple[int, ...]  # option indices it sets; empty for a Scenario input
+
+
+def resolve(book: ScenarioBook) -> list[Draw]:
+    """The Uncertainty rows in table order, checked; an option's own row beats ``*``.
+
+    Raises InputError naming the cell of every bad row (the reader checks the
+    same things first; this guards books built in code).
+    """
+    names = [o.name for o in book.options]
+    problems: list[Problem] = []
+    own = {(r.input, r.option) for r in book.uncertainty if r.option not in (None, "*")}
+    draws = []
+    for row in book.uncertainty:
+        error = (distributions.parameter_error(row.distribution, row.p1, row.p2, row.p3)
+                 or distributions.clip_error(row.clip_min, row.clip_max))
+        if row.option is None and row.input not in UNCERTAIN_SCENARIO_INPUTS:
+            error = error or "input must be a Scenario input that may be uncertain: " \
+                + ", ".join(UNCERTAIN_SCENARIO_INPUTS)
+        if row.option is not None and row.input not in UNCERTAIN_OPTION_INPUTS:
+            error = error or "input must be an Options column that may be uncertain"
+        if row.option not in (None, "*") and row.option not in names:
+            error = error or "option must be blank, * or the name of an option"
+        if error:
+            sheet, _, cell = row.cell.rpartition("!")
+            problems.append(Problem(str(book.path.name), sheet or "Uncertainty", cell or None,
+                                    error, field=row.input))
+            continue
+        if row.option is None:
+            targets: tuple[int, ...] = ()
+        elif row.option == "*":
+            targets = tuple(i for i, n in enumerate(names) if (row.input, n) not in own)
+        else:
+            targets = (names.index(row.option),)
+        draws.append(Draw(row, targets))
+    if problems:
+        raise InputError(problems)
+    return draws
+
+
+def block_rng(seed: int, block: int) -> np.random.Generator:
+    """The stream of block ``block``: independent of every other block's."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,))))
+
+
+def draw_chunk(draws: list[Draw], seed: int, start: int, stop: int) -> list[Array]:
+    """Samples of every row for iterations ``start..stop-1`` (``start`` on a block edge)."""
+    parts: list[list[Array]] = [[] for _ in draws]
+    for block_start in range(start, stop, BLOCK):
+        rng = block_rng(seed, block_start // BLOCK)
+        size = min(BLOCK, stop - block_start)
+        for k, d in enumerate(draws):
+            r = d.row
+            values = distributions.draw(r.distribution, (r.p1, r.p2, r.p3), rng, size)
+            parts[k].append(distributions.clip(values, r.input, r.clip_min, r.clip_max))
+    return [np.concatenate(p) for p in parts]
+
+
+def chunk_inputs(draws: list[Draw], samples: list[Array], base_options: Mapping[str, Array],
+                 base_scenario: Mapping[str, float]) -> tuple[dict[str, Array], dict[str, Any]]:
+    """Option arrays (option x sample; untouched inputs stay (option, 1)) and scenario inputs."""
+    options = {k: v[:, None] for k, v in base_options.items()}
+    scenario: dict[str, Any] = dict(base_scenario)
+    for d, values in zip(draws, samples, strict=True):
+        if not d.options and d.row.option is None:
+            scenario[d.row.input] = values
+            continue
+        current = options[d.row.input]
+        if current.shape[1] == 1:
+            current = np.repeat(current, values.size, axis=1)
+            options[d.row.input] = current
+        current[list(d.options)] = values
+    return options, scenario
+
+
+# --- Break-even day without walking every day ----------------------------------------
+
+def fast_break_even_day(options: Mapping[str, ArrayLike], baseline: int, *, horizon_days: int,
+                        requests_per_day: ArrayLike, monthly_growth: ArrayLike = 0.0) -> Array:
+    """``compare.break_even_day`` over the horizon, for option x sample arrays.
+
+    Equal to the engine's grid result (tests/test_simulation.py checks it with
+    hypothesis); see ``break_even_from_blocks`` for the method.
+    """
+    blocks = compare.option_costs(options)
+    retrain = np.asarray(options["retrain_every_days"], dtype=float)
+    shape = np.broadcast_shapes(*(np.shape(v) for v in (*blocks.values(), retrain)),
+                                (1, *np.shape(requests_per_day)), (1, *np.shape(monthly_growth)))
+    return break_even_from_blocks(blocks, retrain, baseline, horizon_days, requests_per_day,
+                                  monthly_growth, shape)
+
+
+def _segment_start(day: Array, retrain: Array) -> Array:
+    """First day of the stretch of days with as many training runs as ``day``."""
+    safe = np.where(retrain > 0, retrain, 1.0)
+    runs = costs.training_runs(day, retrain)
+    start = np.ceil((runs - 1.0) * safe + 1.0)
+    # Guard against rounding with fractional periods: land on the first day of the stretch.
+    start = np.where(costs.training_runs(start, retrain) < runs, start + 1.0, start)
+    start = np.where((start > 1) & (costs.training_runs(start - 1.0, retrain) == runs),
+                     start - 1.0, start)
+    return np.where((retrain > 0) & (runs > 1), start, 0.0)
+
+
+def break_even_from_blocks(blocks: Mapping[str, ArrayLike], retrain_every_days: ArrayLike,
+                           baseline: int, horizon_days: int, requests_per_day: ArrayLike,
+                           monthly_growth: ArrayLike, shape: tuple[int, ...]) -> Array:
+    """Break-even day of every option (axis 0) and sample (axis 1) from ``u, F, T, U``.
+
+    Between two training runs of either option, ``C_i(d) - (1+tol) C_b(d)`` (the
+    engine's "dearer" test for non-negative costs) is ``a + b*d + c*V(d)``
+    with ``V`` convex (growth > 0), linear or concave (growth < 0), so on such
+    a stretch the dearer days form a prefix (convex) or an interval around the
+    maximum (concave, found from the derivative). Walking the stretches back
+    from the horizon, the last dearer day is found with a few evaluations and
+    one binary search; each evaluation is the engine's own ``cumulative_cost``
+    and ``more_expensive``, so the answer is the grid's.
+    """
+    horizon = int(horizon_days)
+    n_opt, m = shape
+    full = {k: np.broadcast_to(np.asarray(v, dtype=float), shape) for k, v in blocks.items()}
+    retrain = np.broadcast_to(np.asarray(retrain_every_days, dtype=float), shape)
+    n0 = np.broadcast_to(np.asarray(requests_per_day, dtype=float), (m,))
+    g = np.broadcast_to(np.asarray(monthly_growth, dtype=float), (m,))
+    lam = np.broadcast_to(costs.daily_log_growth(g), (m,))
+    out = np.zeros(shape)
+    for i in range(n_opt):
+        if i != baseline:
+            out[i] = _break_even_one(
+                {k: v[i] for k, v in full.items()}, retrain[i],
+                {k: v[baseline] for k, v in full.items()}, retrain[baseline],
+                horizon, n0, g, lam)
+    return out
+
+
+def _break_even_one(opt: Mapping[str, Array], r_opt: Array, base: Mapping[str, Array],
+                    r_base: Array, horizon: int, n0: Array, g: Array, lam: Array) -> Array:
+    def cost(b: Mapping[str, Array], r: Array, day: Array) -> Array:
+        return costs.cumulative_cost(day, b["upfront_cost"], b["training_cost_per_run"], r,
+                                     b["daily_fixed_cost"], b["cost_per_request"], n0, g)
+
+    def dearer(day: Array) -> Array:
+        return compare.more_expensive(cost(opt, r_opt, day), cost(base, r_base, day))
+
+    m = n0.size
+    end = np.full(m, float(horizon))
+    never = dearer(end)
+    last = np.full(m, -1.0)  # last dearer day; -1: none
+    lo = np.zeros(m)  # binary search: dearer at lo, not at hi
+    hi = np.zeros(m)
+    search = np.zeros(m, dtype=bool)
+    active = ~never
+    # Shape of the test function a + b*d + c*V(d): concave when c*V is concave.
+    tol = compare.COST_TOLERANCE
+    c = ((1 - tol) * opt["cost_per_request"] - base["cost_per_request"]) * n0
+    b = (1 - tol) * opt["daily_fixed_cost"] - base["daily_fixed_cost"]
+    concave = c * lam < 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # Where the derivative b + c*lam*e^(lam*x)/(e^lam - 1) vanishes.
+        peak = np.log(-b * np.expm1(lam) / (c * lam)) / lam
+    peak = np.where(np.isfinite(peak), peak, -np.inf)
+    first = True
+    while active.any():
+        start = np.maximum(_segment_start(end, r_opt), _segment_start(end, r_base))
+        hit = active & dearer(end) if not first else np.zeros(m, dtype=bool)
+        first = False
+        last = np.where(hit, end, last)
+        active &= ~hit
+        inside = active & (start < end)  # days start..end-1 left to look at
+        at_start = dearer(start)
+        left = np.clip(np.floor(peak), start, end)
+        right = np.clip(left + 1.0, start, end)
+        at_left, at_right = dearer(left), dearer(right)
+        found_from = np.where(concave, np.where(at_right, right, np.where(at_left, left, -1.0)),
+                              np.where(at_start, start, -1.0))
+        found = inside & (found_from >= 0) & (found_from < end)
+        lo = np.where(found, found_from, lo)
+        hi = np.where(found, end, hi)
+        search |= found
+        active &= ~found
+        end = np.where(active, start - 1.0, end)
+        active &= end >= 0
+    while True:
+        open_ = search & (hi - lo > 1)
+        if not open_.any():
+            break
+        mid = np.floor((lo + hi) / 2)
+        yes = dearer(mid)
+        lo = np.where(open_ & yes, mid, lo)
+        hi = np.where(open_ & ~yes, mid, hi)
+    last = np.where(search, lo, last)
+    return np.where(never, np.nan, last + 1.0)
+
+
+# --- Collecting outputs ---------------------------------------------------------------
+
+class Column:
+    """One output of one option over every iteration, stored only if it varies.
+
+    A constant output (the baseline's savings, an option nobody made uncertain)
+    costs no memory, and its statistics are exactly the deterministic value.
+    """
+
+    def __init__(self, size: int, dtype: type = np.float64):
+        self.size, self.dtype = size, dtype
+        self.value: float | None = None  # the constant so far
+        self.data: np.ndarray | None = None
+
+    def add(self, start: int, values: Array) -> None:
+        if self.data is None:
+            if start == 0:
+                self.value = float(values[0])
+            v = float(self.value)  # type: ignore[arg-type]
+            if (values == v).all() or (math.isnan(v) and np.isnan(values).all()):
+                return
+            self.data = np.empty(self.size, dtype=self.dtype)
+            self.data[:start] = v
+        self.data[start:start + values.size] = values
+
+    def values(self) -> Array:
+        if self.data is None:
+            return np.full(self.size, self.value, dtype=float)
+        return self.data.astype(float, copy=False)
+
+
+def _plain(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _quantiles(valid: Array, pcts: tuple[float, ...]) -> list[float]:
+    """numpy's linear percentiles, but +inf stays +inf (numpy's lerp gives NaN)."""
+    n = valid.size
+    ranks = [p / 100.0 * (n - 1) for p in pcts]
+    kth = sorted({math.floor(h) for h in ranks} | {math.ceil(h) for h in ranks})
+    part = np.partition(valid, kth)
+    out = []
+    for h in ranks:
+        frac = h - math.floor(h)
+        a, b = float(part[math.floor(h)]), float(part[math.ceil(h)])
+        if frac == 0 or a == b:
+            out.append(a)
+        elif math.isinf(a) or math.isinf(b):
+            out.append(a if a == -math.inf and b < math.inf else
+                       b if b == math.inf and a > -math.inf else math.nan)
+        else:
+            out.append(a + (b - a) * frac)
+    return out
+
+
+def _mean(x: Array, where: Array) -> float | None:
+    """Mean of ``x`` where ``where`` and finite; exact for a constant (offset by the minimum)."""
+    where = where & np.isfinite(x)
+    count = int(where.sum())
+    if count == 0:
+        return None
+    low = float(np.min(x, where=where, initial=np.inf))
+    return low + float(np.sum(x - low, where=where)) / count
+
+
+def statistics(x: Array, iterations: int, trim: tuple[float, float], *,
+               never_is_infinite: bool = False) -> tuple[dict[str, Any], tuple[float, float]]:
+    """The contract's percentile object for one output of one option, and the trim bounds.
+
+    Undefined samples (NaN) are left out; with ``never_is_infinite`` (break-even
+    day) NaN means "never" and counts as +inf. Percentiles include infinite
+    samples and are null when they land on one; means are over finite samples.
+    ``trimmed`` counts the samples outside the trim percentiles.
+    """
+    if never_is_infinite:
+        x = np.where(np.isnan(x), np.inf, x)
+    valid = x[~np.isnan(x)] if np.isnan(x).any() else x
+    finite = np.isfinite(valid)
+    stats: dict[str, Any] = {f"p{p}": None for p in PERCENTILES}
+    stats.update(mean=None, trimmed_mean=None, trimmed=0,
+                 finite_share=float(finite.sum()) / iterations)
+    if valid.size == 0:
+        return stats, (math.nan, math.nan)
+    *marks, low, high = _quantiles(valid, (*PERCENTILES, *trim))
+    for p, v in zip(PERCENTILES, marks, strict=True):
+        stats[f"p{p}"] = _plain(v)
+    inside = (valid >= low) & (valid <= high)
+    stats.update(mean=_mean(valid, finite), trimmed_mean=_mean(valid, inside),
+                 trimmed=int(valid.size - inside.sum()))
+    return stats, (low, high)
+
+
+def histogram(x: Array, low: float, high: float) -> dict[str, list[float]]:
+    """Counts of the samples inside ``[low, high]`` in equal bins (one bin if they are equal)."""
+    inside = x[np.isfinite(x) & (x >= low) & (x <= high)]
+    if inside.size == 0:
+        return {"edges": [], "counts": []}
+    low, high = float(inside.min()), float(inside.max())
+    bins = HISTOGRAM_BINS if high > low else 1
+    counts, edges = np.histogram(inside, bins=bins, range=(low, high) if high > low else
+                                 (low - 0.5, low + 0.5))
+    return {"edges": [float(e) for e in edges], "counts": [float(c) for c in counts]}
+
+
+def featured_option(analysis: Analysis) -> int:
+    """The recommended option, or, when that is the baseline, the alternative with the
+    largest deterministic savings (so the histogram and tornado show a real choice)."""
+    if analysis.recommended != analysis.baseline or len(analysis.options) == 1:
+        return analysis.recommended
+    savings = analysis.results["savings_vs_baseline"]
+    others = [i for i in range(len(analysis.options)) if i != analysis.baseline]
+    return max(others, key=lambda i: (savings[i], -i))
+
+
+class Progress:
+    """A one-line progress bar on stderr; silent unless enabled."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.enabled = total, enabled
+
+    def update(self, done: int) -> None:
+        if self.enabled:
+            width = 30
+            filled = width * done // self.total
+            sys.stderr.write(f"\rSimulating [{'#' * filled}{'.' * (width - filled)}] "
+                             f"{done:,}/{self.total:,}")
+            if done >= self.total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+# --- The run --------------------------------------------------------------------------
+
+def simulate(book: ScenarioBook, analysis: Analysis, *, progress: bool = False,
+             chunk_size: int | None = None) -> SimulationResult:
+    """Run ``book.scenario.mc_iterations`` iterations of the cost model.
+
+    ``p_cheapest`` is the share of iterations in which the option has the
+    lowest present value (``npv_cost``) of all options, ties to the earlier row:
+    the recommendation's criterion. ``p_recommended`` applies the minimum
+    quality too (the option that would be recommended). ``p_beats_baseline``
+    is the share with savings > 0. Both use every iteration; the trim only
+    affects trimmed means, the histogram and ``trimmed``. ``chunk_size`` (rounded
+    up to whole blocks of ``BLOCK``) bounds the working memory; it does not
+    change the results.
+    """
+    s = book.scenario
+    n = int(s.mc_iterations)
+    if n < 1:
+        raise ValueError("mc_iterations must be at least 1 to simulate")
+    seed, horizon, baseline = int(s.mc_seed), int(s.horizon_days), analysis.baseline
+    draws = resolve(book)
+    names = [o.name for o in book.options]
+    n_opt = len(names)
+    base_options = option_arrays(book.options)
+    base_scenario = {k: float(getattr(s, k)) for k in SCENARIO_KEYS}
+    eligible = np.array(qualifying(book))
+    if not eligible.any():
+        eligible[:] = True
+    chunk = DEFAULT_CHUNK if chunk_size is None else max(BLOCK, -(-chunk_size // BLOCK) * BLOCK)
+
+    stored = ("total_cost", "break_even_day", "steady_state_break_even_days",
+              "max_training_tokens")
+    # Whole days (or NaN) are exact in float32: half the memory of the others.
+    columns = {k: [Column(n, np.float32 if k == "break_even_day" else np.float64)
+                   for _ in names] for k in stored}
+    cheapest = np.zeros(n_opt, dtype=np.int64)
+    recommended = np.zeros(n_opt, dtype=np.int64)
+    beats = np.zeros(n_opt, dtype=np.int64)
+    chart_index = np.arange(min(n, CHART_SAMPLES), dtype=np.int64) * n // min(n, CHART_SAMPLES)
+    samples = {k: np.empty((n_opt, chart_index.size)) for k in SAMPLE_KEYS}
+    bar = Progress(n, progress)
+
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        shape = (n_opt, stop - start)
+        options, scenario = chunk_inputs(draws, draw_chunk(draws, seed, start, stop),
+                                         base_options, base_scenario)
+        res = {k: np.broadcast_to(v, shape) for k, v in compare.evaluate(
+            options, baseline, horizon_days=horizon, with_break_even_day=False,
+            **scenario).items()}
+        res["break_even_day"] = break_even_from_blocks(
+            res, options["retrain_every_days"], baseline, horizon,
+            scenario["requests_per_day"], scenario["monthly_growth"], shape)
+        npv = res["npv_cost"]
+        cheapest += np.bincount(np.argmin(npv, axis=0), minlength=n_opt)
+        recommended += np.bincount(np.argmin(np.where(eligible[:, None], npv, np.inf), axis=0),
+                                   minlength=n_opt)
+        beats += (res["savings_vs_baseline"] > 0).sum(axis=1)
+        for key in stored:
+            for i in range(n_opt):
+                columns[key][i].add(start, res[key][i])
+        first, last = np.searchsorted(chart_index, (start, stop))
+        for key in SAMPLE_KEYS:
+            samples[key][:, first:last] = res[key][:, chart_index[first:last] - start]
+        bar.update(stop)
+
+    trim = (float(s.trim_low_pct), float(s.trim_high_pct))
+    featured = featured_option(analysis)
+    base_total = columns["total_cost"][baseline].values()
+    summary: list[dict[str, Any]] = []
+    trimmed, hist = 0, {}
+    for i, name in enumerate(names):
+        entry: dict[str, Any] = {"name": name, "p_cheapest": float(cheapest[i]) / n,
+                                 "p_recommended": float(recommended[i]) / n,
+                                 "p_beats_baseline": float(beats[i]) / n}
+        for key in OUTPUTS:
+            if key == "savings_vs_baseline":
+                # The engine's own subtraction, so stored totals are enough.
+                x = base_total - columns["total_cost"][i].values()
+            else:
+                x = columns[key][i].values()
+            entry[key], (low, high) = statistics(x, n, trim,
+                                                 never_is_infinite=key == "break_even_day")
+            if key == "savings_vs_baseline" and i == featured:
+                trimmed, hist = entry[key]["trimmed"], histogram(x, low, high)
+        summary.append(entry)
+
+    from ftreport.engine.sensitivity import sensitivity  # it builds on this module
+
+    return SimulationResult(
+        iterations=n, seed=seed, trimmed=trimmed, option_names=names, samples=samples,
+        summary=summary, sensitivity=sensitivity(book, draws, featured),
+        featured_option=names[featured], histogram={"option": names[featured], **hist},
+        sample_index=chart_index)

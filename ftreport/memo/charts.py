@@ -123,7 +123,7 @@ def cumulative_cost_chart(series: Sequence[Series], markers: Sequence[Marker], *
                           x_label: str, y_label: str, money: Callable[[float], str],
                           title: str) -> str:
     """Cumulative cost of each option by day, with break-even points marked."""
-    plot_h = 250
+    plot_h = 215
     bottom = TOP + plot_h
     x_max = max((max(s.xs) for s in series if len(s.xs)), default=1.0) or 1.0
     y_all = [y for s in series for y in s.ys]
@@ -148,16 +148,25 @@ def cumulative_cost_chart(series: Sequence[Series], markers: Sequence[Marker], *
         body.append(f'<polyline class="series" points="{points}" fill="none" '
                     f'stroke="{colour(s.index)}" stroke-width="{2.6 if s.emphasis else 1.6}" '
                     f'stroke-dasharray="{dash(s.index)}" stroke-linejoin="round"/>')
-    for m in markers:
+    for k, m in enumerate(markers):
         x, y = sx(m.x), sy(m.y)
         body.append(f'<line class="break-even" x1="{x:.1f}" y1="{bottom}" x2="{x:.1f}" '
                     f'y2="{y:.1f}" stroke="{INK}" stroke-width="0.9" '
                     f'stroke-dasharray="3 2"/>')
         body.append(f'<circle class="break-even" cx="{x:.1f}" cy="{y:.1f}" r="4.5" '
                     f'fill="{colour(m.index)}" stroke="{INK}" stroke-width="1"/>')
+        # Labels sit in a stack at the top of the plot, each on a white plate with a
+        # leader line to its point, so they never sit on a curve or on each other.
+        label_y = TOP + 12 + 15 * k
         right_side = x < WIDTH * 0.62
-        body.append(_text(x + (8 if right_side else -8), y - 8, m.label, size=9.5,
-                          anchor="start" if right_side else "end", weight="bold"))
+        plate_w = 0.62 * 9.5 * len(m.label) + 6
+        plate_x = x + 2 if right_side else x - 2 - plate_w
+        body.append(f'<line x1="{x:.1f}" y1="{y - 4:.1f}" x2="{x:.1f}" y2="{label_y - 8:.1f}" '
+                    f'stroke="{INK}" stroke-width="0.6"/>')
+        body.append(f'<rect x="{plate_x:.1f}" y="{label_y - 10:.1f}" width="{plate_w:.1f}" '
+                    f'height="13" fill="#ffffff" stroke="{colour(m.index)}" '
+                    f'stroke-width="0.8"/>')
+        body.append(_text(plate_x + 3, label_y, m.label, size=9.5, weight="bold"))
     body.append(_text(LEFT + (WIDTH - RIGHT - LEFT) / 2, bottom + 31, x_label, size=10,
                       anchor="middle"))
     body.append(_text(14, TOP + plot_h / 2, y_label, size=10, anchor="middle", rotate=True))
@@ -166,42 +175,33 @@ def cumulative_cost_chart(series: Sequence[Series], markers: Sequence[Marker], *
     return _svg(bottom + 48 + legend_h, title, body, "cumulative-cost")
 
 
-def histogram_chart(values: Sequence[float], lines: Sequence[tuple[float, str]], *,
-                    x_label: str, money: Callable[[float], str], title: str,
-                    bins: int = 30) -> str:
-    """Distribution of simulated savings: bars for gains in blue, losses in vermillion,
-    with percentile lines."""
+def histogram_chart(edges: Sequence[float], counts: Sequence[float],
+                    lines: Sequence[tuple[float, str]], *, x_label: str,
+                    money: Callable[[float], str], title: str) -> str:
+    """Distribution of simulated savings from the simulation's bins: gains in blue,
+    losses in vermillion, with percentile lines."""
     plot_h = 190
     bottom = TOP + 16 + plot_h
-    finite = [v for v in values if math.isfinite(v)]
-    lo = min(finite, default=0.0)
-    hi = max(finite, default=1.0)
-    if hi <= lo:
-        lo, hi = lo - (abs(lo) or 1.0) * 0.05, hi + (abs(hi) or 1.0) * 0.05
-    width = (hi - lo) / bins
-    counts = [0] * bins
-    for v in finite:
-        counts[min(int((v - lo) / width), bins - 1)] += 1
-    x_ticks = nice_ticks(lo, hi, 6)
+    total = sum(counts) or 1.0
+    shares = [c / total * 100 for c in counts]
+    lo, hi = (edges[0], edges[-1]) if len(edges) > 1 else (0.0, 1.0)
+    x_ticks = nice_ticks(min(lo, *(v for v, _ in lines)), max(hi, *(v for v, _ in lines)), 6)
     sx = _Scale(x_ticks[0], x_ticks[-1], LEFT, WIDTH - RIGHT)
-    top_count = max(counts) or 1
-    y_ticks = nice_ticks(0, top_count / len(finite) * 100 if finite else 1, 4)
+    y_ticks = nice_ticks(0, max(shares, default=1.0) or 1.0, 4)
     sy = _Scale(0, y_ticks[-1], bottom, TOP + 16)
     body = []
     for t in y_ticks:
         body.append(f'<line x1="{LEFT}" y1="{sy(t):.1f}" x2="{WIDTH - RIGHT}" '
                     f'y2="{sy(t):.1f}" stroke="{GRID}" stroke-width="0.6"/>')
         body.append(_text(LEFT - 6, sy(t) + 3.5, f"{t:g}%", size=9, anchor="end"))
-    for k, n in enumerate(counts):
-        if not n:
+    for x0, x1, share in zip(edges, edges[1:], shares, strict=False):
+        if not share:
             continue
-        x0, x1 = sx(lo + k * width), sx(lo + (k + 1) * width)
-        mid = lo + (k + 0.5) * width
-        share = n / len(finite) * 100
-        fill = PALETTE[0] if mid >= 0 else PALETTE[1]
-        body.append(f'<rect class="bin" x="{x0:.2f}" y="{sy(share):.2f}" '
-                    f'width="{max(x1 - x0 - 0.8, 0.4):.2f}" height="{bottom - sy(share):.2f}" '
-                    f'fill="{fill}"/>')
+        fill = PALETTE[0] if (x0 + x1) / 2 >= 0 else PALETTE[1]
+        left, right = sx(x0), sx(x1)
+        body.append(f'<rect class="bin" x="{left:.2f}" y="{sy(share):.2f}" '
+                    f'width="{max(right - left - 0.8, 0.6):.2f}" '
+                    f'height="{bottom - sy(share):.2f}" fill="{fill}"/>')
     if x_ticks[0] < 0 < x_ticks[-1]:
         body.append(f'<line x1="{sx(0):.1f}" y1="{TOP + 10}" x2="{sx(0):.1f}" y2="{bottom}" '
                     f'stroke="{INK}" stroke-width="1.2"/>')
@@ -237,10 +237,12 @@ def tornado_chart(bars: Sequence[Bar], base: float, *, x_label: str,
     values = [base, *(v for b in bars for v in (b.low, b.high))]
     ticks = nice_ticks(min(values), max(values), 5)
     sx = _Scale(ticks[0], ticks[-1], left + 40, WIDTH - RIGHT - 40)
-    body = [_text(left + 40, TOP + 2, "■ input at its low value (P10)", size=8.5,
-                  fill=PALETTE[5]),
-            _text(WIDTH - RIGHT - 40, TOP + 2, "input at its high value (P90) ■", size=8.5,
-                  anchor="end", fill=PALETTE[3])]
+    body = [f'<rect x="{left + 40}" y="{TOP - 6}" width="9" height="9" fill="{PALETTE[5]}"/>',
+            _text(left + 53, TOP + 2, "input at its low value (P10)", size=8.5),
+            f'<rect x="{WIDTH - RIGHT - 49}" y="{TOP - 6}" width="9" height="9" '
+            f'fill="{PALETTE[3]}"/>',
+            _text(WIDTH - RIGHT - 53, TOP + 2, "input at its high value (P90)", size=8.5,
+                  anchor="end")]
     for t in ticks:
         body.append(f'<line x1="{sx(t):.1f}" y1="{top}" x2="{sx(t):.1f}" y2="{bottom}" '
                     f'stroke="{GRID}" stroke-width="0.6"/>')

@@ -16,7 +16,8 @@ class Example:
     scenario: dict[str, object]
     options: list[dict[str, object]]
     uncertainty: list[dict[str, object]] = field(default_factory=list)
-    answers: dict[str, tuple[str, str]] = field(default_factory=dict)  # factor key -> (answer, notes)
+    # Factor key (see FACTORS) -> (answer, notes).
+    answers: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 # The seeds' reasons to fine-tune or not (seeds 001, 002, 004), as Factors rows:

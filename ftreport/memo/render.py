@@ -1,0 +1,99 @@
+"""Render the decision memo: Jinja templates to HTML, WeasyPrint to PDF.
+
+Safety, because names, notes and answers come from the analyst's file and a
+template folder may come from anyone:
+
+- templates render in Jinja's SandboxedEnvironment with autoescaping on and
+  StrictUndefined (a missing variable is an error, not a blank);
+- a user's template folder overrides ours file by file (theirs first, ours as
+  the fallback), for templates and for assets (logo, CSS, fonts) alike;
+- WeasyPrint fetches through ftreport.memo.fetch.TemplateFetcher, which serves only files
+  inside those template folders and ``data:`` URLs and refuses everything else
+  (other files, http, https, ftp) without touching the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from ftreport.fileio import atomic_write
+from ftreport.memo.context import build_context, generation_time
+
+MEMO_TEMPLATE = "memo.html.j2"
+
+
+def bundled_template_dir() -> Path:
+    """Our templates: the installed package ftreport.templates, else the repository's
+    top-level templates/ folder (running from a checkout)."""
+    try:
+        entry = Path(str(resources.files("ftreport.templates").joinpath(MEMO_TEMPLATE)))
+        if entry.is_file():
+            return entry.parent
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def template_roots(template_dir: str | Path | None) -> list[Path]:
+    """Template folders in lookup order: the user's first, ours last."""
+    roots = [Path(template_dir).resolve()] if template_dir is not None else []
+    return [*roots, bundled_template_dir().resolve()]
+
+
+def _svg(markup: str) -> Markup:
+    # Charts are built by ftreport.memo.charts, which escapes every text it draws.
+    return Markup(markup)
+
+
+def environment(roots: Sequence[Path]) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader([FileSystemLoader(str(root)) for root in roots]),
+        autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True)
+    env.filters["svg"] = _svg
+    return env
+
+
+def render_html(result: Any, *, template_dir: str | Path | None = None,
+                generated_at: datetime | None = None) -> str:
+    """The memo as one HTML document (what the PDF is printed from)."""
+    context = build_context(result, generated_at or generation_time())
+    env = environment(template_roots(template_dir))
+    return env.get_template(MEMO_TEMPLATE).render(context.as_template_vars())
+
+
+def write_memo(result: Any, target: Path, *, template_dir: Path | None = None) -> None:
+    """Write the PDF decision memo for ``result`` (an ftreport.api.RunResult) to ``target``.
+
+    With ``SOURCE_DATE_EPOCH`` set, the same inputs give byte-identical files.
+    """
+    roots = template_roots(template_dir)
+    html = render_html(result, template_dir=template_dir)
+    pdf = html_to_pdf(html, roots)
+    with atomic_write(target) as temp:
+        temp.write_bytes(pdf)
+
+
+def html_to_pdf(html: str, roots: Sequence[Path], fetcher: Any = None) -> bytes:
+    """Print ``html`` to PDF; relative URLs resolve in the first template folder.
+
+    ``fetcher`` defaults to a fresh ftreport.memo.fetch.TemplateFetcher over ``roots``.
+    """
+    # Imported here: WeasyPrint loads Pango and fonts, which `ftreport --help` and
+    # `ftreport validate` must not pay for.
+    from weasyprint import HTML
+
+    from ftreport.memo.fetch import TemplateFetcher
+
+    fetcher = fetcher or TemplateFetcher(roots)
+    document = HTML(string=html, base_url=roots[0].as_uri() + "/", url_fetcher=fetcher)
+    # The identifier is a hash of the content, so equal inputs give equal bytes.
+    return document.write_pdf(pdf_identifier=True)

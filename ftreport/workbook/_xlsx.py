@@ -1,0 +1,173 @@
+"""Package-level work on .xlsx files that openpyxl cannot do by itself.
+
+* ``add_cached_values``: openpyxl writes a formula cell with an empty ``<v/>``,
+  so anything that reads the file without recalculating (pandas, phone
+  previews, mail previews) sees nothing. We post-process the saved package and
+  put the engine's value into each formula cell we wrote, the way Excel itself
+  stores "formula plus last computed value". The workbook also says
+  ``fullCalcOnLoad`` so Excel and LibreOffice recompute on open.
+* ``unsafe_content``: what openpyxl would silently drop when it re-saves a
+  workbook, so an in-place write can refuse instead of losing the analyst's
+  charts, pictures, macros or pivot tables.
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+import re
+import shutil
+import zipfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from xml.etree import ElementTree
+
+Cached = float | int | bool | str | None
+
+_NS = {
+    "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+}
+# A formula cell as openpyxl's writer emits it: attributes, the formula, an empty value.
+_FORMULA_CELL = re.compile(
+    r'<c r="([A-Z]{1,3}[0-9]+)"((?: [a-zA-Z:]+="[^"]*")*)><f>([^<]*)</f><v ?/></c>')
+# Excel error values a formula may leave as its cached result.
+ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!")
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title -> path of its part inside the package (``xl/worksheets/sheet3.xml``)."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _NS)}
+    parts = {}
+    for sheet in workbook.iterfind("main:sheets/main:sheet", _NS):
+        target = targets[sheet.get(f"{{{_NS['r']}}}id")]
+        parts[sheet.get("name", "")] = (target.lstrip("/") if target.startswith("/")
+                                        else posixpath.normpath(posixpath.join("xl", target)))
+    return parts
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _value_xml(value: Cached) -> tuple[str, str]:
+    """(type attribute, <v> text) of a cached value."""
+    if value is None:
+        return ' t="str"', ""
+    if isinstance(value, bool):
+        return ' t="b"', "1" if value else "0"
+    if isinstance(value, str):
+        return (' t="e"', value) if value in ERRORS else (' t="str"', _escape(value))
+    number = float(value)
+    if not math.isfinite(number):
+        return ' t="str"', ""
+    return "", repr(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+
+
+def _fill(xml: str, values: Mapping[str, Cached], sheet: str) -> str:
+    missing = []
+
+    def replace(match: re.Match[str]) -> str:
+        ref, attrs, formula = match.groups()
+        if ref not in values:
+            missing.append(ref)
+            return match.group(0)
+        kind, text = _value_xml(values[ref])
+        attrs = re.sub(r' t="[^"]*"', "", attrs)
+        return f'<c r="{ref}"{attrs}{kind}><f>{formula}</f><v>{text}</v></c>'
+
+    filled = _FORMULA_CELL.sub(replace, xml)
+    if missing:
+        raise AssertionError(f"no cached value for formula cells {sheet}!{missing[:5]}")
+    return filled
+
+
+def add_cached_values(path: Path, values: Mapping[str, Mapping[str, Cached]]) -> None:
+    """Rewrite the package at ``path`` with ``values[sheet][cell]`` cached in formula cells.
+
+    Only the sheets named in ``values`` are touched; every formula cell in them
+    must have a value (a formula we wrote without one is a bug, not a blank).
+    """
+    temp = path.with_name(path.name + ".cache")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(
+            temp, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        parts = {part: sheet for sheet, part in sheet_parts(source).items() if sheet in values}
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename in parts:
+                sheet = parts[item.filename]
+                data = _fill(data.decode("utf-8"), values[sheet], sheet).encode("utf-8")
+            target.writestr(item, data)
+    shutil.move(temp, path)
+
+
+# Parts openpyxl reads and writes back faithfully (or regenerates, like the VML
+# that draws cell notes). Anything else in a package is content it drops.
+_KEPT = re.compile(
+    r"^(\[Content_Types\]\.xml|_rels/\.rels|docProps/[^/]+\.xml"
+    r"|xl/(workbook\.xml|styles\.xml|sharedStrings\.xml|calcChain\.xml|_rels/workbook\.xml\.rels"
+    r"|theme/[^/]+\.xml|worksheets/sheet[^/]*\.xml|worksheets/_rels/[^/]+\.rels"
+    r"|tables/[^/]+\.xml|comments[^/]*\.xml|comments/[^/]+\.xml|drawings/[^/]+\.vml"
+    r"|printerSettings/[^/]+\.bin))$")
+_WHAT = (("vbaProject", "macros (VBA)"), ("chart", "charts"), ("drawing", "drawings or shapes"),
+         ("media/", "pictures"), ("pivot", "pivot tables"), ("slicer", "slicers"),
+         ("timeline", "timeline filters"), ("externalLink", "links to other workbooks"),
+         ("threadedComment", "threaded comments"), ("embeddings", "embedded objects"),
+         ("activeX", "ActiveX controls"), ("ctrlProps", "form controls"),
+         ("connections", "data connections"), ("queryTable", "queries"),
+         ("richData", "rich data types"), ("model/", "a data model"))
+# Worksheet extensions openpyxl drops without a warning.
+_SHEET_EXTENSIONS = (("sparklineGroups", "sparklines"), ("x14:dataValidations",
+                     "extended data validation"), ("x14:conditionalFormattings",
+                     "extended conditional formatting"), ("slicerList", "slicers"))
+
+
+def _owned_parts(archive: zipfile.ZipFile, sheets: Iterable[str]) -> set[str]:
+    """Drawings and charts hanging off the given sheets (ours, replaced on every run)."""
+    names = set(archive.namelist())
+    parts = sheet_parts(archive)
+    owned: set[str] = set()
+    todo = [parts[s] for s in sheets if s in parts]
+    while todo:
+        part = todo.pop()
+        folder, base = posixpath.split(part)
+        rels = posixpath.join(folder, "_rels", base + ".rels")
+        if rels not in names:
+            continue
+        owned.add(rels)
+        for rel in ElementTree.fromstring(archive.read(rels)).findall("rel:Relationship", _NS):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = rel.get("Target", "")
+            target = (target.lstrip("/") if target.startswith("/")
+                      else posixpath.normpath(posixpath.join(folder, target)))
+            if target not in owned and target in names:
+                owned.add(target)
+                todo.append(target)
+    return owned - {parts[s] for s in parts if s not in sheets}
+
+
+def unsafe_content(path: Path, own_sheets: Iterable[str]) -> list[str]:
+    """What in the package at ``path`` openpyxl would drop on save, in words.
+
+    Parts that belong to ``own_sheets`` (output sheets a re-run replaces) are
+    ignored.
+    """
+    own = list(own_sheets)
+    found: list[str] = []
+    with zipfile.ZipFile(path) as archive:
+        owned = _owned_parts(archive, own)
+        for name in archive.namelist():
+            if name in owned or name.endswith("/") or _KEPT.match(name):
+                continue
+            what = next((w for key, w in _WHAT if key.lower() in name.lower()), None)
+            found.append(what or f"content openpyxl does not keep ({name})")
+        for sheet, part in sheet_parts(archive).items():
+            if sheet in own:
+                continue
+            xml = archive.read(part).decode("utf-8", "replace")
+            found += [f"{what} on sheet {sheet}" for key, what in _SHEET_EXTENSIONS if key in xml]
+    return sorted(set(found))

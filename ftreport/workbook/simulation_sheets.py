@@ -1,0 +1,145 @@
+"""The `Simulation` and `Sensitivity` sheets: Monte Carlo values and native Excel charts.
+
+Values, not formulas: they come from the simulation run. The writer
+(ftreport.workbook.writer) calls ``add_simulation_sheets`` after the formula
+sheets; an existing sheet of the same name is replaced in place.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ftreport.engine.simulation import OUTPUTS, PERCENTILES
+
+if TYPE_CHECKING:
+    from ftreport.api import RunResult
+
+BOLD = Font(bold=True)
+OUTPUT_LABELS = {
+    "total_cost": "Total cost",
+    "savings_vs_baseline": "Savings vs baseline",
+    "break_even_day": "Break-even day",
+    "steady_state_break_even_days": "Steady-state break-even (days)",
+    "max_training_tokens": "Max training tokens",
+}
+STAT_KEYS = (*(f"p{p}" for p in PERCENTILES), "mean", "trimmed_mean", "finite_share")
+STAT_LABELS = (*(f"P{p}" for p in PERCENTILES), "Mean", "Trimmed mean", "Share defined")
+
+
+def _fresh_sheet(wb: Workbook, title: str) -> Worksheet:
+    """An empty sheet called ``title`` at the position of the old one, if any."""
+    if title in wb.sheetnames:
+        index = wb.sheetnames.index(title)
+        wb.remove(wb[title])
+        return wb.create_sheet(title, index)
+    return wb.create_sheet(title)
+
+
+def _row(ws: Worksheet, values: list[Any], *, bold: bool = False) -> int:
+    ws.append(values)
+    if bold:
+        for cell in ws[ws.max_row]:
+            cell.font = BOLD
+    return ws.max_row
+
+
+def add_simulation_sheets(wb: Workbook, result: RunResult) -> None:
+    """Write (or replace) the `Simulation` and `Sensitivity` sheets of ``result``."""
+    sim = result.simulation
+    if sim is None:
+        return
+    currency = result.book.scenario.currency
+    _simulation_sheet(_fresh_sheet(wb, "Simulation"), sim, currency)
+    _sensitivity_sheet(_fresh_sheet(wb, "Sensitivity"), sim, result, currency)
+
+
+def _simulation_sheet(ws: Worksheet, sim: Any, currency: str) -> None:
+    _row(ws, ["Monte Carlo simulation"], bold=True)
+    _row(ws, ["Iterations", sim.iterations])
+    _row(ws, ["Seed", sim.seed])
+    _row(ws, ["Samples trimmed (savings of the featured option)", sim.trimmed])
+    _row(ws, ["Featured option", sim.featured_option])
+    _row(ws, ["Blank: never (break-even), undefined, or a percentile that falls on "
+              "\"never\". Means are over samples with a defined value."])
+    _row(ws, [])
+    _row(ws, ["Option", "P(cheapest)", "P(recommended)", "P(beats baseline)"], bold=True)
+    for entry in sim.summary:
+        _row(ws, [entry["name"], entry["p_cheapest"], entry.get("p_recommended"),
+                  entry["p_beats_baseline"]])
+        for cell in ws[ws.max_row][1:]:
+            cell.number_format = "0.0%"
+    _row(ws, [])
+    _row(ws, ["Option", "Output", *STAT_LABELS, "Trimmed"], bold=True)
+    for entry in sim.summary:
+        for key in OUTPUTS:
+            stats = entry[key]
+            _row(ws, [entry["name"], OUTPUT_LABELS[key], *(stats[k] for k in STAT_KEYS),
+                      stats.get("trimmed")])
+            money = key in ("total_cost", "savings_vs_baseline")
+            for cell in ws[ws.max_row][2:2 + len(STAT_KEYS) - 1]:
+                cell.number_format = f'#,##0 "{currency}"' if money else "#,##0.0"
+            ws.cell(ws.max_row, 2 + len(STAT_KEYS)).number_format = "0.0%"
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 30
+
+    hist = sim.histogram
+    if hist.get("counts"):
+        _row(ws, [])
+        head = _row(ws, [f"Savings of {sim.featured_option} ({currency}), samples inside "
+                         "the trim", "From", "To", "Samples"], bold=True)
+        edges = hist["edges"]
+        for k, count in enumerate(hist["counts"]):
+            _row(ws, [f"{edges[k]:,.0f} to {edges[k + 1]:,.0f}", edges[k], edges[k + 1],
+                      count])
+        chart = BarChart()
+        chart.type = "col"
+        chart.title = f"Savings of {sim.featured_option}"
+        chart.y_axis.title = "Samples"
+        chart.x_axis.title = f"Savings ({currency})"
+        chart.gapWidth = 0
+        chart.legend = None
+        chart.add_data(Reference(ws, min_col=4, min_row=head, max_row=ws.max_row),
+                       titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=ws.max_row))
+        chart.width, chart.height = 24, 10
+        ws.add_chart(chart, f"F{head}")
+
+
+def _sensitivity_sheet(ws: Worksheet, sim: Any, result: RunResult, currency: str) -> None:
+    names = sim.option_names
+    featured = names.index(sim.featured_option) if sim.featured_option in names else 0
+    base = float(result.analysis.results["savings_vs_baseline"][featured])
+    _row(ws, [f"Sensitivity of the savings of {sim.featured_option}"], bold=True)
+    _row(ws, ["Each input at its P10 and at its P90, every other input at its base value."])
+    _row(ws, ["Base savings", base])
+    ws.cell(ws.max_row, 2).number_format = f'#,##0 "{currency}"'
+    _row(ws, [])
+    head = _row(ws, ["Input", "Option", "P10", "P90", "Savings at P10", "Savings at P90",
+                     "Swing", "Change at P10", "Change at P90"], bold=True)
+    for bar in sim.sensitivity:
+        label = bar.input if bar.option is None else f"{bar.input} ({bar.option})"
+        _row(ws, [label, bar.option or "", bar.low_value, bar.high_value, bar.savings_at_low,
+                  bar.savings_at_high, bar.swing, bar.savings_at_low - base,
+                  bar.savings_at_high - base])
+        for cell in ws[ws.max_row][4:]:
+            cell.number_format = f'#,##0 "{currency}"'
+    ws.column_dimensions["A"].width = 40
+    if not sim.sensitivity:
+        return
+    chart = BarChart()
+    chart.type = "bar"  # horizontal bars: a tornado
+    chart.grouping = "clustered"
+    chart.overlap = 100
+    chart.title = f"Change in savings of {sim.featured_option} ({currency})"
+    chart.add_data(Reference(ws, min_col=8, max_col=9, min_row=head, max_row=ws.max_row),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=ws.max_row))
+    chart.y_axis.title = f"Change in savings ({currency})"
+    chart.x_axis.scaling.orientation = "maxMin"  # largest swing on top
+    chart.width, chart.height = 20, 3 + 1.2 * len(sim.sensitivity)
+    ws.add_chart(chart, f"K{head}")

@@ -1,0 +1,420 @@
+"""Write the scenario workbook analysts fill in: `ftreport init`.
+
+Every public name (sheet, defined name, table, header cell) comes from
+ftreport.schema, so the template, the reader and docs/workbook.md cannot drift
+apart. The workbook is made to be filled in by hand: a note on every header and
+Scenario value, an input message and a check on every input column, number
+formats, frozen headers, and price cells that look the model up in `Prices`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ftreport import schema
+from ftreport.fileio import atomic_write
+from ftreport.pricebook import PRICE_COLUMNS, load_pricebook
+from ftreport.problems import InputError, Problem
+from ftreport.workbook import (
+    FACTORS_TABLE,
+    OPTIONS_TABLE,
+    PRICES_TABLE,
+    SCENARIO_SHEET,
+    UNCERTAINTY_TABLE,
+)
+from ftreport.workbook._examples import EXAMPLES, FACTORS, Example
+
+HEADER_ROW = 3  # every table's header row; title and hint above it
+FIRST_ROW = HEADER_ROW + 1
+VALUE_COLUMN = "C"  # the Scenario sheet's one value column
+BLANK_OPTION_ROWS = 10
+SPARE_ROWS = 2  # empty rows left in an example's tables, ready to fill
+VALIDATED_ROWS = 500  # input checks reach below the table, for rows an analyst adds
+PRICE_ROWS = 300  # the lookup ranges reach below the price book, for models an analyst adds
+
+# Option columns filled by a lookup of the option's model in the Prices table.
+LOOKED_UP = ("price_input_per_1m", "price_cached_input_per_1m", "price_output_per_1m",
+             "price_training_per_1m", "price_per_training_hour", "hosting_per_hour")
+MONEY = frozenset({*LOOKED_UP, "monthly_fixed_cost", "one_time_cost", "data_generation_cost"})
+COUNTS = frozenset({"input_tokens", "output_tokens", "training_tokens", "training_examples",
+                    "requests_per_day", "horizon_days", "mc_iterations", "retrain_every_days"})
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+
+UNCERTAINTY_NOTES = {
+    "input": "A Scenario defined name or an Options column that may vary (see the list).",
+    "option": "Blank for a Scenario input; an option's name; or * for one draw shared by every "
+              "option (a row for one option overrides a * row for the same input).",
+    "distribution": "fixed, uniform, integer, normal, triangular, pert, lognormal or poisson.",
+    "p1": "fixed: value; uniform/integer: min; normal/lognormal: mean; triangular/pert: min; "
+          "poisson: mean.",
+    "p2": "uniform/integer: max; normal/lognormal: sd (of the value itself); "
+          "triangular/pert: mode (most likely).",
+    "p3": "triangular/pert: max. Blank for the others.",
+    "clip_min": "Optional: a sample below this is set to it.",
+    "clip_max": "Optional: a sample above this is set to it.",
+    "notes": "Where the range comes from.",
+}
+FACTOR_NOTES = {
+    "question": "A reason to fine-tune or not, from the seed documents. Add your own rows.",
+    "answer": "yes, no or unknown. The memo weighs these beside the cost.",
+    "notes": "Why; the pre-filled text says which way a yes points.",
+}
+PRICE_NOTES = {
+    "model": "The name to pick in the Options table's model column.",
+    "provider": "Who sells it.",
+    "kind": "base, fine-tuned or self-hosted.",
+    "price_input_per_1m": "Price per 1M input tokens.",
+    "price_cached_input_per_1m": "Price per 1M cached input tokens (0: no discount).",
+    "price_output_per_1m": "Price per 1M output tokens.",
+    "price_training_per_1m": "Price per 1M trained tokens (file tokens x epochs).",
+    "price_per_training_hour": "Price per training compute hour.",
+    "hosting_per_hour": "Hourly fee while deployed, used or not.",
+    "context_window": "Most tokens per request (input + output).",
+    "max_output_tokens": "Most output tokens per request.",
+    "source": "The provider's pricing page.",
+    "as_of": "The date the price was read.",
+    "notes": "Tier, caveats, and whether the price is confirmed.",
+}
+
+HOW_TO = (
+    "How to fill in this workbook",
+    "1. Scenario: the volume and horizon in the value column (C). Hover a cell for its note.",
+    "2. Options: one row per candidate. Pick a model from the list: its prices fill in from "
+    "the Prices sheet. Type over a price to use your own.",
+    "3. Blank numbers mean 0. Shares are fractions: 25% or 0.25.",
+    "4. Uncertainty (optional): give an input a range instead of one value.",
+    "5. Factors: answer yes / no / unknown; the memo weighs them beside the cost.",
+    "6. Check it: ftreport validate FILE.   Report: ftreport run FILE -o out/",
+    "Names in column B are the defined names scripts use; keep them.",
+)
+
+TITLE = Font(bold=True, size=14)
+HINT = Font(italic=True, color="666666")
+NAME_FONT = Font(color="888888", size=9)
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+LOOKUP_FILL = PatternFill("solid", fgColor="E2EFDA")
+TABLE_STYLE = "TableStyleMedium2"
+
+
+def write_template(path: Path, *, example: str = "blank", force: bool = False) -> None:
+    """Write a new scenario workbook to ``path``, blank or filled with a named example.
+
+    Refuses to replace an existing file unless ``force``: a filled-in workbook is
+    an analyst's work. The file appears whole or not at all (atomic write).
+    """
+    path = Path(path)
+    if example not in EXAMPLES:
+        raise InputError([Problem(str(path), None, None,
+                                  "an example among " + ", ".join(EXAMPLES), repr(example))])
+    if path.is_dir():
+        raise InputError([Problem(str(path), None, None, "a file name, not a folder",
+                                  "a folder")])
+    if path.exists() and not force:
+        raise InputError([Problem(str(path), None, None,
+                                  "a new file name: this file already exists "
+                                  "(use --force to replace it)")])
+    wb = build_workbook(EXAMPLES[example])
+    with atomic_write(path) as temp:
+        wb.save(temp)
+
+
+def build_workbook(example: Example | None) -> Workbook:
+    """The template as an openpyxl Workbook, blank (``None``) or filled with ``example``."""
+    wb = Workbook()
+    scenario_ws = wb.active
+    scenario_ws.title = SCENARIO_SHEET
+    currency = str((example.scenario if example else {}).get("currency", "USD"))
+    money = _money_format(currency)
+    n_prices = len(load_pricebook().models)
+    options = example.options if example else []
+    option_rows = len(options) + SPARE_ROWS if example else BLANK_OPTION_ROWS
+    last_option_row = HEADER_ROW + option_rows
+
+    _scenario_sheet(wb, scenario_ws, example, money, last_option_row)
+    _options_sheet(wb.create_sheet(OPTIONS_TABLE), options, option_rows, money, n_prices)
+    _uncertainty_sheet(wb.create_sheet(UNCERTAINTY_TABLE), example.uncertainty if example else [])
+    _factors_sheet(wb.create_sheet(FACTORS_TABLE), example)
+    _prices_sheet(wb.create_sheet(PRICES_TABLE), money)
+    _lists_sheet(wb.create_sheet("Lists"))
+    return wb
+
+
+def price_lookup(field: str, row: int) -> str:
+    """The formula of an option's price cell: the model's price from Prices, 0 when the
+    model is blank or not in the book.
+
+    Plain A1 references and INDEX/MATCH only, so Excel, LibreOffice 7.4 and the
+    reader's evaluator all compute it; the ranges reach below the book so models an
+    analyst appends to the Prices table are found too.
+    """
+    model = f"$C{row}"
+    names = f"Prices!$A${FIRST_ROW}:$A${HEADER_ROW + PRICE_ROWS}"
+    col = get_column_letter(PRICE_COLUMNS.index(field) + 1)
+    values = f"Prices!${col}${FIRST_ROW}:${col}${HEADER_ROW + PRICE_ROWS}"
+    match = f"MATCH({model},{names},0)"
+    return f'=IF({model}="",0,IF(ISNA({match}),0,INDEX({values},{match})))'
+
+
+def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money: str,
+                    last_option_row: int) -> None:
+    values = example.scenario if example else {}
+    ws["A1"] = "Scenario"
+    ws["A1"].font = TITLE
+    ws["A2"] = "Yellow cells are inputs. Each value cell has a defined name (column B)."
+    ws["A2"].font = HINT
+    for col, head in zip("ABCD", ("Input", "Name", "Value", "Unit"), strict=True):
+        ws[f"{col}{HEADER_ROW}"] = head
+        ws[f"{col}{HEADER_ROW}"].font = Font(bold=True)
+    for row, f in enumerate(schema.SCENARIO_FIELDS, start=FIRST_ROW):
+        ws[f"A{row}"] = f.label
+        ws[f"B{row}"] = f.name
+        ws[f"B{row}"].font = NAME_FONT
+        cell = ws[f"{VALUE_COLUMN}{row}"]
+        value = values.get(f.name, f.default)
+        cell.value = value
+        cell.fill = INPUT_FILL
+        cell.number_format = _number_format(f, money)
+        cell.comment = _note(f)
+        ws[f"D{row}"] = f.unit
+        ref = f"{SCENARIO_SHEET}!${VALUE_COLUMN}${row}"
+        wb.defined_names[f.name] = DefinedName(f.name, attr_text=ref)
+        options_range = f"{OPTIONS_TABLE}!$A${FIRST_ROW}:$A${last_option_row + VALIDATED_ROWS}"
+        dv = _validation(f, options_range=options_range)
+        if dv is not None:
+            ws.add_data_validation(dv)
+            dv.add(cell)
+    for i, line in enumerate(HOW_TO):
+        c = ws.cell(row=HEADER_ROW + i, column=6, value=line)
+        c.font = Font(bold=True) if i == 0 else Font(color="444444")
+    _widths(ws, {"A": 26, "B": 18, "C": 30, "D": 14, "E": 3, "F": 90})
+    ws.freeze_panes = f"A{FIRST_ROW}"
+
+
+def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, money: str,
+                   n_prices: int) -> None:
+    ws["A1"] = "Options"
+    ws["A1"].font = TITLE
+    ws["A2"] = ("One row per candidate. Green prices come from the Prices sheet by model; "
+                "type over them to use your own. Blank numbers mean 0.")
+    ws["A2"].font = HINT
+    fields = schema.OPTION_FIELDS
+    last = HEADER_ROW + rows
+    for col, f in enumerate(fields, start=1):
+        head = ws.cell(row=HEADER_ROW, column=col, value=f.name)
+        head.comment = _note(f)
+        letter = get_column_letter(col)
+        for row in range(FIRST_ROW, last + 1):
+            spec = options[row - FIRST_ROW] if row - FIRST_ROW < len(options) else {}
+            cell = ws.cell(row=row, column=col)
+            if f.name in spec:
+                cell.value = spec[f.name]
+            elif f.name in LOOKED_UP:
+                cell.value = price_lookup(f.name, row)
+            cell.fill = LOOKUP_FILL if f.name in LOOKED_UP else INPUT_FILL
+            cell.number_format = _number_format(f, money)
+        models = f"Prices!$A${FIRST_ROW}:$A${HEADER_ROW + n_prices}"
+        dv = _validation(f, models=models)
+        if dv is not None:
+            ws.add_data_validation(dv)
+            dv.add(f"{letter}{FIRST_ROW}:{letter}{last + VALIDATED_ROWS}")
+        ws.column_dimensions[letter].width = max(12, min(28, len(f.name) + 4))
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["C"].width = 24
+    ws.column_dimensions[get_column_letter(len(fields))].width = 60
+    _table(ws, OPTIONS_TABLE, len(fields), last)
+    ws.freeze_panes = f"B{FIRST_ROW}"
+
+
+def _uncertainty_sheet(ws: Worksheet, rows: list[dict[str, object]]) -> None:
+    ws["A1"] = "Uncertainty"
+    ws["A1"].font = TITLE
+    ws["A2"] = ("Optional: give an input a range instead of one value, for the Monte Carlo "
+                "simulation. p1, p2, p3 mean what the distribution needs (see the notes).")
+    ws["A2"].font = HINT
+    columns = schema.UNCERTAINTY_COLUMNS
+    n = max(len(rows) + SPARE_ROWS, 3)
+    last = HEADER_ROW + n
+    for col, name in enumerate(columns, start=1):
+        head = ws.cell(row=HEADER_ROW, column=col, value=name)
+        head.comment = Comment(UNCERTAINTY_NOTES[name], "ftreport", width=300, height=110)
+        for i in range(n):
+            cell = ws.cell(row=FIRST_ROW + i, column=col,
+                           value=rows[i].get(name) if i < len(rows) else None)
+            cell.fill = INPUT_FILL
+            if name in ("p1", "p2", "p3", "clip_min", "clip_max"):
+                cell.number_format = "#,##0.####"
+    checks = {
+        "input": _list_check("Lists!$B$2:$B$" + str(1 + len(_uncertain_inputs())),
+                             "input", UNCERTAINTY_NOTES["input"]),
+        "distribution": _list_check('"' + ",".join(schema.DISTRIBUTIONS) + '"',
+                                    "distribution", UNCERTAINTY_NOTES["distribution"]),
+    }
+    for col, name in enumerate(columns, start=1):
+        letter = get_column_letter(col)
+        dv = checks.get(name) or _prompt_only(name, UNCERTAINTY_NOTES[name])
+        ws.add_data_validation(dv)
+        dv.add(f"{letter}{FIRST_ROW}:{letter}{last + VALIDATED_ROWS}")
+    _widths(ws, {"A": 24, "B": 26, "C": 14, "D": 12, "E": 12, "F": 12, "G": 12, "H": 12,
+                 "I": 70})
+    _table(ws, UNCERTAINTY_TABLE, len(columns), last)
+    ws.freeze_panes = f"A{FIRST_ROW}"
+
+
+def _factors_sheet(ws: Worksheet, example: Example | None) -> None:
+    ws["A1"] = "Factors"
+    ws["A1"].font = TITLE
+    ws["A2"] = "Reasons to fine-tune or not, beside the cost. Answer yes, no or unknown."
+    ws["A2"].font = HINT
+    answers = example.answers if example else {}
+    for col, name in enumerate(schema.FACTOR_COLUMNS, start=1):
+        head = ws.cell(row=HEADER_ROW, column=col, value=name)
+        head.comment = Comment(FACTOR_NOTES[name], "ftreport", width=300, height=80)
+    for i, (key, question, guidance) in enumerate(FACTORS):
+        row = FIRST_ROW + i
+        answer, notes = answers.get(key, ("unknown", ""))
+        ws.cell(row=row, column=1, value=question)
+        ws.cell(row=row, column=2, value=answer).fill = INPUT_FILL
+        ws.cell(row=row, column=3, value=f"{notes} ({guidance})" if notes else guidance)
+        for col in (1, 3):
+            ws.cell(row=row, column=col).alignment = Alignment(wrap_text=True,
+                                                               vertical="top")
+    last = HEADER_ROW + len(FACTORS)
+    dv = _list_check('"' + ",".join(schema.FACTOR_ANSWERS) + '"', "answer",
+                     FACTOR_NOTES["answer"])
+    ws.add_data_validation(dv)
+    dv.add(f"B{FIRST_ROW}:B{last + VALIDATED_ROWS}")
+    _widths(ws, {"A": 70, "B": 12, "C": 80})
+    _table(ws, FACTORS_TABLE, len(schema.FACTOR_COLUMNS), last)
+    ws.freeze_panes = f"A{FIRST_ROW}"
+
+
+def _prices_sheet(ws: Worksheet, money: str) -> None:
+    book = load_pricebook()
+    ws["A1"] = f"Prices (price book as of {book.as_of}, {book.currency})"
+    ws["A1"].font = TITLE
+    ws["A2"] = ("Per 1M tokens, per hour. Each row says where and when its price was read. "
+                "Add rows at the bottom for your own models or negotiated rates.")
+    ws["A2"].font = HINT
+    for col, name in enumerate(PRICE_COLUMNS, start=1):
+        head = ws.cell(row=HEADER_ROW, column=col, value=name)
+        head.comment = Comment(PRICE_NOTES[name], "ftreport", width=260, height=70)
+    for row, m in enumerate(book.models, start=FIRST_ROW):
+        for col, name in enumerate(PRICE_COLUMNS, start=1):
+            cell = ws.cell(row=row, column=col, value=getattr(m, name))
+            if name.startswith("price_") or name == "hosting_per_hour":
+                cell.number_format = money
+            elif name in ("context_window", "max_output_tokens"):
+                cell.number_format = "#,##0"
+    _widths(ws, {"A": 24, "B": 20, "C": 12, "L": 50, "M": 12, "N": 80})
+    for col in range(4, 12):
+        ws.column_dimensions[get_column_letter(col)].width = 14
+    _table(ws, PRICES_TABLE, len(PRICE_COLUMNS), HEADER_ROW + len(book.models))
+    ws.freeze_panes = f"B{FIRST_ROW}"
+
+
+def _lists_sheet(ws: Worksheet) -> None:
+    """A hidden sheet of the names a list check offers when they are too many to inline."""
+    ws["B1"] = "uncertain inputs"
+    for i, name in enumerate(_uncertain_inputs(), start=2):
+        ws.cell(row=i, column=2, value=name)
+    ws.sheet_state = "hidden"
+
+
+def _uncertain_inputs() -> tuple[str, ...]:
+    return schema.UNCERTAIN_SCENARIO_INPUTS + schema.UNCERTAIN_OPTION_INPUTS
+
+
+def _table(ws: Worksheet, name: str, n_columns: int, last_row: int) -> None:
+    ref = f"A{HEADER_ROW}:{get_column_letter(n_columns)}{last_row}"
+    table = Table(displayName=name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
+    ws.add_table(table)
+
+
+def _note(f: schema.Field) -> Comment:
+    unit = f" Unit: {f.unit}." if f.unit else ""
+    text = f"{f.label} ({f.name}): {f.note}{unit} Must be {f.expected}."
+    return Comment(text, "ftreport", width=320, height=120)
+
+
+def _money_format(currency: str) -> str:
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    return f'"{symbol}"#,##0.00##' if symbol else "#,##0.00##"
+
+
+def _number_format(f: schema.Field, money: str) -> str:
+    if f.kind in ("share", "growth") or "%" in f.unit:
+        return "0.0%"
+    if f.name in MONEY:
+        return money
+    if f.name in COUNTS:
+        return "#,##0"
+    return "General"
+
+
+def _validation(f: schema.Field, *, models: str = "", options_range: str = ""
+                ) -> DataValidation | None:
+    """The input check and input message of a field's cells, from its kind and bounds."""
+    prompt = f.note[:250]
+    if f.kind == "choice":
+        return _list_check('"' + ",".join(schema.APPROACHES) + '"', f.name, prompt)
+    if f.name == "model":
+        # A warning, not a stop: a model not in the book is allowed, its prices typed in.
+        dv = _list_check(models, f.name, prompt)
+        dv.errorStyle = "warning"
+        dv.error = "Not in the Prices sheet: type its prices into this row."
+        return dv
+    if f.kind == "option":
+        dv = _list_check(options_range, f.name, prompt)
+        dv.allow_blank = True
+        return dv
+    bounds = {
+        "whole": ("whole", "greaterThanOrEqual", f.minimum, None),
+        "number": ("decimal", "greaterThanOrEqual", f.minimum, None),
+        "share": ("decimal", "between", 0, 1),
+        "growth": ("decimal", "greaterThan", -1, None),
+        "percentile": ("decimal", "between", 0, 100),
+    }.get(f.kind)
+    if bounds is None or bounds[2] is None:
+        return _prompt_only(f.name, prompt)
+    kind, operator, low, high = bounds
+    dv = DataValidation(type=kind, operator=operator, formula1=f"{low:g}",
+                        formula2=None if high is None else f"{high:g}", allow_blank=True,
+                        showErrorMessage=True, showInputMessage=True)
+    dv.errorTitle = f.name
+    dv.error = f"{f.name} must be {f.expected}."
+    dv.promptTitle = f.name
+    dv.prompt = prompt
+    return dv
+
+
+def _list_check(source: str, title: str, prompt: str) -> DataValidation:
+    dv = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=True,
+                        showInputMessage=True)
+    dv.errorTitle = title
+    dv.error = f"Pick {title} from the list."
+    dv.promptTitle = title
+    dv.prompt = prompt[:250]
+    return dv
+
+
+def _prompt_only(title: str, prompt: str) -> DataValidation:
+    """No check, just the input message shown when the cell is selected."""
+    dv = DataValidation(allow_blank=True, showInputMessage=True)
+    dv.promptTitle = title[:32]
+    dv.prompt = prompt[:250]
+    return dv
+
+
+def _widths(ws: Worksheet, widths: dict[str, float]) -> None:
+    for col, width in widths.items():
+        ws.column_dimensions[col].width = width
