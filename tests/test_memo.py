@@ -260,7 +260,7 @@ def test_custom_template_dir_overrides_logo_and_colours(memo, tmp_path):
     assert count_colour(theirs, (0, 160, 0), 30) > 200
     assert count_colour(ours, (0, 160, 0), 30) == 0
     fonts = PdfReader(target).pages[0]["/Resources"]["/Font"].values()
-    assert any("DejaVuSerif" in f.get_object()["/BaseFont"] for f in fonts)
+    assert any("Serif" in f.get_object()["/BaseFont"] for f in fonts)
 
 
 def test_missing_template_variable_fails_loudly(tmp_path):
