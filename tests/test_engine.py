@@ -71,7 +71,8 @@ def direct_costs(o: dict[str, float], n0: float, g: float, r: float, horizon: in
     u = (o["input_tokens"] * (1 - o["cached_input_share"]) * o["price_input_per_1m"]
          + o["input_tokens"] * o["cached_input_share"] * o["price_cached_input_per_1m"]
          + o["output_tokens"] * o["price_output_per_1m"]) / 1e6
-    fixed = o["hosting_per_hour"] * o["hosting_hours_per_day"] + o["monthly_fixed_cost"] / (365 / 12)
+    fixed = (o["hosting_per_hour"] * o["hosting_hours_per_day"]
+             + o["monthly_fixed_cost"] / (365 / 12))
     train = (o["training_tokens"] * o["epochs"] * o["price_training_per_1m"] / 1e6
              + o["training_hours"] * o["price_per_training_hour"])
     upfront = o["one_time_cost"] + o["data_generation_cost"]
