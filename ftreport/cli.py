@@ -111,8 +111,11 @@ def main(debug: bool) -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--example", type=click.Choice(["blank", "seed-000", "support", "distillation"]),
-              default="blank", show_default=True, help="Start from a filled-in example.")
+@click.option("--example",
+              type=click.Choice(["starter", "blank", "seed-000", "support", "distillation"]),
+              default="starter", show_default=True,
+              help="What to start from: a small valid comparison to type over (starter), "
+                   "empty inputs (blank), or a filled-in example.")
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 @reports_errors
 def init(path: Path, example: str, force: bool) -> None:

@@ -10,3 +10,8 @@ OPTIONS_TABLE = "Options"
 UNCERTAINTY_TABLE = "Uncertainty"
 FACTORS_TABLE = "Factors"
 PRICES_TABLE = "Prices"
+
+# Sheets ftreport writes into a report; a re-run replaces them, readers skip them.
+REPORT_SHEETS = ("Results", "Timeline", "Workings", "Constants", "Run")
+SIMULATION_SHEETS = ("Simulation", "Sensitivity")
+OUTPUT_SHEETS = REPORT_SHEETS + SIMULATION_SHEETS

@@ -200,5 +200,25 @@ DISTILLATION = Example(
     },
 )
 
-EXAMPLES: dict[str, Example | None] = {"blank": None, "seed-000": SEED_000,
+# What `ftreport init` writes by default: the smallest complete comparison, valid as
+# it stands, for an analyst to type over. "blank" leaves every input empty.
+STARTER = Example(
+    scenario={
+        "scenario_name": "My scenario", "prepared_by": "", "currency": "USD",
+        "horizon_days": 365, "requests_per_day": 1_000, "monthly_growth": 0,
+        "discount_rate": 0, "mc_iterations": 10_000, "mc_seed": 0,
+    },
+    options=[
+        {"name": "Few-shot prompting", "approach": "prompting", "model": "gpt-4.1",
+         "input_tokens": 2_500, "output_tokens": 300,
+         "notes": "Replace with your prompt size: system prompt plus few-shot examples."},
+        {"name": "Fine-tuned small model", "approach": "fine-tuning",
+         "model": "ft:gpt-4.1-mini", "input_tokens": 300, "output_tokens": 300,
+         "training_tokens": 1_000_000, "epochs": 3, "one_time_cost": 2_000,
+         "training_examples": 500,
+         "notes": "Replace with your training file size and preparation cost."},
+    ],
+)
+
+EXAMPLES: dict[str, Example | None] = {"starter": STARTER, "blank": None, "seed-000": SEED_000,
                                        "support": SUPPORT, "distillation": DISTILLATION}

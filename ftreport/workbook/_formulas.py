@@ -14,9 +14,12 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+
+from ftreport.workbook import OUTPUT_SHEETS
 
 # A key of the solution, e.g. "'[book.xlsx]OPTIONS'!G4".
 _KEY = re.compile(r"^'?\[[^\]]*\](?P<sheet>.+?)'?!(?P<ref>\$?[A-Z]+\$?\d+)$")
@@ -58,10 +61,27 @@ def _calculate(path: Path) -> dict[object, object]:
 
     # The library draws a progress bar on stderr and may warn about features it
     # skips (charts, styles); neither concerns the person validating a workbook.
-    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()), \
+            tempfile.TemporaryDirectory(prefix="ftreport-eval-") as scratch:
         warnings.simplefilter("ignore")
-        model = formulas.ExcelModel().loads(str(path)).finish()
+        model = formulas.ExcelModel().loads(str(_inputs_only(path, Path(scratch)))).finish()
         return dict(model.calculate())
+
+
+def _inputs_only(path: Path, scratch: Path) -> Path:
+    """``path``, or a copy without a previous run's output sheets: inputs never depend
+    on them, and a ten-year Timeline would take minutes to compute."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    outputs = [title for title in wb.sheetnames if title in OUTPUT_SHEETS]
+    if not outputs:
+        return path
+    for title in outputs:
+        wb.remove(wb[title])
+    copy = scratch / path.name
+    wb.save(copy)
+    return copy
 
 
 def _plain(value: object) -> object:

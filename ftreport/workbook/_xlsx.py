@@ -67,7 +67,7 @@ def _value_xml(value: Cached) -> tuple[str, str]:
     return "", repr(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
 
 
-def _fill(xml: str, values: Mapping[str, Cached], sheet: str) -> str:
+def _fill(xml: str, values: Mapping[str, Cached], sheet: str, complete: bool) -> str:
     missing = []
 
     def replace(match: re.Match[str]) -> str:
@@ -80,16 +80,18 @@ def _fill(xml: str, values: Mapping[str, Cached], sheet: str) -> str:
         return f'<c r="{ref}"{attrs}{kind}><f>{formula}</f><v>{text}</v></c>'
 
     filled = _FORMULA_CELL.sub(replace, xml)
-    if missing:
+    if missing and complete:
         raise AssertionError(f"no cached value for formula cells {sheet}!{missing[:5]}")
     return filled
 
 
-def add_cached_values(path: Path, values: Mapping[str, Mapping[str, Cached]]) -> None:
+def add_cached_values(path: Path, values: Mapping[str, Mapping[str, Cached]],
+                      *, complete: bool = True) -> None:
     """Rewrite the package at ``path`` with ``values[sheet][cell]`` cached in formula cells.
 
-    Only the sheets named in ``values`` are touched; every formula cell in them
-    must have a value (a formula we wrote without one is a bug, not a blank).
+    Only the sheets named in ``values`` are touched. With ``complete``, every
+    formula cell in them must have a value (a formula we wrote without one is a
+    bug, not a blank); without, cells with no known value stay as they are.
     """
     temp = path.with_name(path.name + ".cache")
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(
@@ -99,9 +101,41 @@ def add_cached_values(path: Path, values: Mapping[str, Mapping[str, Cached]]) ->
             data = source.read(item.filename)
             if item.filename in parts:
                 sheet = parts[item.filename]
-                data = _fill(data.decode("utf-8"), values[sheet], sheet).encode("utf-8")
+                data = _fill(data.decode("utf-8"), values[sheet], sheet, complete
+                             ).encode("utf-8")
             target.writestr(item, data)
     shutil.move(temp, path)
+
+
+def formula_values(path: Path) -> dict[str, dict[str, Cached]]:
+    """The cached value of every formula cell in the package, by sheet and cell.
+
+    openpyxl drops these when it saves a workbook; reading them first lets a
+    re-saved workbook keep them (see add_cached_values).
+    """
+    main = f"{{{_NS['main']}}}"
+    found: dict[str, dict[str, Cached]] = {}
+    with zipfile.ZipFile(path) as archive:
+        for sheet, part in sheet_parts(archive).items():
+            if part not in archive.namelist():
+                continue
+            cells: dict[str, Cached] = {}
+            for _, cell in ElementTree.iterparse(archive.open(part)):
+                if cell.tag != f"{main}c":
+                    continue
+                formula, value = cell.find(f"{main}f"), cell.find(f"{main}v")
+                if formula is not None and value is not None and value.text is not None:
+                    kind = cell.get("t", "n")
+                    text = value.text
+                    if kind == "n":
+                        cells[cell.get("r", "")] = float(text)
+                    elif kind == "b":
+                        cells[cell.get("r", "")] = text == "1"
+                    elif kind in ("str", "e"):
+                        cells[cell.get("r", "")] = text
+                cell.clear()
+            found[sheet] = cells
+    return found
 
 
 # Parts openpyxl reads and writes back faithfully (or regenerates, like the VML

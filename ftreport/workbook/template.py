@@ -32,6 +32,7 @@ from ftreport.workbook import (
     UNCERTAINTY_TABLE,
 )
 from ftreport.workbook._examples import EXAMPLES, FACTORS, Example
+from ftreport.workbook._xlsx import add_cached_values
 
 HEADER_ROW = 3  # every table's header row; title and hint above it
 FIRST_ROW = HEADER_ROW + 1
@@ -105,7 +106,7 @@ LOOKUP_FILL = PatternFill("solid", fgColor="E2EFDA")
 TABLE_STYLE = "TableStyleMedium2"
 
 
-def write_template(path: Path, *, example: str = "blank", force: bool = False) -> None:
+def write_template(path: Path, *, example: str = "starter", force: bool = False) -> None:
     """Write a new scenario workbook to ``path``, blank or filled with a named example.
 
     Refuses to replace an existing file unless ``force``: a filled-in workbook is
@@ -122,13 +123,17 @@ def write_template(path: Path, *, example: str = "blank", force: bool = False) -
         raise InputError([Problem(str(path), None, None,
                                   "a new file name: this file already exists "
                                   "(use --force to replace it)")])
-    wb = build_workbook(EXAMPLES[example])
+    wb, lookups = build_workbook(EXAMPLES[example])
     with atomic_write(path) as temp:
         wb.save(temp)
+        # Store each lookup's value beside its formula, as Excel would: readers that do
+        # not calculate (ours included) then need no formula evaluation.
+        add_cached_values(temp, {OPTIONS_TABLE: lookups})
 
 
-def build_workbook(example: Example | None) -> Workbook:
-    """The template as an openpyxl Workbook, blank (``None``) or filled with ``example``."""
+def build_workbook(example: Example | None) -> tuple[Workbook, dict[str, float]]:
+    """The template as an openpyxl Workbook, blank (``None``) or filled with ``example``,
+    and the value of each price lookup formula by cell ("G4" -> 2.0)."""
     wb = Workbook()
     scenario_ws = wb.active
     scenario_ws.title = SCENARIO_SHEET
@@ -140,12 +145,13 @@ def build_workbook(example: Example | None) -> Workbook:
     last_option_row = HEADER_ROW + option_rows
 
     _scenario_sheet(wb, scenario_ws, example, money, last_option_row)
-    _options_sheet(wb.create_sheet(OPTIONS_TABLE), options, option_rows, money, n_prices)
+    lookups = _options_sheet(wb.create_sheet(OPTIONS_TABLE), options, option_rows, money,
+                             n_prices)
     _uncertainty_sheet(wb.create_sheet(UNCERTAINTY_TABLE), example.uncertainty if example else [])
     _factors_sheet(wb.create_sheet(FACTORS_TABLE), example)
     _prices_sheet(wb.create_sheet(PRICES_TABLE), money)
     _lists_sheet(wb.create_sheet("Lists"))
-    return wb
+    return wb, lookups
 
 
 def price_lookup(field: str, row: int) -> str:
@@ -162,6 +168,12 @@ def price_lookup(field: str, row: int) -> str:
     values = f"Prices!${col}${FIRST_ROW}:${col}${HEADER_ROW + PRICE_ROWS}"
     match = f"MATCH({model},{names},0)"
     return f'=IF({model}="",0,IF(ISNA({match}),0,INDEX({values},{match})))'
+
+
+def price_lookup_value(field: str, model: object) -> float:
+    """What :func:`price_lookup` computes for ``model``: its price, or 0."""
+    price = load_pricebook().get(str(model)) if model else None
+    return float(getattr(price, field) or 0.0) if price else 0.0
 
 
 def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money: str,
@@ -200,7 +212,7 @@ def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money:
 
 
 def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, money: str,
-                   n_prices: int) -> None:
+                   n_prices: int) -> dict[str, float]:
     ws["A1"] = "Options"
     ws["A1"].font = TITLE
     ws["A2"] = ("One row per candidate. Green prices come from the Prices sheet by model; "
@@ -208,6 +220,7 @@ def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, m
     ws["A2"].font = HINT
     fields = schema.OPTION_FIELDS
     last = HEADER_ROW + rows
+    lookups: dict[str, float] = {}
     for col, f in enumerate(fields, start=1):
         head = ws.cell(row=HEADER_ROW, column=col, value=f.name)
         head.comment = _note(f)
@@ -219,6 +232,7 @@ def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, m
                 cell.value = spec[f.name]
             elif f.name in LOOKED_UP:
                 cell.value = price_lookup(f.name, row)
+                lookups[cell.coordinate] = price_lookup_value(f.name, spec.get("model"))
             cell.fill = LOOKUP_FILL if f.name in LOOKED_UP else INPUT_FILL
             cell.number_format = _number_format(f, money)
         models = f"Prices!$A${FIRST_ROW}:$A${HEADER_ROW + n_prices}"
@@ -232,6 +246,7 @@ def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, m
     ws.column_dimensions[get_column_letter(len(fields))].width = 60
     _table(ws, OPTIONS_TABLE, len(fields), last)
     ws.freeze_panes = f"B{FIRST_ROW}"
+    return lookups
 
 
 def _uncertainty_sheet(ws: Worksheet, rows: list[dict[str, object]]) -> None:

@@ -24,7 +24,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ftreport.problems import ReportError
-from ftreport.workbook._xlsx import Cached, add_cached_values, unsafe_content
+from ftreport.workbook import OUTPUT_SHEETS, REPORT_SHEETS
+from ftreport.workbook._xlsx import (
+    Cached,
+    add_cached_values,
+    formula_values,
+    unsafe_content,
+)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -32,9 +38,6 @@ if TYPE_CHECKING:
 
     from ftreport.api import RunResult
 
-REPORT_SHEETS = ("Results", "Timeline", "Workings", "Constants", "Run")
-SIMULATION_SHEETS = ("Simulation", "Sensitivity")
-OUTPUT_SHEETS = REPORT_SHEETS + SIMULATION_SHEETS
 RECOMMENDED_NAMES = ("recommended_option", "recommended_total_cost", "recommended_savings",
                      "recommended_break_even_day")
 
@@ -912,6 +915,10 @@ def write_report(result: RunResult, target: Path, *, in_place: bool = False) -> 
     wb.calculation = CalcProperties(fullCalcOnLoad=True)
     if in_place and lock_files(source):  # opened while we were computing
         raise ReportError(f"{source}: opened in Excel or LibreOffice meanwhile; not written")
+    # The analyst's own formulas keep the values their file had (openpyxl drops them).
+    kept = {sheet: cells for sheet, cells in formula_values(source).items()
+            if sheet not in OUTPUT_SHEETS and sheet in wb.sheetnames}
     with atomic_write(target) as temp:
         wb.save(temp)
         add_cached_values(temp, builder.cells.cached)
+        add_cached_values(temp, kept, complete=False)
