@@ -26,7 +26,7 @@ def _option_rows(path: Path) -> list[dict[str, object]]:
 
 def test_template_lookups_give_the_price_book_numbers(tmp_path):
     path = tmp_path / "every-model.xlsx"
-    write_template(path)
+    write_template(path, example="blank")
     wb = load_workbook(path)
     book = load_pricebook()
     models = [m.model for m in book.models[:9]] + ["no-such-model"]  # 10 blank rows
@@ -48,3 +48,17 @@ def test_sample_lookups_and_blank_rows_in_libreoffice(tmp_path):
         for name in LOOKED_UP:
             assert row[name] == pytest.approx(getattr(price, name) if price else 0)
     assert rows[1]["hosting_per_hour"] == book.get("gpu:a100-80gb").hosting_per_hour > 0
+
+
+@pytest.mark.parametrize("example", ["starter", "support", "seed-000", "distillation"])
+def test_values_stored_beside_the_lookups_are_what_libreoffice_computes(tmp_path, example):
+    # The template stores each lookup's value, so readers need not calculate; it must be
+    # the very value the formula gives.
+    path = tmp_path / f"{example}.xlsx"
+    write_template(path, example=example)
+    stored = _option_rows(path)
+    computed = _option_rows(recalculate(path, tmp_path / "lo"))
+    assert any(row[name] for row in stored for name in LOOKED_UP)
+    for before, after in zip(stored, computed, strict=True):
+        for name in LOOKED_UP:
+            assert before[name] == after[name], (before["name"], name)
