@@ -28,33 +28,35 @@ def assert_quantile(x: np.ndarray, q: float, value: float, density: float) -> No
 
 
 @pytest.mark.parametrize(("name", "p", "expected"), [
-    ("uniform", (1, 2, None), None),
-    ("uniform", (3, 2, None), "uniform needs p1 (min) <= p2 (max)"),
-    ("integer", (5, 30, None), None),
-    ("integer", (5.5, 30, None), "integer needs whole numbers in p1 (min) and p2 (max)"),
-    ("integer", (30, 5, None), "integer needs p1 (min) <= p2 (max)"),
-    ("normal", (10, -1, None), "normal needs p2 (sd) >= 0"),
-    ("normal", (10, None, None), "normal needs a number in p2 (sd)"),
-    ("triangular", (1, 5, 3), "triangular needs p1 (min) <= p2 (mode) <= p3 (max)"),
-    ("pert", (1, 2, 3), None),
-    ("pert", (3, 2, 1), "pert needs p1 (min) <= p2 (mode) <= p3 (max)"),
-    ("lognormal", (0, 1, None), "lognormal needs p1 (mean) > 0"),
-    ("lognormal", (5, -1, None), "lognormal needs p2 (sd) >= 0"),
-    ("poisson", (-1, None, None), "poisson needs p1 (mean) >= 0"),
-    ("fixed", (None, None, None), "fixed needs a number in p1 (value)"),
-    ("fixed", (3, None, None), None),
-    ("uniform", (1, 2, 3), "uniform uses only p1 (min) and p2 (max); leave p3 blank"),
-    ("normal", (math.nan, 1, None), "normal needs a number in p1 (mean)"),
-    ("gamma", (1, 2, None), "distribution must be one of fixed, uniform, integer, normal, "
-     "triangular, pert, lognormal, poisson"),
+    ("uniform", (1, 2, None), []),
+    ("uniform", (3, 2, None), [("p2", "the max, at least the min in p1 (3)")]),
+    ("integer", (5, 30, None), []),
+    ("integer", (5.5, 30, None), [("p1", "a whole number")]),
+    ("integer", (30, 5, None), [("p2", "the max, at least the min in p1 (30)")]),
+    ("normal", (10, -1, None), [("p2", "the sd, at least 0")]),
+    ("normal", (10, None, None), [("p2", "the sd of the normal distribution (a number)")]),
+    ("triangular", (1, 5, 3), [("p2", "the mode, between the min (1) and the max (3)")]),
+    ("pert", (1, 2, 3), []),
+    ("pert", (3, 2, 1), [("p3", "the max, greater than the min in p1 (3)")]),
+    ("lognormal", (0, 1, None), [("p1", "the mean, greater than 0 for lognormal")]),
+    ("lognormal", (5, -1, None), [("p2", "the sd, at least 0")]),
+    ("poisson", (-1, None, None), [("p1", "the mean, at least 0")]),
+    ("fixed", (None, None, None), [("p1", "the value of the fixed distribution (a number)")]),
+    ("fixed", (3, None, None), []),
+    ("uniform", (1, 2, 3), [("p3", "blank: uniform takes p1 min, p2 max")]),
+    ("normal", (math.nan, 1, None), [("p1", "the mean of the normal distribution (a number)")]),
+    ("gamma", (1, 2, None), [("distribution", "one of fixed, uniform, integer, normal, "
+                              "triangular, pert, lognormal, poisson")]),
 ])
-def test_parameter_error(name: str, p: tuple, expected: str | None) -> None:
-    assert dist.parameter_error(name, *p) == expected
+def test_row_problems_name_the_column(name: str, p: tuple, expected: list) -> None:
+    assert dist.row_problems(name, *p) == expected
 
 
-def test_clip_error() -> None:
-    assert dist.clip_error(5, 1) == "clip_min must be <= clip_max"
-    assert dist.clip_error(None, 1) is None and dist.clip_error(1, 1) is None
+def test_clip_problems() -> None:
+    assert dist.row_problems("fixed", 1, None, None, 5, 1) == [
+        ("clip_max", "at least clip_min (5)")]
+    assert dist.row_problems("fixed", 1, None, None, None, 1) == []
+    assert dist.row_problems("fixed", 1, None, None, 1, 1) == []
 
 
 def test_fixed() -> None:

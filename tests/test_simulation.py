@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from ftreport.analysis import analyse
+from ftreport.analysis import analyse, option_arrays, scenario_inputs
 from ftreport.engine import compare
 from ftreport.engine.simulation import OUTPUTS, fast_break_even_day, simulate
 from ftreport.model import Option, Uncertain
@@ -192,7 +192,7 @@ def test_bad_row_is_an_input_error_naming_the_cell() -> None:
         simulate(book, analyse(book))
     problem = info.value.problems[0]
     assert (problem.sheet, problem.cell) == ("Uncertainty", "A9")
-    assert "uniform needs p1 (min) <= p2 (max)" in str(problem)
+    assert "p2 must be the max, at least the min in p1 (5), got 1" in str(problem)
 
 
 # --- The fast break-even day is the engine's grid break-even day ----------------------
@@ -225,3 +225,47 @@ def test_fast_break_even_day_equals_the_grid(options: dict[str, np.ndarray], hor
     fast = fast_break_even_day(options, baseline, horizon_days=horizon,
                                requests_per_day=volume, monthly_growth=growth)
     np.testing.assert_array_equal(fast, grid)
+
+
+@settings(max_examples=200, deadline=None)
+@given(options=option_inputs(), horizon=st.integers(1, 400),
+       volume=hnp.arrays(np.float64, SAMPLES, elements=st.floats(0, 1e5)),
+       growth=st.floats(-0.9, 2.0) | st.just(0.0),
+       retrain=hnp.arrays(np.float64, (OPTIONS, 1),
+                          elements=st.sampled_from([0.0, 1.0, 7.0, 30.0, 45.5, 90.0, 400.0])),
+       baseline=st.integers(0, OPTIONS - 1))
+def test_fast_break_even_day_with_shared_growth_and_retraining(
+        options: dict[str, np.ndarray], horizon: int, volume: np.ndarray, growth: float,
+        retrain: np.ndarray, baseline: int) -> None:
+    # Growth and retraining the same in every sample: the search looks days up in tables.
+    options = {**options, "retrain_every_days": np.repeat(retrain, SAMPLES, axis=1)}
+    grid = compare.evaluate(options, baseline, horizon_days=horizon, requests_per_day=volume,
+                            monthly_growth=growth)["break_even_day"]
+    fast = fast_break_even_day(options, baseline, horizon_days=horizon,
+                               requests_per_day=volume, monthly_growth=growth)
+    np.testing.assert_array_equal(fast, grid)
+
+
+def test_evaluate_keys_give_the_same_numbers_as_the_full_evaluation() -> None:
+    book = support_book(mc_iterations=0)
+    analysis = analyse(book)
+    few = compare.evaluate(option_arrays(book.options), analysis.baseline,
+                           keys=("npv_cost", "max_training_tokens"), **scenario_inputs(book))
+    assert set(few) == {"npv_cost", "max_training_tokens"}
+    for key, values in few.items():
+        assert np.array_equal(values, analysis.results[key], equal_nan=True), key
+
+
+def test_fast_break_even_day_when_samples_settle_in_different_stretches() -> None:
+    # Sample 1 pays back late (found on an early walk step), sample 0 early: the
+    # search then holds every sample, out of order.
+    rows = [{"input_tokens": 3000, "price_input_per_1m": 2.0},
+            {"input_tokens": 400, "price_input_per_1m": 2.0, "training_hours": 1,
+             "price_per_training_hour": 100.0, "retrain_every_days": 90}]
+    options = {k: np.array([[float(r.get(k, 0.0))] * 2 for r in rows]) for k in OPTION_NUMBERS}
+    options["one_time_cost"][1] = [2_000.0, 12_000.0]
+    kwargs = {"horizon_days": 365, "requests_per_day": np.array([10_000.0, 10_000.0]),
+              "monthly_growth": 0.03}
+    grid = compare.evaluate(options, 0, **kwargs)["break_even_day"]
+    assert 0 < grid[1, 0] < 90 < 180 < grid[1, 1] < 365
+    np.testing.assert_array_equal(fast_break_even_day(options, 0, **kwargs), grid)

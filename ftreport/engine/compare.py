@@ -8,7 +8,7 @@ the layers above turn them into blanks and nulls.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -79,13 +79,15 @@ def cumulative_costs(days: ArrayLike, blocks: Mapping[str, Array], retrain_every
 def evaluate(options: Mapping[str, ArrayLike], baseline: int, *, horizon_days: int,
              requests_per_day: ArrayLike, monthly_growth: ArrayLike = 0.0,
              discount_rate: ArrayLike = 0.0, with_break_even_day: bool = True,
-             ) -> dict[str, Array]:
+             keys: Collection[str] = RESULT_KEYS) -> dict[str, Array]:
     """Every number of the `Results` sheet, for every option (and sample).
 
     ``options`` maps each numeric option input (ftreport.schema.OPTION_NUMBERS)
     to an array with the option on axis 0. ``baseline`` is an index on that axis.
     ``with_break_even_day=False`` skips the one result that needs every day of
-    the horizon (the Monte Carlo computes it in chunks of its own).
+    the horizon (the Monte Carlo computes it in chunks of its own). ``keys``
+    limits the results to those named (the Monte Carlo asks for the few it
+    keeps); each is computed by the same expression whatever else is asked.
     """
     n0, g = _f(requests_per_day), _f(monthly_growth)
     horizon = int(horizon_days)
@@ -95,54 +97,62 @@ def evaluate(options: Mapping[str, ArrayLike], baseline: int, *, horizon_days: i
     retrain = _f(options["retrain_every_days"])
     runs = costs.training_runs(horizon, retrain)
     total = cumulative_costs(horizon, blocks, retrain, n0, g)
-    npv = costs.present_value(horizon, upfront, train, retrain, fixed, u, n0, g, discount_rate)
+    shape = total.shape
+    out: dict[str, Array] = {**blocks, "training_runs": runs, "total_cost": total}
+    wanted = set(keys)
 
     def base(a: Array) -> Array:
-        return np.broadcast_to(a, np.broadcast_shapes(a.shape, total.shape))[baseline]
+        return np.broadcast_to(a, np.broadcast_shapes(a.shape, shape))[baseline]
 
+    if "npv_cost" in wanted:
+        out["npv_cost"] = costs.present_value(horizon, upfront, train, retrain, fixed, u, n0, g,
+                                              discount_rate)
     savings = base(total) - total
+    out["savings_vs_baseline"] = savings
     # Zero denominators mean "undefined" (NaN, or +inf for "never"), by design.
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        savings_pct = np.where(base(total) > 0, savings / base(total), np.nan)
+        if "savings_pct" in wanted:
+            out["savings_pct"] = np.where(base(total) > 0, savings / base(total), np.nan)
+        if "steady_state_break_even_days" in wanted:
+            # Steady state (the seed's D_min): no growth, no retraining.
+            extra_investment = upfront + train - base(upfront + train)
+            daily_saving = (base(u) - u) * n0 + base(fixed) - fixed
+            # Divide only where defined: the rest stays +inf ("never").
+            d_min = np.full(np.broadcast_shapes(daily_saving.shape, shape), np.inf)
+            pays = daily_saving > 0
+            np.divide(extra_investment, daily_saving, out=d_min, where=pays)
+            np.maximum(d_min, 0.0, out=d_min, where=pays)
+            out["steady_state_break_even_days"] = d_min
+        if "max_training_tokens" in wanted:
+            # The seed's T_max: training tokens at which savings reach zero.
+            per_token = runs * _f(options["epochs"]) * options["price_training_per_1m"] \
+                / TOKENS_PER_PRICE_UNIT
+            t_max = savings / per_token
+            t_max += options["training_tokens"]
+            np.copyto(t_max, np.nan, where=~(per_token > 0))
+            out["max_training_tokens"] = t_max
+        if wanted & {"break_even_requests_per_day", "break_even_tokens_per_hour"}:
+            # Starting volume at which totals are equal.
+            fixed_part = upfront + runs * train + fixed * horizon
+            growth_factor = costs.volume_factor(g, horizon)
+            unit_gap = base(u) - u
+            volume = np.where(unit_gap != 0, (fixed_part - base(fixed_part))
+                              / (unit_gap * growth_factor), np.nan)
+            out["break_even_requests_per_day"] = volume
+            out["break_even_tokens_per_hour"] = volume * (
+                _f(options["input_tokens"]) + options["output_tokens"]) / HOURS_PER_DAY
+        if "roi" in wanted:
+            investment = upfront + train
+            out["roi"] = np.where(investment > 0, savings / investment, np.nan)
 
-        # Steady state (the seed's D_min): no growth, no retraining.
-        extra_investment = upfront + train - base(upfront + train)
-        daily_saving = (base(u) - u) * n0 + base(fixed) - fixed
-        d_min = np.where(daily_saving > 0, np.maximum(extra_investment / daily_saving, 0.0),
-                         np.inf)
-
-        # The seed's T_max: training tokens at which savings reach zero.
-        per_token = runs * _f(options["epochs"]) * options["price_training_per_1m"] \
-            / TOKENS_PER_PRICE_UNIT
-        t_max = np.where(per_token > 0, _f(options["training_tokens"]) + savings / per_token,
-                         np.nan)
-
-        # Starting volume at which totals are equal.
-        fixed_part = upfront + runs * train + fixed * horizon
-        growth_factor = costs.volume_factor(g, horizon)
-        unit_gap = base(u) - u
-        volume = np.where(unit_gap != 0,
-                          (fixed_part - base(fixed_part)) / (unit_gap * growth_factor), np.nan)
-        tokens_per_hour = volume * (_f(options["input_tokens"]) + options["output_tokens"]) \
-            / HOURS_PER_DAY
-
-        investment = upfront + train
-        roi = np.where(investment > 0, savings / investment, np.nan)
-
-    shape = total.shape
-    out = {
-        "cost_per_request": u, "daily_fixed_cost": fixed, "training_cost_per_run": train,
-        "training_runs": runs, "upfront_cost": upfront, "total_cost": total, "npv_cost": npv,
-        "savings_vs_baseline": savings, "savings_pct": savings_pct,
-        "steady_state_break_even_days": d_min, "max_training_tokens": t_max,
-        "break_even_requests_per_day": volume, "break_even_tokens_per_hour": tokens_per_hour,
-        "roi": roi,
-    }
-    if with_break_even_day:
+    if with_break_even_day and "break_even_day" in wanted:
         days = np.arange(horizon + 1, dtype=float).reshape((-1,) + (1,) * len(shape))
         out["break_even_day"] = break_even_day(
             cumulative_costs(days, blocks, retrain, n0, g), baseline)
-    return {k: np.broadcast_to(v, shape).astype(float) for k, v in out.items()}
+    # Full-shape float results are fresh arrays already: copy only what broadcasts.
+    return {k: out[k] if out[k].shape == shape and out[k].dtype == np.float64
+            else np.broadcast_to(out[k], shape).astype(float)
+            for k in RESULT_KEYS if k in wanted and k in out}
 
 
 def rank(npv_cost: ArrayLike) -> Array:

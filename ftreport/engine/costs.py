@@ -84,11 +84,18 @@ def cumulative_cost(days: ArrayLike, upfront: ArrayLike, training_per_run: Array
                     monthly_growth: ArrayLike) -> Array:
     """``C(d) = U + n(d)*T + F*d + u*V(d)``: everything spent through day ``d``."""
     d = np.asarray(days, dtype=float)
-    return (np.asarray(upfront, dtype=float)
-            + training_runs(d, retrain_every_days) * training_per_run
-            + np.asarray(fixed_per_day, dtype=float) * d
-            + np.asarray(per_request, dtype=float)
-            * cumulative_volume(requests_per_day, monthly_growth, d))
+    return cost_through(d, upfront, training_per_run, training_runs(d, retrain_every_days),
+                        fixed_per_day, per_request,
+                        cumulative_volume(requests_per_day, monthly_growth, d))
+
+
+def cost_through(days: Array, upfront: ArrayLike, training_per_run: ArrayLike, runs: ArrayLike,
+                 fixed_per_day: ArrayLike, per_request: ArrayLike, volume: ArrayLike) -> Array:
+    """``C(d)`` from ``n(d)`` and ``V(d)``: the one expression behind ``cumulative_cost``, so
+    callers that look ``n(d)`` and ``V(d)`` up in tables get the very same numbers."""
+    return (np.asarray(upfront, dtype=float) + np.asarray(runs, dtype=float) * training_per_run
+            + np.asarray(fixed_per_day, dtype=float) * days
+            + np.asarray(per_request, dtype=float) * volume)
 
 
 def present_value(horizon_days: ArrayLike, upfront: ArrayLike, training_per_run: ArrayLike,

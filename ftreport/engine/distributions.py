@@ -25,78 +25,73 @@ bounds (``bounds_for``): quantities that cannot be negative at 0, shares at
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
 from ftreport.engine.costs import Array
-from ftreport.schema import DISTRIBUTIONS, NON_NEGATIVE, SHARES
-
-# The names of p1, p2, p3 for each distribution, in messages and docs.
-PARAMETERS: dict[str, tuple[str, ...]] = {
-    "fixed": ("value",),
-    "uniform": ("min", "max"),
-    "integer": ("min", "max"),
-    "normal": ("mean", "sd"),
-    "triangular": ("min", "mode", "max"),
-    "pert": ("min", "mode", "max"),
-    "lognormal": ("mean", "sd"),
-    "poisson": ("mean",),
-}
-assert set(PARAMETERS) == set(DISTRIBUTIONS)
+from ftreport.schema import DISTRIBUTION_PARAMS, DISTRIBUTIONS, NON_NEGATIVE, SHARES
 
 PERT_SHAPE = 4.0  # the classic Beta-PERT weight of the mode
 # Volume growth of -100% a month or less has no meaning (log1p(-1) = -inf).
 MIN_GROWTH = float(np.nextafter(-1.0, 0.0))
 
 
-def _label(distribution: str, index: int) -> str:
-    return f"p{index + 1} ({PARAMETERS[distribution][index]})"
+def row_problems(distribution: str, p1: float | None, p2: float | None, p3: float | None,
+                 clip_min: float | None = None, clip_max: float | None = None,
+                 ) -> list[tuple[str, str]]:
+    """``(column, expected)`` for each cell of an Uncertainty row that does not fit.
 
-
-def parameter_error(distribution: str, p1: float | None, p2: float | None,
-                    p3: float | None) -> str | None:
-    """What a valid parameter set looks like, or None when ``p1..p3`` are valid.
-
-    Blank parameters are None. The message names the parameters by position and
-    meaning, e.g. "uniform needs p1 (min) <= p2 (max)", for the reader to attach
-    to the offending cell.
+    The one rule set behind the reader (which names the exact cell) and the
+    simulation's backstop for books built in code. Blank cells are None; a
+    number that is not finite counts as blank. Parameter names come from
+    ``schema.DISTRIBUTION_PARAMS``.
     """
-    if distribution not in PARAMETERS:
-        return "distribution must be one of " + ", ".join(DISTRIBUTIONS)
-    names = PARAMETERS[distribution]
-    values = (p1, p2, p3)
-    for i, value in enumerate(values):
-        used = i < len(names)
-        if used and (value is None or not math.isfinite(value)):
-            return f"{distribution} needs a number in {_label(distribution, i)}"
-        if not used and value is not None:
-            wanted = " and ".join(_label(distribution, j) for j in range(len(names)))
-            return f"{distribution} uses only {wanted}; leave p{i + 1} blank"
-    a, b, c = (float(v) if v is not None else math.nan for v in values)
-    d = distribution
-    if d in ("uniform", "integer") and not a <= b:
-        return f"{d} needs p1 (min) <= p2 (max)"
-    if d == "integer" and not (a.is_integer() and b.is_integer()):
-        return "integer needs whole numbers in p1 (min) and p2 (max)"
-    if d == "normal" and not b >= 0:
-        return "normal needs p2 (sd) >= 0"
-    if d in ("triangular", "pert") and not a <= b <= c:
-        return f"{d} needs p1 (min) <= p2 (mode) <= p3 (max)"
-    if d == "lognormal" and not a > 0:
-        return "lognormal needs p1 (mean) > 0"
-    if d == "lognormal" and not b >= 0:
-        return "lognormal needs p2 (sd) >= 0"
-    if d == "poisson" and not a >= 0:
-        return "poisson needs p1 (mean) >= 0"
-    return None
-
-
-def clip_error(clip_min: float | None, clip_max: float | None) -> str | None:
-    """Why a row's clip bounds are invalid, or None."""
+    if distribution not in DISTRIBUTION_PARAMS:
+        problems = [("distribution", "one of " + ", ".join(DISTRIBUTIONS))]
+    else:
+        problems = list(_parameter_problems(distribution, {
+            "p1": p1, "p2": p2, "p3": p3}))
     if clip_min is not None and clip_max is not None and not clip_min <= clip_max:
-        return "clip_min must be <= clip_max"
-    return None
+        problems.append(("clip_max", f"at least clip_min ({clip_min:g})"))
+    return problems
+
+
+def _parameter_problems(dist: str, given: dict[str, float | None]
+                        ) -> Iterator[tuple[str, str]]:
+    names = DISTRIBUTION_PARAMS[dist]
+    columns = ("p1", "p2", "p3")
+    p = {k: v if v is not None and math.isfinite(v) else None for k, v in given.items()}
+    missing = False
+    for i, column in enumerate(columns):
+        if i < len(names) and p[column] is None:
+            missing = True
+            yield column, f"the {names[i]} of the {dist} distribution (a number)"
+        elif i >= len(names) and given[column] is not None:
+            takes = ", ".join(f"{c} {n}" for c, n in zip(columns, names, strict=False))
+            yield column, f"blank: {dist} takes {takes}"
+    if missing:
+        return
+    a, b, c = (float(v) if v is not None else math.nan for v in p.values())
+    if dist in ("uniform", "integer"):
+        if dist == "integer":
+            for column, v in (("p1", a), ("p2", b)):
+                if not v.is_integer():
+                    yield column, "a whole number"
+        if a > b:
+            yield "p2", f"the max, at least the min in p1 ({a:g})"
+    elif dist in ("normal", "lognormal"):
+        if dist == "lognormal" and a <= 0:
+            yield "p1", "the mean, greater than 0 for lognormal"
+        if b < 0:
+            yield "p2", "the sd, at least 0"
+    elif dist in ("triangular", "pert"):
+        if a >= c:
+            yield "p3", f"the max, greater than the min in p1 ({a:g})"
+        elif not a <= b <= c:
+            yield "p2", f"the mode, between the min ({a:g}) and the max ({c:g})"
+    elif dist == "poisson" and a < 0:
+        yield "p1", "the mean, at least 0"
 
 
 def bounds_for(input_name: str) -> tuple[float | None, float | None]:

@@ -15,9 +15,10 @@ undefined values, the trim and the memory use.
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,11 +29,13 @@ from ftreport.analysis import Analysis, option_arrays, qualifying
 from ftreport.engine import compare, costs, distributions
 from ftreport.engine.costs import Array
 from ftreport.model import ScenarioBook, Uncertain
-from ftreport.problems import InputError, Problem
+from ftreport.problems import InputError, Problem, describe
 from ftreport.schema import UNCERTAIN_OPTION_INPUTS, UNCERTAIN_SCENARIO_INPUTS
 
 BLOCK = 4096  # iterations per random stream; chunks are whole blocks
-DEFAULT_CHUNK = 16 * BLOCK  # ~65k iterations: a few MB per array, fast numpy loops
+DEFAULT_CHUNK = 4 * BLOCK  # 16k iterations: arrays stay in cache (measured best of 8k..64k)
+NEWTON_STEPS = 2  # on the smooth model, for the break-even search's first guess
+NEWTON_ROUNDS = 3  # of the break-even search, before it halves brackets instead
 CHART_SAMPLES = 20_000  # per-sample outputs kept for charts, evenly spread
 HISTOGRAM_BINS = 30
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -41,6 +44,11 @@ OUTPUTS = ("total_cost", "savings_vs_baseline", "break_even_day",
 SAMPLE_KEYS = ("total_cost", "npv_cost", "savings_vs_baseline", "break_even_day",
                "steady_state_break_even_days", "max_training_tokens")
 SCENARIO_KEYS = ("requests_per_day", "monthly_growth", "discount_rate")
+# What each iteration asks of compare.evaluate: the outputs kept, and the building
+# blocks the break-even search starts from.
+EVALUATED = ("cost_per_request", "daily_fixed_cost", "training_cost_per_run", "upfront_cost",
+             "total_cost", "npv_cost", "savings_vs_baseline", "steady_state_break_even_days",
+             "max_training_tokens")
 
 
 @dataclass
@@ -107,19 +115,25 @@ def resolve(book: ScenarioBook) -> list[Draw]:
     own = {(r.input, r.option) for r in book.uncertainty if r.option not in (None, "*")}
     draws = []
     for row in book.uncertainty:
-        error = (distributions.parameter_error(row.distribution, row.p1, row.p2, row.p3)
-                 or distributions.clip_error(row.clip_min, row.clip_max))
+        sheet, _, cell = row.cell.rpartition("!")
+        where = (str(book.path.name), sheet or "Uncertainty", cell or None)
+        # The reader's rule set, so the messages are the reader's (naming the column).
+        rules = distributions.row_problems(row.distribution, row.p1, row.p2, row.p3,
+                                           row.clip_min, row.clip_max)
+        found = [Problem(*where, expected, describe(getattr(row, column)), field=column)
+                 for column, expected in rules]
+        error = None
         if row.option is None and row.input not in UNCERTAIN_SCENARIO_INPUTS:
-            error = error or "input must be a Scenario input that may be uncertain: " \
+            error = "input must be a Scenario input that may be uncertain: " \
                 + ", ".join(UNCERTAIN_SCENARIO_INPUTS)
-        if row.option is not None and row.input not in UNCERTAIN_OPTION_INPUTS:
-            error = error or "input must be an Options column that may be uncertain"
-        if row.option not in (None, "*") and row.option not in names:
-            error = error or "option must be blank, * or the name of an option"
+        elif row.option is not None and row.input not in UNCERTAIN_OPTION_INPUTS:
+            error = "input must be an Options column that may be uncertain"
+        elif row.option not in (None, "*") and row.option not in names:
+            error = "option must be blank, * or the name of an option"
         if error:
-            sheet, _, cell = row.cell.rpartition("!")
-            problems.append(Problem(str(book.path.name), sheet or "Uncertainty", cell or None,
-                                    error, field=row.input))
+            found.append(Problem(*where, error, field=row.input))
+        if found:
+            problems += found
             continue
         if row.option is None:
             targets: tuple[int, ...] = ()
@@ -202,14 +216,18 @@ def break_even_from_blocks(blocks: Mapping[str, ArrayLike], retrain_every_days: 
                            monthly_growth: ArrayLike, shape: tuple[int, ...]) -> Array:
     """Break-even day of every option (axis 0) and sample (axis 1) from ``u, F, T, U``.
 
-    Between two training runs of either option, ``C_i(d) - (1+tol) C_b(d)`` (the
+    Between two training runs of either option, ``(1-tol) C_i(d) - C_b(d)`` (the
     engine's "dearer" test for non-negative costs) is ``a + b*d + c*V(d)``
     with ``V`` convex (growth > 0), linear or concave (growth < 0), so on such
-    a stretch the dearer days form a prefix (convex) or an interval around the
-    maximum (concave, found from the derivative). Walking the stretches back
-    from the horizon, the last dearer day is found with a few evaluations and
-    one binary search; each evaluation is the engine's own ``cumulative_cost``
-    and ``more_expensive``, so the answer is the grid's.
+    a stretch the dearer days form a prefix and/or a suffix (convex, linear) or
+    an interval around the maximum (concave, found from the derivative).
+    Walking the stretches back from the horizon, the last dearer day is found
+    with two evaluations per stretch (its end, and its start or the days next
+    to the maximum) and one binary search; each evaluation is the engine's own
+    ``cost_through`` and ``more_expensive``, so the answer is the grid's. Only
+    the samples still open are evaluated, and ``n(d)``, ``V(d)`` and the
+    stretch starts are looked up in per-day tables when every sample shares
+    their parameter (the usual case: growth and retraining not uncertain).
     """
     horizon = int(horizon_days)
     n_opt, m = shape
@@ -217,74 +235,181 @@ def break_even_from_blocks(blocks: Mapping[str, ArrayLike], retrain_every_days: 
     retrain = np.broadcast_to(np.asarray(retrain_every_days, dtype=float), shape)
     n0 = np.broadcast_to(np.asarray(requests_per_day, dtype=float), (m,))
     g = np.broadcast_to(np.asarray(monthly_growth, dtype=float), (m,))
-    lam = np.broadcast_to(costs.daily_log_growth(g), (m,))
+    days = np.arange(horizon + 1, dtype=float)
+    volume = _ByDay(lambda d, x: costs.volume_factor(x, d), g, days)
+    base = _OptionCurve({k: v[baseline] for k, v in full.items()}, retrain[baseline], days)
     out = np.zeros(shape)
     for i in range(n_opt):
         if i != baseline:
-            out[i] = _break_even_one(
-                {k: v[i] for k, v in full.items()}, retrain[i],
-                {k: v[baseline] for k, v in full.items()}, retrain[baseline],
-                horizon, n0, g, lam)
+            opt = _OptionCurve({k: v[i] for k, v in full.items()}, retrain[i], days)
+            out[i] = _break_even_one(opt, base, horizon, _samplewise(n0), g, volume)
     return out
 
 
-def _break_even_one(opt: Mapping[str, Array], r_opt: Array, base: Mapping[str, Array],
-                    r_base: Array, horizon: int, n0: Array, g: Array, lam: Array) -> Array:
-    def cost(b: Mapping[str, Array], r: Array, day: Array) -> Array:
-        return costs.cumulative_cost(day, b["upfront_cost"], b["training_cost_per_run"], r,
-                                     b["daily_fixed_cost"], b["cost_per_request"], n0, g)
+def _samplewise(values: Array) -> Array:
+    """``values`` as one 0-d number when every sample has the same, else as they are."""
+    return values[:1].reshape(()) if values.size and (values == values[0]).all() else values
 
-    def dearer(day: Array) -> Array:
-        return compare.more_expensive(cost(opt, r_opt, day), cost(base, r_base, day))
 
-    m = n0.size
-    end = np.full(m, float(horizon))
-    never = dearer(end)
-    last = np.full(m, -1.0)  # last dearer day; -1: none
-    lo = np.zeros(m)  # binary search: dearer at lo, not at hi
-    hi = np.zeros(m)
-    search = np.zeros(m, dtype=bool)
-    active = ~never
+def _take(values: Array, idx: Array) -> Array:
+    return values if values.ndim == 0 else values[idx]
+
+
+class _ByDay:
+    """``fn(days, parameter)`` for some samples: a lookup in a table of days 0..D when
+    every sample has the same parameter (the table is ``fn`` itself, so values agree)."""
+
+    def __init__(self, fn: Callable[[Array, Array], Array], parameter: Array, days: Array):
+        self.fn, self.parameter = fn, _samplewise(parameter)
+        self.table = fn(days, self.parameter) if self.parameter.ndim == 0 else None
+
+    def __call__(self, idx: Array, day: Array, whole_day: Array) -> Array:
+        """At ``day`` (floats) of samples ``idx``; ``whole_day`` is ``day`` as indices."""
+        if self.table is not None:
+            return self.table[whole_day]
+        return self.fn(day, self.parameter[idx])
+
+
+class _OptionCurve:
+    """One option's ``C(d)`` over the samples of a chunk, evaluated where asked."""
+
+    def __init__(self, blocks: Mapping[str, Array], retrain: Array, days: Array):
+        self.upfront, self.per_run, self.fixed, self.per_request = (
+            _samplewise(blocks[k]) for k in (
+                "upfront_cost", "training_cost_per_run", "daily_fixed_cost", "cost_per_request"))
+        self.runs = _ByDay(costs.training_runs, retrain, days)
+        self.segment_start = _ByDay(_segment_start, retrain, days)
+
+    def cost(self, idx: Array, day: Array, whole_day: Array, volume: Array) -> Array:
+        """``C(day)`` of samples ``idx``, ``volume`` being their ``V(day)``."""
+        return costs.cost_through(day, _take(self.upfront, idx), _take(self.per_run, idx),
+                                  self.runs(idx, day, whole_day), _take(self.fixed, idx),
+                                  _take(self.per_request, idx), volume)
+
+
+def _break_even_one(opt: _OptionCurve, base: _OptionCurve, horizon: int, n0: Array,
+                    g: Array, volume_factor: _ByDay) -> Array:
+    m = g.size
+
+    def rows(idx: Array) -> Array:
+        """``idx`` (in order) or, when that is every sample, a slice: views, not copies."""
+        return slice(None) if idx.size == m else idx  # type: ignore[return-value]
+
+    def dearer(idx: Array, day: Array) -> tuple[Array, Array]:
+        """The engine's test at ``day`` for samples ``idx``, and ``C_i - C_b`` (for guesses)."""
+        whole = day.astype(np.intp)
+        # cumulative_volume's own product: N0 * V(d)/N0.
+        v = _take(n0, idx) * volume_factor(idx, day, whole)
+        c, b = opt.cost(idx, day, whole, v), base.cost(idx, day, whole, v)
+        return compare.more_expensive(c, b), c - b
+
+    everyone = np.arange(m)
+    out = np.zeros(m)
+    at_horizon = np.full(m, float(horizon))
+    never, gap_end = dearer(rows(everyone), at_horizon)
+    out[never] = np.nan
+    # Never dearer on any day (so 0) when no block of the option costs more: then
+    # C_i(d) <= C_b(d) exactly for every d and the tolerance covers the rounding.
+    blocks = (opt.upfront, opt.per_run, opt.fixed, opt.per_request,
+              base.upfront, base.per_run, base.fixed, base.per_request, n0)
+    cheaper = ((opt.upfront + opt.runs(rows(everyone), at_horizon, at_horizon.astype(np.intp))
+                * opt.per_run <= base.upfront + base.per_run)
+               & (opt.fixed <= base.fixed) & (opt.per_request <= base.per_request)
+               & np.logical_and.reduce([np.broadcast_to(b >= 0, (m,)) for b in blocks]))
+    idx = np.flatnonzero(~never & ~cheaper)
+    if idx.size == 0:
+        return out
+    gap_end = gap_end[idx]
+
     # Shape of the test function a + b*d + c*V(d): concave when c*V is concave.
     tol = compare.COST_TOLERANCE
-    c = ((1 - tol) * opt["cost_per_request"] - base["cost_per_request"]) * n0
-    b = (1 - tol) * opt["daily_fixed_cost"] - base["daily_fixed_cost"]
-    concave = c * lam < 0
+    lam = costs.daily_log_growth(g)
+    c = ((1 - tol) * opt.per_request - base.per_request) * n0
+    b = (1 - tol) * opt.fixed - base.fixed
+    concave = np.broadcast_to(c * lam < 0, (m,))
+    peak = np.full(m, -np.inf)
+    if concave.any():
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            # Where the derivative b + c*lam*e^(lam*x)/(e^lam - 1) vanishes.
+            at = np.broadcast_to(np.log(-b * np.expm1(lam) / (c * lam)) / lam, (m,))
+        # No such point (NaN): the slope keeps the sign of c on every day.
+        at = np.where(np.isnan(at), np.where(c > 0, np.inf, -np.inf), at)
+        np.copyto(peak, at, where=concave)
+
+    # Walk the stretches back from the horizon. On each, test where its largest
+    # value can be: at the start or next to the inner maximum of a concave stretch
+    # (its end when the maximum lies beyond), at the start and the end otherwise.
+    # A sample with a dearer day there leaves with a bracket: dearer at ``lo``,
+    # not at ``hi``. ``gap_end`` is NaN while the end's test is still to be made.
+    end = np.full(idx.size, float(horizon))  # the horizon is known not dearer
+    found: list[tuple[Array, ...]] = []  # (idx, lo, hi, gap at lo, gap at hi)
+    while idx.size:
+        whole_end = end.astype(np.intp)
+        start = np.maximum(opt.segment_start(idx, end, whole_end),
+                           base.segment_start(idx, end, whole_end))
+        left = np.floor(peak[idx])
+        bent = concave[idx]
+        # ``probe``: the start, or the day of a concave stretch's maximum; ``second``:
+        # the day after that maximum, or the end of a stretch that is not concave.
+        inner = bent & (left >= start)
+        probe = np.where(inner, np.minimum(left, end), start)
+        two = np.flatnonzero((inner & (left < end)) | ~bent)
+        second = np.where(bent[two], left[two] + 1.0, end[two])
+        yes, gap = dearer(rows(idx), probe)
+        if two.size:
+            more, more_gap = dearer(idx[two], second)
+            probe[two[more]] = second[more]
+            gap[two[more]] = more_gap[more]
+            yes[two[more]] = True
+        # Where the end itself is dearer, it is the last dearer day.
+        todo = np.flatnonzero(yes & np.isnan(gap_end))
+        if todo.size:
+            at_end, gap_end[todo] = dearer(idx[todo], end[todo])
+            done = todo[at_end]
+            out[idx[done]] = end[done] + 1.0
+            yes[done] = False
+            probe[done] = -1.0  # not moved on either
+        found.append((idx[yes], probe[yes], end[yes], gap[yes], gap_end[yes]))
+        # The rest look at the stretch before (none before day 0: never dearer).
+        keep = ~yes & (probe >= 0) & (start >= 1)
+        idx, end = idx[keep], start[keep] - 1.0
+        gap_end = np.full(idx.size, np.nan)
+
+    # The last dearer day in each bracket: test a day and the next, first where the
+    # chord through the bracket's gaps crosses 0, then where the line through the
+    # two gaps just found does (Newton's step on a smooth stretch), halving the
+    # bracket after a few rounds so that every search ends quickly.
+    idx, lo, hi, gap_lo, gap_hi = (np.concatenate(parts) for parts in zip(*found, strict=True))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        # Where the derivative b + c*lam*e^(lam*x)/(e^lam - 1) vanishes.
-        peak = np.log(-b * np.expm1(lam) / (c * lam)) / lam
-    peak = np.where(np.isfinite(peak), peak, -np.inf)
-    first = True
-    while active.any():
-        start = np.maximum(_segment_start(end, r_opt), _segment_start(end, r_base))
-        hit = active & dearer(end) if not first else np.zeros(m, dtype=bool)
-        first = False
-        last = np.where(hit, end, last)
-        active &= ~hit
-        inside = active & (start < end)  # days start..end-1 left to look at
-        at_start = dearer(start)
-        left = np.clip(np.floor(peak), start, end)
-        right = np.clip(left + 1.0, start, end)
-        at_left, at_right = dearer(left), dearer(right)
-        found_from = np.where(concave, np.where(at_right, right, np.where(at_left, left, -1.0)),
-                              np.where(at_start, start, -1.0))
-        found = inside & (found_from >= 0) & (found_from < end)
-        lo = np.where(found, found_from, lo)
-        hi = np.where(found, end, hi)
-        search |= found
-        active &= ~found
-        end = np.where(active, start - 1.0, end)
-        active &= end >= 0
-    while True:
-        open_ = search & (hi - lo > 1)
-        if not open_.any():
+        guess = lo + (hi - lo) * gap_lo / (gap_lo - gap_hi)
+        # Then Newton's steps on the stretch's gap as a smooth function of the day,
+        # gap_lo + b*(x-lo) + c*(V(x)-V(lo))/N0: a guess within a day, usually.
+        slope, curve, rate = (np.broadcast_to(v, (m,))[idx] for v in (b, c, lam))
+        at_lo = costs.geometric_sum(rate, lo)
+        for _ in range(NEWTON_STEPS):
+            value = gap_lo + slope * (guess - lo) + curve * (
+                costs.geometric_sum(rate, guess) - at_lo)
+            growth = np.where(rate == 0, 1.0, rate * np.exp(rate * guess) / np.expm1(rate))
+            guess = guess - value / (slope + curve * growth)
+    for rounds in itertools.count(1):
+        if not idx.size:
             break
-        mid = np.floor((lo + hi) / 2)
-        yes = dearer(mid)
-        lo = np.where(open_ & yes, mid, lo)
-        hi = np.where(open_ & ~yes, mid, hi)
-    last = np.where(search, lo, last)
-    return np.where(never, np.nan, last + 1.0)
+        day = np.fmin(np.fmax(np.floor(guess), lo), hi - 1.0)
+        at_day, gap_day = dearer(idx, day)
+        at_next, gap_next = dearer(idx, day + 1.0)
+        at_next &= day + 1.0 < hi
+        lo = np.where(at_next, day + 1.0, np.where(at_day, day, lo))
+        hi = np.where(at_day, np.where(at_next, hi, day + 1.0), day)
+        closed = hi - lo <= 1.0
+        out[idx[closed]] = lo[closed] + 1.0
+        if rounds < NEWTON_ROUNDS:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                guess = day + gap_day / (gap_day - gap_next)
+        else:
+            guess = np.floor((lo + hi) / 2)
+        open_ = ~closed
+        idx, lo, hi, guess = idx[open_], lo[open_], hi[open_], guess[open_]
+    return out
 
 
 # --- Collecting outputs ---------------------------------------------------------------
@@ -467,7 +592,7 @@ def simulate(book: ScenarioBook, analysis: Analysis, *, progress: bool = False,
                                          base_options, base_scenario)
         res = {k: np.broadcast_to(v, shape) for k, v in compare.evaluate(
             options, baseline, horizon_days=horizon, with_break_even_day=False,
-            **scenario).items()}
+            keys=EVALUATED, **scenario).items()}
         res["break_even_day"] = break_even_from_blocks(
             res, options["retrain_every_days"], baseline, horizon,
             scenario["requests_per_day"], scenario["monthly_growth"], shape)

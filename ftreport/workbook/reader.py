@@ -20,7 +20,6 @@ import math
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ftreport import schema
+from ftreport.engine import distributions
 from ftreport.model import Factor, Option, Scenario, ScenarioBook, Uncertain
 from ftreport.problems import InputError, Problem, describe
 from ftreport.workbook import FACTORS_TABLE, OPTIONS_TABLE, SCENARIO_SHEET, UNCERTAINTY_TABLE
@@ -425,26 +425,31 @@ class _Reader:
         else:
             bad("input", "an input that may vary: one of "
                 + ", ".join(scenario_inputs + option_inputs))
-        if dist not in schema.DISTRIBUTIONS:
-            bad("distribution", "one of " + ", ".join(schema.DISTRIBUTIONS))
-
         numbers: dict[str, float | None] = {}
+        unreadable = []
         for column in ("p1", "p2", "p3", "clip_min", "clip_max"):
             try:
                 numbers[column] = _number(row[column].value)
             except _Bad:
-                bad(column, "a number")
+                unreadable.append(column)
                 numbers[column] = None
-        if dist in schema.DISTRIBUTIONS and all(not row[c].failed for c in ("p1", "p2", "p3")):
-            for problem in _parameter_problems(dist, numbers):
-                bad(*problem)
-        lo, hi = numbers["clip_min"], numbers["clip_max"]
-        if lo is not None and hi is not None and lo > hi:
-            bad("clip_max", f"at least clip_min ({lo:g})")
+        # The engine's rule set, reported in column order; parameters are judged
+        # only when all three could be read (an unreadable one is not "missing").
+        rules = distributions.row_problems(dist, **numbers)
+        params_read = all(c not in unreadable and not row[c].failed for c in ("p1", "p2", "p3"))
+        for column, expected in rules:
+            if column == "distribution":
+                bad(column, expected)
+        for column in unreadable:
+            bad(column, "a number")
+        for column, expected in rules:
+            if column != "distribution" and (params_read or column not in ("p1", "p2", "p3")):
+                bad(column, expected)
         if not ok:
             return None
         return Uncertain(input=inp, option=opt, distribution=dist, p1=numbers["p1"],
-                         p2=numbers["p2"], p3=numbers["p3"], clip_min=lo, clip_max=hi,
+                         p2=numbers["p2"], p3=numbers["p3"], clip_min=numbers["clip_min"],
+                         clip_max=numbers["clip_max"],
                          notes=_text(row["notes"].value), cell=row["input"].address)
 
     def _factors(self, table: _Table) -> list[Factor]:
@@ -539,44 +544,3 @@ def _convert(f: schema.Field, value: object) -> object:
     if f.kind == "percentile" and not 0 <= number <= 100:
         raise _Bad()
     return number
-
-
-def _parameter_problems(dist: str, p: dict[str, float | None]
-                        ) -> Iterable[tuple[str, str]]:
-    """(column, expected) for each p1..p3 that does not fit ``dist``."""
-    names = schema.DISTRIBUTION_PARAMS[dist]
-    columns = ("p1", "p2", "p3")
-    missing = False
-    for i, column in enumerate(columns):
-        if i < len(names) and p[column] is None:
-            missing = True
-            yield column, f"the {names[i]} of the {dist} distribution (a number)"
-        elif i >= len(names) and p[column] is not None:
-            takes = ", ".join(f"{c} {n}" for c, n in zip(columns, names, strict=False))
-            yield column, f"blank: {dist} takes {takes}"
-    if missing:
-        return
-    a, b, c = p["p1"], p["p2"], p["p3"]
-    assert a is not None
-    if dist in ("uniform", "integer"):
-        assert b is not None
-        if dist == "integer":
-            for column, v in (("p1", a), ("p2", b)):
-                if not v.is_integer():
-                    yield column, "a whole number"
-        if a > b:
-            yield "p2", f"the max, at least the min in p1 ({a:g})"
-    elif dist in ("normal", "lognormal"):
-        assert b is not None
-        if dist == "lognormal" and a <= 0:
-            yield "p1", "the mean, greater than 0 for lognormal"
-        if b < 0:
-            yield "p2", "the sd, at least 0"
-    elif dist in ("triangular", "pert"):
-        assert b is not None and c is not None
-        if a >= c:
-            yield "p3", f"the max, greater than the min in p1 ({a:g})"
-        elif not a <= b <= c:
-            yield "p2", f"the mode, between the min ({a:g}) and the max ({c:g})"
-    elif dist == "poisson" and a < 0:
-        yield "p1", "the mean, at least 0"
