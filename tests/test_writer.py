@@ -409,8 +409,8 @@ def test_results_headers_have_notes_and_formats(tmp_path: Path) -> None:
 SAMPLES = sorted((Path(__file__).parent.parent / "sample_inputs").glob("*.xlsx"))
 
 
-@pytest.mark.skipif(not SAMPLES, reason="sample_inputs/ not built yet")
 def test_run_with_simulation_adds_its_sheets_and_reruns_in_place(tmp_path: Path) -> None:
+    assert SAMPLES, "sample_inputs/ is empty: run scripts/make_samples.py"
     import shutil
 
     from ftreport.api import run

@@ -76,8 +76,8 @@ def check(run: Run, recalculated_report: Path) -> None:
     assert_timeline(read_timeline(recalculated_report, len(run.book.options)), run)
 
 
-@pytest.mark.skipif(not SAMPLES, reason="sample_inputs/ not built yet")
 def test_sample_workbooks_recalculate_to_the_engine(tmp_path: Path) -> None:
+    assert SAMPLES, "sample_inputs/ is empty: run scripts/make_samples.py"
     from ftreport.api import run
 
     results = []
