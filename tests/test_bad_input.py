@@ -89,6 +89,20 @@ def test_zip_that_is_not_a_workbook(tmp_path):
     assert _problems(path)[0].endswith("got a Word document")
 
 
+def test_zip_bomb_is_refused_before_it_is_unpacked(tmp_path, good):
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(
+            path, "w", compression=zipfile.ZIP_DEFLATED) as bomb:
+        for item in source.infolist():
+            bomb.writestr(item, source.read(item.filename))
+        with bomb.open("xl/media/zeros.bin", "w") as zeros:  # 257 MiB packing to ~250 KiB
+            block = bytes(2**20)
+            for _ in range(257):
+                zeros.write(block)
+    assert path.stat().st_size < 2 * 2**20
+    assert _problems(path) == ["a workbook of at most 256 MiB unpacked, got 257 MiB (a zip bomb?)"]
+
+
 def test_password_protected_workbook(tmp_path, good):
     # A really encrypted workbook, as Excel writes it (msoffcrypto-tool is a test dependency).
     import msoffcrypto

@@ -34,6 +34,9 @@ from ftreport.model import Factor, Option, Scenario, ScenarioBook, Uncertain
 from ftreport.problems import InputError, Problem, describe
 from ftreport.workbook import FACTORS_TABLE, OPTIONS_TABLE, SCENARIO_SHEET, UNCERTAINTY_TABLE
 
+# A scenario workbook with a ten-year report unpacks to tens of MiB; far more is
+# a zip bomb, refused before anything is decompressed.
+MAX_UNPACKED_BYTES = 256 * 2**20
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # The stream an encrypted (password-protected) Office file keeps in its OLE2 container.
 ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
@@ -87,9 +90,13 @@ def _open(path: Path, data: bytes) -> Workbook:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
+            unpacked = sum(item.file_size for item in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError):
         raise _file_problem(path, "a complete .xlsx workbook",
                             "a damaged or truncated zip file") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _file_problem(path, f"a workbook of at most {MAX_UNPACKED_BYTES // 2**20} MiB "
+                            "unpacked", f"{unpacked / 2**20:,.0f} MiB (a zip bomb?)")
     if "xl/workbook.xml" not in names:
         kind = ("an OpenDocument file (.ods)" if "content.xml" in names
                 else "a Word document" if "word/document.xml" in names
