@@ -432,3 +432,29 @@ def test_run_with_simulation_adds_its_sheets_and_reruns_in_place(tmp_path: Path)
     result.analysis.book = book
     write_report(result, sample, in_place=True)
     assert load_workbook(sample).sheetnames == names
+
+
+def test_names_starting_with_equals_stay_text_in_every_output_sheet(tmp_path: Path) -> None:
+    # An option named like a formula must not become one in the report (formula injection).
+    from openpyxl import load_workbook
+
+    from ftreport.api import run
+    from ftreport.workbook.template import write_template
+
+    path = tmp_path / "hostile.xlsx"
+    write_template(path, example="support")
+    wb = load_workbook(path)
+    hostile = '=HYPERLINK("http://169.254.169.254/","x")'
+    for cell in (wb["Options"]["A6"], wb["Uncertainty"]["B8"]):
+        assert cell.value == "Azure hosted fine-tune"
+        cell.value, cell.data_type = hostile, "s"  # typed as text, as Excel keeps it
+    wb.save(path)
+    result = run(path, tmp_path / "out", iterations=500, pdf=False)
+    assert hostile in [o["name"] for o in result.to_dict()["options"]]
+    report = load_workbook(result.outputs["workbook"])
+    texts = [c for ws in report.worksheets for row in ws.iter_rows() for c in row
+             if c.value == hostile]
+    assert texts and all(c.data_type == "s" for c in texts)
+    formulas = [c.value for ws in report.worksheets for row in ws.iter_rows() for c in row
+                if c.data_type == "f"]
+    assert not any("HYPERLINK" in str(f) for f in formulas)

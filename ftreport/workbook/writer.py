@@ -250,6 +250,23 @@ class ReportBuilder:
 
             add_simulation_sheets(self.wb, self.result)
         self.define_names()
+        self.keep_text_as_text()
+
+    def keep_text_as_text(self) -> None:
+        """Names and notes from the analyst's file that start with "=" stay text.
+
+        openpyxl takes any string starting with "=" for a formula; in an output
+        sheet only the formulas we built are formulas, so an option called
+        "=WEBSERVICE(...)" cannot run in the analyst's Excel.
+        """
+        for title in OUTPUT_SHEETS:
+            if title not in self.wb.sheetnames:
+                continue
+            ours = self.cells.cached.get(title, {})
+            for row in self.wb[title].iter_rows():
+                for cell in row:
+                    if cell.data_type == "f" and cell.coordinate not in ours:
+                        cell.data_type = "s"
 
     def new_sheet(self, title: str) -> Worksheet:
         return self.wb[title]
