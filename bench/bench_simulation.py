@@ -194,6 +194,8 @@ def main() -> None:
     print("    vectorised: the same outputs, draws included (draws + evaluate + fast break-even)")
     ratio = (n / t_be) / (loop_n / t_py)
     print(f"  -> vectorised is {ratio:,.0f}x faster   goal > 1,000x")
+    print(f"     (simulate() end to end, statistics and sensitivity included: "
+          f"{(n / t_sim) / (loop_n / t_py):,.0f}x)")
 
     m = args.memory_iterations
     print(f"\n(c) memory: simulate() with {m:,} iterations")

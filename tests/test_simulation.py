@@ -14,7 +14,7 @@ from hypothesis.extra import numpy as hnp
 
 from ftreport.analysis import analyse, option_arrays, scenario_inputs
 from ftreport.engine import compare
-from ftreport.engine.simulation import OUTPUTS, fast_break_even_day, simulate
+from ftreport.engine.simulation import OUTPUTS, fast_break_even_day, simulate, statistics
 from ftreport.model import Option, Uncertain
 from ftreport.problems import InputError
 from ftreport.schema import OPTION_NUMBERS
@@ -269,3 +269,68 @@ def test_fast_break_even_day_when_samples_settle_in_different_stretches() -> Non
     grid = compare.evaluate(options, 0, **kwargs)["break_even_day"]
     assert 0 < grid[1, 0] < 90 < 180 < grid[1, 1] < 365
     np.testing.assert_array_equal(fast_break_even_day(options, 0, **kwargs), grid)
+
+
+@settings(max_examples=200, deadline=None)
+@given(options=option_inputs(), horizon=st.integers(1, 400),
+       volume=hnp.arrays(np.float64, SAMPLES, elements=st.floats(0, 1e5)),
+       growth=hnp.arrays(np.float64, SAMPLES, elements=st.floats(-0.9, 2.0) | st.just(0.0)),
+       retrain=hnp.arrays(np.float64, (OPTIONS, 1),
+                          elements=st.sampled_from([0.0, 1.0, 7.0, 30.0, 45.5, 90.0, 400.0])),
+       baseline=st.integers(0, OPTIONS - 1))
+def test_fast_break_even_day_with_shared_retraining_and_growth_per_sample(
+        options: dict[str, np.ndarray], horizon: int, volume: np.ndarray, growth: np.ndarray,
+        retrain: np.ndarray, baseline: int) -> None:
+    # Shared retraining: every sample walks the same stretches, each tested at one day
+    # for all; the volume on those days is still per sample.
+    options = {**options, "retrain_every_days": np.repeat(retrain, SAMPLES, axis=1)}
+    grid = compare.evaluate(options, baseline, horizon_days=horizon, requests_per_day=volume,
+                            monthly_growth=growth)["break_even_day"]
+    fast = fast_break_even_day(options, baseline, horizon_days=horizon,
+                               requests_per_day=volume, monthly_growth=growth)
+    np.testing.assert_array_equal(fast, grid)
+
+
+def test_fast_break_even_day_on_the_horizon_and_with_identical_samples() -> None:
+    # Dearer until the day before the horizon, on the horizon itself ("never"), and
+    # cheaper from day 1; then every sample the same (the search's 0-d shortcuts).
+    rows = [{"input_tokens": 1000, "price_input_per_1m": 2.0},
+            {"input_tokens": 500, "price_input_per_1m": 2.0}]
+    options = {k: np.array([[float(r.get(k, 0.0))] * 3 for r in rows]) for k in OPTION_NUMBERS}
+    # The fine-tune saves 1.0 a day at 1,000 requests a day.
+    for upfront in ([10.0, 10.0 + 1e-6, 0.5], [10.0] * 3):
+        options["one_time_cost"][1] = upfront
+        kwargs = {"horizon_days": 10, "requests_per_day": 1000.0, "monthly_growth": 0.0}
+        grid = compare.evaluate(options, 0, **kwargs)["break_even_day"]
+        np.testing.assert_array_equal(fast_break_even_day(options, 0, **kwargs), grid)
+    options["one_time_cost"][1] = [10.0, 10.0 + 1e-6, 0.5]
+    assert np.array_equal(grid[1], [10.0, 10.0, 10.0])
+    grid = compare.evaluate(options, 0, **kwargs)["break_even_day"]
+    assert np.isnan(grid[1, 1]) and grid[1, 2] == 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(x=hnp.arrays(np.float64, st.integers(1, 300),
+                    elements=st.floats(-1e6, 1e6) | st.just(np.nan) | st.sampled_from([0.0, 5.0])),
+       trim=st.tuples(st.floats(0, 50), st.floats(50, 100)))
+def test_statistics_are_numpys_percentiles_and_masked_means(x: np.ndarray,
+                                                            trim: tuple[float, float]) -> None:
+    # The one-sort statistics against their definition: numpy's linear percentiles of
+    # the defined samples, plain means, the trim with its bounds included.
+    stats, (low, high) = statistics(x, x.size, trim)
+    valid = x[~np.isnan(x)]
+    assert stats["finite_share"] == valid.size / x.size
+    if valid.size == 0:
+        assert stats["p50"] is None and stats["mean"] is None
+        return
+    marks = np.percentile(valid, [*(float(p) for p in (5, 25, 50, 75, 95)), *trim])
+    for p, expected in zip((5, 25, 50, 75, 95), marks, strict=False):
+        assert stats[f"p{p}"] == pytest.approx(expected, rel=1e-12, abs=1e-9)
+    assert (low, high) == pytest.approx(tuple(marks[5:]), rel=1e-12, abs=1e-9)
+    inside = valid[(valid >= low) & (valid <= high)]
+    assert stats["trimmed"] == valid.size - inside.size
+    assert stats["mean"] == pytest.approx(valid.mean(), rel=1e-9, abs=1e-6)
+    if inside.size:
+        assert stats["trimmed_mean"] == pytest.approx(inside.mean(), rel=1e-9, abs=1e-6)
+    else:
+        assert stats["trimmed_mean"] is None

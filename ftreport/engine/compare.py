@@ -50,8 +50,15 @@ def option_costs(o: Mapping[str, ArrayLike]) -> dict[str, Array]:
 
 def more_expensive(cost: ArrayLike, baseline_cost: ArrayLike) -> Array:
     """True where ``cost`` exceeds ``baseline_cost`` by more than the tolerance."""
+    return cost_gap(cost, baseline_cost)[0]
+
+
+def cost_gap(cost: ArrayLike, baseline_cost: ArrayLike) -> tuple[Array, Array]:
+    """``more_expensive`` and the difference ``cost - baseline_cost`` it tests (one
+    subtraction for callers that need both, such as the Monte Carlo's search)."""
     c, b = _f(cost), _f(baseline_cost)
-    return (c - b) > COST_TOLERANCE * np.maximum(np.abs(c), np.abs(b))
+    gap = c - b
+    return gap > COST_TOLERANCE * np.maximum(np.abs(c), np.abs(b)), gap
 
 
 def break_even_day(cumulative: Array, baseline: int) -> Array:

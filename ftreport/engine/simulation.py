@@ -15,6 +15,7 @@ undefined values, the trim and the memory use.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import sys
@@ -33,8 +34,8 @@ from ftreport.problems import InputError, Problem, describe
 from ftreport.schema import UNCERTAIN_OPTION_INPUTS, UNCERTAIN_SCENARIO_INPUTS
 
 BLOCK = 4096  # iterations per random stream; chunks are whole blocks
-DEFAULT_CHUNK = 4 * BLOCK  # 16k iterations: arrays stay in cache (measured best of 8k..64k)
-NEWTON_STEPS = 2  # on the smooth model, for the break-even search's first guess
+DEFAULT_CHUNK = 8 * BLOCK  # 32k iterations: arrays stay in cache (measured best of 16k..64k)
+NEWTON_STEPS = 3  # on the smooth model, for the break-even search's first guess
 NEWTON_ROUNDS = 3  # of the break-even search, before it halves brackets instead
 CHART_SAMPLES = 20_000  # per-sample outputs kept for charts, evenly spread
 HISTOGRAM_BINS = 30
@@ -221,13 +222,15 @@ def break_even_from_blocks(blocks: Mapping[str, ArrayLike], retrain_every_days: 
     with ``V`` convex (growth > 0), linear or concave (growth < 0), so on such
     a stretch the dearer days form a prefix and/or a suffix (convex, linear) or
     an interval around the maximum (concave, found from the derivative).
-    Walking the stretches back from the horizon, the last dearer day is found
-    with two evaluations per stretch (its end, and its start or the days next
-    to the maximum) and one binary search; each evaluation is the engine's own
+    Walking the stretches back from the horizon, the first stretch with a dearer
+    day is found by testing only where its largest value can be (one day on a
+    falling stretch, two otherwise); the last dearer day on it then comes from
+    a bracket search started by Newton's steps. Each test is the engine's own
     ``cost_through`` and ``more_expensive``, so the answer is the grid's. Only
-    the samples still open are evaluated, and ``n(d)``, ``V(d)`` and the
-    stretch starts are looked up in per-day tables when every sample shares
-    their parameter (the usual case: growth and retraining not uncertain).
+    the samples still open are tested. When every sample has the same
+    retraining periods (the usual case) the stretches are the same days for
+    all, tested at once; ``n(d)``, ``V(d)`` and the stretch starts are looked up
+    in per-day tables when every sample shares their parameter.
     """
     horizon = int(horizon_days)
     n_opt, m = shape
@@ -235,14 +238,15 @@ def break_even_from_blocks(blocks: Mapping[str, ArrayLike], retrain_every_days: 
     retrain = np.broadcast_to(np.asarray(retrain_every_days, dtype=float), shape)
     n0 = np.broadcast_to(np.asarray(requests_per_day, dtype=float), (m,))
     g = np.broadcast_to(np.asarray(monthly_growth, dtype=float), (m,))
-    days = np.arange(horizon + 1, dtype=float)
+    # Days 0..D+1: the search may test the day after the horizon (never an answer).
+    days = np.arange(horizon + 2, dtype=float)
     volume = _ByDay(lambda d, x: costs.volume_factor(x, d), g, days)
     base = _OptionCurve({k: v[baseline] for k, v in full.items()}, retrain[baseline], days)
     out = np.zeros(shape)
     for i in range(n_opt):
         if i != baseline:
             opt = _OptionCurve({k: v[i] for k, v in full.items()}, retrain[i], days)
-            out[i] = _break_even_one(opt, base, horizon, _samplewise(n0), g, volume)
+            out[i] = _break_even_one(opt, base, horizon, _samplewise(n0), volume, m)
     return out
 
 
@@ -251,20 +255,21 @@ def _samplewise(values: Array) -> Array:
     return values[:1].reshape(()) if values.size and (values == values[0]).all() else values
 
 
-def _take(values: Array, idx: Array) -> Array:
+def _take(values: Array, idx: Array | slice) -> Array:
     return values if values.ndim == 0 else values[idx]
 
 
 class _ByDay:
-    """``fn(days, parameter)`` for some samples: a lookup in a table of days 0..D when
+    """``fn(days, parameter)`` for some samples: a lookup in a table of days 0..D+1 when
     every sample has the same parameter (the table is ``fn`` itself, so values agree)."""
 
     def __init__(self, fn: Callable[[Array, Array], Array], parameter: Array, days: Array):
         self.fn, self.parameter = fn, _samplewise(parameter)
         self.table = fn(days, self.parameter) if self.parameter.ndim == 0 else None
 
-    def __call__(self, idx: Array, day: Array, whole_day: Array) -> Array:
-        """At ``day`` (floats) of samples ``idx``; ``whole_day`` is ``day`` as indices."""
+    def __call__(self, idx: Array | slice, day: Array, whole_day: Array) -> Array:
+        """At ``day`` (floats: one for all, or one per sample) of samples ``idx``;
+        ``whole_day`` is ``day`` as indices."""
         if self.table is not None:
             return self.table[whole_day]
         return self.fn(day, self.parameter[idx])
@@ -280,50 +285,62 @@ class _OptionCurve:
         self.runs = _ByDay(costs.training_runs, retrain, days)
         self.segment_start = _ByDay(_segment_start, retrain, days)
 
-    def cost(self, idx: Array, day: Array, whole_day: Array, volume: Array) -> Array:
+    def cost(self, idx: Array | slice, day: Array, whole_day: Array, volume: Array) -> Array:
         """``C(day)`` of samples ``idx``, ``volume`` being their ``V(day)``."""
         return costs.cost_through(day, _take(self.upfront, idx), _take(self.per_run, idx),
                                   self.runs(idx, day, whole_day), _take(self.fixed, idx),
                                   _take(self.per_request, idx), volume)
 
 
+def _volume_and_slope(rate: Array, day: Array) -> tuple[Array, Array]:
+    """``V(day)/N0`` and its derivative on the smooth model, for guesses only: from one
+    ``exp`` (cheaper than the exact ``expm1`` form; the tests decide, not the guess)."""
+    if rate.ndim == 0 and rate == 0:
+        return day, np.ones_like(day)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        e = np.exp(rate * day)
+        scale = np.expm1(rate)
+        volume, slope = (e - 1.0) / scale, rate * e / scale
+    if rate.ndim == 0:
+        return volume, slope
+    flat = rate == 0
+    return np.where(flat, day, volume), np.where(flat, 1.0, slope)
+
+
 def _break_even_one(opt: _OptionCurve, base: _OptionCurve, horizon: int, n0: Array,
-                    g: Array, volume_factor: _ByDay) -> Array:
-    m = g.size
-
-    def rows(idx: Array) -> Array:
+                    volume_factor: _ByDay, m: int) -> Array:
+    def rows(idx: Array) -> Array | slice:
         """``idx`` (in order) or, when that is every sample, a slice: views, not copies."""
-        return slice(None) if idx.size == m else idx  # type: ignore[return-value]
+        return slice(None) if idx.size == m else idx
 
-    def dearer(idx: Array, day: Array) -> tuple[Array, Array]:
+    def dearer(idx: Array | slice, day: Array) -> tuple[Array, Array]:
         """The engine's test at ``day`` for samples ``idx``, and ``C_i - C_b`` (for guesses)."""
         whole = day.astype(np.intp)
         # cumulative_volume's own product: N0 * V(d)/N0.
         v = _take(n0, idx) * volume_factor(idx, day, whole)
-        c, b = opt.cost(idx, day, whole, v), base.cost(idx, day, whole, v)
-        return compare.more_expensive(c, b), c - b
+        yes, gap = compare.cost_gap(opt.cost(idx, day, whole, v), base.cost(idx, day, whole, v))
+        if yes.ndim == 0:  # every input the same in every sample
+            size = m if isinstance(idx, slice) else idx.size
+            yes, gap = np.full(size, yes), np.full(size, gap)
+        return yes, gap
 
-    everyone = np.arange(m)
     out = np.zeros(m)
-    at_horizon = np.full(m, float(horizon))
-    never, gap_end = dearer(rows(everyone), at_horizon)
-    out[never] = np.nan
+    last = np.float64(horizon)
     # Never dearer on any day (so 0) when no block of the option costs more: then
     # C_i(d) <= C_b(d) exactly for every d and the tolerance covers the rounding.
     blocks = (opt.upfront, opt.per_run, opt.fixed, opt.per_request,
               base.upfront, base.per_run, base.fixed, base.per_request, n0)
-    cheaper = ((opt.upfront + opt.runs(rows(everyone), at_horizon, at_horizon.astype(np.intp))
-                * opt.per_run <= base.upfront + base.per_run)
-               & (opt.fixed <= base.fixed) & (opt.per_request <= base.per_request)
-               & np.logical_and.reduce([np.broadcast_to(b >= 0, (m,)) for b in blocks]))
-    idx = np.flatnonzero(~never & ~cheaper)
+    cheaper = functools.reduce(np.logical_and, (
+        opt.upfront + opt.runs(slice(None), last, last.astype(np.intp)) * opt.per_run
+        <= base.upfront + base.per_run, opt.fixed <= base.fixed,
+        opt.per_request <= base.per_request, *(b >= 0 for b in blocks)))
+    idx = np.flatnonzero(~np.broadcast_to(cheaper, (m,)))
     if idx.size == 0:
         return out
-    gap_end = gap_end[idx]
 
     # Shape of the test function a + b*d + c*V(d): concave when c*V is concave.
     tol = compare.COST_TOLERANCE
-    lam = costs.daily_log_growth(g)
+    lam = costs.daily_log_growth(volume_factor.parameter)
     c = ((1 - tol) * opt.per_request - base.per_request) * n0
     b = (1 - tol) * opt.fixed - base.fixed
     concave = np.broadcast_to(c * lam < 0, (m,))
@@ -339,76 +356,86 @@ def _break_even_one(opt: _OptionCurve, base: _OptionCurve, horizon: int, n0: Arr
     # Walk the stretches back from the horizon. On each, test where its largest
     # value can be: at the start or next to the inner maximum of a concave stretch
     # (its end when the maximum lies beyond), at the start and the end otherwise.
-    # A sample with a dearer day there leaves with a bracket: dearer at ``lo``,
-    # not at ``hi``. ``gap_end`` is NaN while the end's test is still to be made.
-    end = np.full(idx.size, float(horizon))  # the horizon is known not dearer
-    found: list[tuple[Array, ...]] = []  # (idx, lo, hi, gap at lo, gap at hi)
+    # A sample with a dearer day there leaves with a bracket: dearer at ``lo``, not
+    # after ``hi - 1`` (``hi`` is the next stretch's start, known not dearer, or the
+    # day after the horizon), so a falling stretch needs no test at its end. With
+    # shared retraining, ``end`` and ``start`` are one day for every sample.
+    shared = opt.segment_start.table is not None and base.segment_start.table is not None
+    end = last if shared else np.full(idx.size, last)
+    lo_at, hi_at, gap_at = np.empty(m), np.empty(m), np.empty(m)
+    bracketed = np.zeros(m, dtype=bool)
+    left_of_peak = np.floor(peak)
     while idx.size:
+        at = rows(idx)
         whole_end = end.astype(np.intp)
-        start = np.maximum(opt.segment_start(idx, end, whole_end),
-                           base.segment_start(idx, end, whole_end))
-        left = np.floor(peak[idx])
-        bent = concave[idx]
+        start = np.maximum(opt.segment_start(at, end, whole_end),
+                           base.segment_start(at, end, whole_end))
+        left, bent = left_of_peak[at], concave[at]
         # ``probe``: the start, or the day of a concave stretch's maximum; ``second``:
         # the day after that maximum, or the end of a stretch that is not concave.
         inner = bent & (left >= start)
-        probe = np.where(inner, np.minimum(left, end), start)
+        probe = np.where(inner, np.minimum(left, end), start) if inner.any() else start
         two = np.flatnonzero((inner & (left < end)) | ~bent)
-        second = np.where(bent[two], left[two] + 1.0, end[two])
-        yes, gap = dearer(rows(idx), probe)
+        second = np.where(bent[two], left[two] + 1.0, _take(end, two)) \
+            if bent[two].any() else _take(end, two)
+        yes, gap = dearer(at, probe)
+        lo = np.broadcast_to(probe, idx.shape)
         if two.size:
-            more, more_gap = dearer(idx[two], second)
-            probe[two[more]] = second[more]
-            gap[two[more]] = more_gap[more]
-            yes[two[more]] = True
-        # Where the end itself is dearer, it is the last dearer day.
-        todo = np.flatnonzero(yes & np.isnan(gap_end))
-        if todo.size:
-            at_end, gap_end[todo] = dearer(idx[todo], end[todo])
-            done = todo[at_end]
-            out[idx[done]] = end[done] + 1.0
-            yes[done] = False
-            probe[done] = -1.0  # not moved on either
-        found.append((idx[yes], probe[yes], end[yes], gap[yes], gap_end[yes]))
+            more, more_gap = dearer(rows(idx[two]), second)
+            moved = two[more]
+            lo = lo.copy()
+            lo[moved] = np.broadcast_to(second, two.shape)[more]
+            gap[moved] = more_gap[more]
+            yes[moved] = True
+        if yes.any():
+            found = idx[yes]
+            bracketed[found] = True
+            lo_at[found], hi_at[found], gap_at[found] = lo[yes], _take(end + 1.0, yes), gap[yes]
         # The rest look at the stretch before (none before day 0: never dearer).
-        keep = ~yes & (probe >= 0) & (start >= 1)
-        idx, end = idx[keep], start[keep] - 1.0
-        gap_end = np.full(idx.size, np.nan)
+        end = start - 1.0
+        keep = ~yes & (start >= 1)
+        if not keep.all():
+            idx, end = idx[keep], _take(end, keep)
 
-    # The last dearer day in each bracket: test a day and the next, first where the
-    # chord through the bracket's gaps crosses 0, then where the line through the
-    # two gaps just found does (Newton's step on a smooth stretch), halving the
-    # bracket after a few rounds so that every search ends quickly.
-    idx, lo, hi, gap_lo, gap_hi = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    # The last dearer day in each bracket: Newton's steps on the stretch's gap as a
+    # smooth function of the day, gap_lo + b*(x-lo) + c*(V(x)-V(lo))/N0, from the
+    # bracket's end (a guess within a day, usually), then a day and the next are
+    # tested, and a few more rounds (the line through the two gaps just found, then
+    # halving the bracket) settle the rest.
+    idx = np.flatnonzero(bracketed)
+    at = rows(idx)
+    lo, hi, gap_lo = lo_at[at], hi_at[at], gap_at[at]
+    slope, curve = (np.broadcast_to(v, (m,))[at] for v in (b, c))
+    rate = _take(lam, at)
+    guess = hi
+    volume_lo = _volume_and_slope(rate, lo)[0]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        guess = lo + (hi - lo) * gap_lo / (gap_lo - gap_hi)
-        # Then Newton's steps on the stretch's gap as a smooth function of the day,
-        # gap_lo + b*(x-lo) + c*(V(x)-V(lo))/N0: a guess within a day, usually.
-        slope, curve, rate = (np.broadcast_to(v, (m,))[idx] for v in (b, c, lam))
-        at_lo = costs.geometric_sum(rate, lo)
         for _ in range(NEWTON_STEPS):
-            value = gap_lo + slope * (guess - lo) + curve * (
-                costs.geometric_sum(rate, guess) - at_lo)
-            growth = np.where(rate == 0, 1.0, rate * np.exp(rate * guess) / np.expm1(rate))
+            volume, growth = _volume_and_slope(rate, guess)
+            value = gap_lo + slope * (guess - lo) + curve * (volume - volume_lo)
             guess = guess - value / (slope + curve * growth)
     for rounds in itertools.count(1):
+        closed = hi - lo <= 1.0
+        if closed.any():
+            out[idx[closed]] = lo[closed] + 1.0
+            open_ = ~closed
+            idx, lo, hi, guess = idx[open_], lo[open_], hi[open_], guess[open_]
         if not idx.size:
             break
+        at = rows(idx)
         day = np.fmin(np.fmax(np.floor(guess), lo), hi - 1.0)
-        at_day, gap_day = dearer(idx, day)
-        at_next, gap_next = dearer(idx, day + 1.0)
+        at_day, gap_day = dearer(at, day)
+        at_next, gap_next = dearer(at, day + 1.0)
         at_next &= day + 1.0 < hi
         lo = np.where(at_next, day + 1.0, np.where(at_day, day, lo))
         hi = np.where(at_day, np.where(at_next, hi, day + 1.0), day)
-        closed = hi - lo <= 1.0
-        out[idx[closed]] = lo[closed] + 1.0
         if rounds < NEWTON_ROUNDS:
             with np.errstate(divide="ignore", invalid="ignore"):
                 guess = day + gap_day / (gap_day - gap_next)
         else:
             guess = np.floor((lo + hi) / 2)
-        open_ = ~closed
-        idx, lo, hi, guess = idx[open_], lo[open_], hi[open_], guess[open_]
+    # Dearer on the horizon itself: does not pay back.
+    out[out > horizon] = np.nan
     return out
 
 
@@ -447,16 +474,15 @@ def _plain(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _quantiles(valid: Array, pcts: tuple[float, ...]) -> list[float]:
-    """numpy's linear percentiles, but +inf stays +inf (numpy's lerp gives NaN)."""
-    n = valid.size
-    ranks = [p / 100.0 * (n - 1) for p in pcts]
-    kth = sorted({math.floor(h) for h in ranks} | {math.ceil(h) for h in ranks})
-    part = np.partition(valid, kth)
+def _quantiles(ordered: Array, pcts: tuple[float, ...]) -> list[float]:
+    """numpy's linear percentiles of sorted samples, but +inf stays +inf (numpy's lerp
+    gives NaN)."""
+    n = ordered.size
     out = []
-    for h in ranks:
+    for p in pcts:
+        h = p / 100.0 * (n - 1)
         frac = h - math.floor(h)
-        a, b = float(part[math.floor(h)]), float(part[math.ceil(h)])
+        a, b = float(ordered[math.floor(h)]), float(ordered[math.ceil(h)])
         if frac == 0 or a == b:
             out.append(a)
         elif math.isinf(a) or math.isinf(b):
@@ -467,14 +493,12 @@ def _quantiles(valid: Array, pcts: tuple[float, ...]) -> list[float]:
     return out
 
 
-def _mean(x: Array, where: Array) -> float | None:
-    """Mean of ``x`` where ``where`` and finite; exact for a constant (offset by the minimum)."""
-    where = where & np.isfinite(x)
-    count = int(where.sum())
-    if count == 0:
+def _mean(run: Array) -> float | None:
+    """Mean of a run of sorted finite samples; exact for a constant (offset by the minimum)."""
+    if run.size == 0:
         return None
-    low = float(np.min(x, where=where, initial=np.inf))
-    return low + float(np.sum(x - low, where=where)) / count
+    low = float(run[0])
+    return low + float(np.sum(run - low)) / run.size
 
 
 def statistics(x: Array, iterations: int, trim: tuple[float, float], *,
@@ -486,21 +510,32 @@ def statistics(x: Array, iterations: int, trim: tuple[float, float], *,
     samples and are null when they land on one; means are over finite samples.
     ``trimmed`` counts the samples outside the trim percentiles.
     """
-    if never_is_infinite:
-        x = np.where(np.isnan(x), np.inf, x)
-    valid = x[~np.isnan(x)] if np.isnan(x).any() else x
-    finite = np.isfinite(valid)
+    # One sort gives the percentiles, and the finite samples and those inside the
+    # trim as runs of it: no masked passes (numpy's SIMD sort also beats
+    # np.partition at the seven ranks; measured 16 ms against 26 ms for 1M).
+    ordered = np.where(np.isnan(x), np.inf, x) if never_is_infinite else x.copy()
+    ordered.sort()
+    valid = ordered[:np.searchsorted(ordered, np.nan)]  # NaN sorts last
+    first = int(np.searchsorted(valid, -np.inf, side="right"))
+    stop = int(np.searchsorted(valid, np.inf, side="left"))
     stats: dict[str, Any] = {f"p{p}": None for p in PERCENTILES}
     stats.update(mean=None, trimmed_mean=None, trimmed=0,
-                 finite_share=float(finite.sum()) / iterations)
+                 finite_share=float(stop - first) / iterations)
     if valid.size == 0:
         return stats, (math.nan, math.nan)
     *marks, low, high = _quantiles(valid, (*PERCENTILES, *trim))
     for p, v in zip(PERCENTILES, marks, strict=True):
         stats[f"p{p}"] = _plain(v)
-    inside = (valid >= low) & (valid <= high)
-    stats.update(mean=_mean(valid, finite), trimmed_mean=_mean(valid, inside),
-                 trimmed=int(valid.size - inside.sum()))
+    # Inside the trim, bounds included: a run of the sorted samples (none when a
+    # bound is NaN, the percentile between -inf and +inf).
+    if math.isnan(low) or math.isnan(high):
+        inner = outer = valid.size
+    else:
+        inner = int(np.searchsorted(valid, low, side="left"))
+        outer = max(inner, int(np.searchsorted(valid, high, side="right")))
+    stats.update(mean=_mean(valid[first:stop]),
+                 trimmed_mean=_mean(valid[max(first, inner):min(stop, outer)]),
+                 trimmed=valid.size - (outer - inner))
     return stats, (low, high)
 
 
@@ -619,12 +654,16 @@ def simulate(book: ScenarioBook, analysis: Analysis, *, progress: bool = False,
                                  "p_recommended": float(recommended[i]) / n,
                                  "p_beats_baseline": float(beats[i]) / n}
         for key in OUTPUTS:
+            count = n
             if key == "savings_vs_baseline":
                 # The engine's own subtraction, so stored totals are enough.
                 x = base_total - columns["total_cost"][i].values()
+            elif (column := columns[key][i]).data is None:
+                # A constant output: its statistics over one iteration are those over all.
+                x, count = np.full(1, column.value, dtype=float), 1
             else:
-                x = columns[key][i].values()
-            entry[key], (low, high) = statistics(x, n, trim,
+                x = column.values()
+            entry[key], (low, high) = statistics(x, count, trim,
                                                  never_is_infinite=key == "break_even_day")
             if key == "savings_vs_baseline" and i == featured:
                 trimmed, hist = entry[key]["trimmed"], histogram(x, low, high)
