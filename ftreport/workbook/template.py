@@ -179,10 +179,8 @@ def price_lookup_value(field: str, model: object) -> float:
 def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money: str,
                     last_option_row: int) -> None:
     values = example.scenario if example else {}
-    ws["A1"] = "Scenario"
-    ws["A1"].font = TITLE
-    ws["A2"] = "Yellow cells are inputs. Each value cell has a defined name (column B)."
-    ws["A2"].font = HINT
+    _heading(ws, "Scenario",
+             "Yellow cells are inputs. Each value cell has a defined name (column B).")
     for col, head in zip("ABCD", ("Input", "Name", "Value", "Unit"), strict=True):
         ws[f"{col}{HEADER_ROW}"] = head
         ws[f"{col}{HEADER_ROW}"].font = Font(bold=True)
@@ -213,11 +211,9 @@ def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money:
 
 def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, money: str,
                    n_prices: int) -> dict[str, float]:
-    ws["A1"] = "Options"
-    ws["A1"].font = TITLE
-    ws["A2"] = ("One row per candidate. Green prices come from the Prices sheet by model; "
-                "type over them to use your own. Blank numbers mean 0.")
-    ws["A2"].font = HINT
+    _heading(ws, "Options",
+             ("One row per candidate. Green prices come from the Prices sheet by model; "
+              "type over them to use your own. Blank numbers mean 0."))
     fields = schema.OPTION_FIELDS
     last = HEADER_ROW + rows
     lookups: dict[str, float] = {}
@@ -250,11 +246,9 @@ def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, m
 
 
 def _uncertainty_sheet(ws: Worksheet, rows: list[dict[str, object]]) -> None:
-    ws["A1"] = "Uncertainty"
-    ws["A1"].font = TITLE
-    ws["A2"] = ("Optional: give an input a range instead of one value, for the Monte Carlo "
-                "simulation. p1, p2, p3 mean what the distribution needs (see the notes).")
-    ws["A2"].font = HINT
+    _heading(ws, "Uncertainty",
+             ("Optional: give an input a range instead of one value, for the Monte Carlo "
+              "simulation. p1, p2, p3 mean what the distribution needs (see the notes)."))
     columns = schema.UNCERTAINTY_COLUMNS
     n = max(len(rows) + SPARE_ROWS, 3)
     last = HEADER_ROW + n
@@ -285,10 +279,8 @@ def _uncertainty_sheet(ws: Worksheet, rows: list[dict[str, object]]) -> None:
 
 
 def _factors_sheet(ws: Worksheet, example: Example | None) -> None:
-    ws["A1"] = "Factors"
-    ws["A1"].font = TITLE
-    ws["A2"] = "Reasons to fine-tune or not, beside the cost. Answer yes, no or unknown."
-    ws["A2"].font = HINT
+    _heading(ws, "Factors",
+             "Reasons to fine-tune or not, beside the cost. Answer yes, no or unknown.")
     answers = example.answers if example else {}
     for col, name in enumerate(schema.FACTOR_COLUMNS, start=1):
         head = ws.cell(row=HEADER_ROW, column=col, value=name)
@@ -314,11 +306,9 @@ def _factors_sheet(ws: Worksheet, example: Example | None) -> None:
 
 def _prices_sheet(ws: Worksheet, money: str) -> None:
     book = load_pricebook()
-    ws["A1"] = f"Prices (price book as of {book.as_of}, {book.currency})"
-    ws["A1"].font = TITLE
-    ws["A2"] = ("Per 1M tokens, per hour. Each row says where and when its price was read. "
-                "Add rows at the bottom for your own models or negotiated rates.")
-    ws["A2"].font = HINT
+    _heading(ws, f"Prices (price book as of {book.as_of}, {book.currency})",
+             ("Per 1M tokens, per hour. Each row says where and when its price was read. "
+              "Add rows at the bottom for your own models or negotiated rates."))
     for col, name in enumerate(PRICE_COLUMNS, start=1):
         head = ws.cell(row=HEADER_ROW, column=col, value=name)
         head.comment = Comment(PRICE_NOTES[name], "ftreport", width=260, height=70)
@@ -346,6 +336,14 @@ def _lists_sheet(ws: Worksheet) -> None:
 
 def _uncertain_inputs() -> tuple[str, ...]:
     return schema.UNCERTAIN_SCENARIO_INPUTS + schema.UNCERTAIN_OPTION_INPUTS
+
+
+def _heading(ws: Worksheet, title: str, hint: str) -> None:
+    """A sheet's title in A1 and a one-line how-to in A2, above the header row."""
+    ws["A1"] = title
+    ws["A1"].font = TITLE
+    ws["A2"] = hint
+    ws["A2"].font = HINT
 
 
 def _table(ws: Worksheet, name: str, n_columns: int, last_row: int) -> None:
