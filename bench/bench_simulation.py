@@ -23,8 +23,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ftreport.analysis import analyse, option_arrays
 from ftreport.engine import compare
+from ftreport.engine.analysis import analyse, option_arrays
 from ftreport.engine.simulation import (
     DEFAULT_CHUNK,
     EVALUATED,

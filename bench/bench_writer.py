@@ -31,7 +31,7 @@ def plain_values(path: Path, cells: int, columns: int = 15) -> float:
 
 
 def main() -> None:
-    from ftreport.analysis import analyse
+    from ftreport.engine.analysis import analyse
     from ftreport.workbook._xlsx import sheet_parts
     from ftreport.workbook.writer import write_report
     from tests.test_writer import Run

@@ -27,7 +27,7 @@ from scipy import stats
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ftreport.engine import compare, distributions
-from ftreport.schema import OPTION_NUMBERS
+from ftreport.model.schema import OPTION_NUMBERS
 
 DAYS = 90
 PUBLISHED_KEPT = 31_870

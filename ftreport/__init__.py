@@ -17,7 +17,7 @@ __all__ = ["InputError", "Problem", "__version__", "read_workbook", "run"]
 
 if TYPE_CHECKING:
     from ftreport.api import run
-    from ftreport.problems import InputError, Problem
+    from ftreport.model.problems import InputError, Problem
     from ftreport.workbook.reader import read_workbook
 
 
@@ -28,7 +28,7 @@ def __getattr__(name: str) -> Any:
 
         return run
     if name in ("InputError", "Problem"):
-        from ftreport import problems
+        from ftreport.model import problems
 
         return getattr(problems, name)
     if name == "read_workbook":

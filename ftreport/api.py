@@ -2,42 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from ftreport.analysis import Analysis, analyse
-from ftreport.model import ScenarioBook
-
-
-@dataclass
-class RunResult:
-    """What one run computed and wrote. ``to_dict()`` is the JSON of `ftreport run --json`."""
-
-    analysis: Analysis
-    simulation: Any = None  # ftreport.engine.simulation.SimulationResult, or None
-    outputs: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def book(self) -> ScenarioBook:
-        return self.analysis.book
-
-    def to_dict(self) -> dict[str, Any]:
-        a = self.analysis
-        return {
-            "scenario": a.book.scenario.to_dict(),
-            "baseline": a.options[a.baseline].name,
-            "recommended": a.options[a.recommended].name,
-            "options": a.option_rows(),
-            "simulation": self.simulation.to_dict() if self.simulation is not None else None,
-            "warnings": [w.to_dict() for w in a.warnings],
-            "outputs": dict(self.outputs),
-        }
-
-
-def report_stem(path: Path) -> str:
-    """``Q3 plan.xlsx`` -> ``Q3 plan``: the name the outputs share."""
-    return path.name[: -len(path.suffix)] if path.suffix else path.name
+from ftreport.engine.analysis import analyse
+from ftreport.fileio import report_stem
+from ftreport.model.results import RunResult
 
 
 def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int | None = None,
@@ -74,7 +43,7 @@ def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int |
         write_report(result, target, in_place=in_place)
         result.outputs["workbook"] = str(target)
     if outdir is not None and pdf:
-        from ftreport.memo import write_memo
+        from ftreport.report import write_memo
 
         target = Path(outdir) / f"{report_stem(path)}.memo.pdf"
         write_memo(result, target, template_dir=template_dir)

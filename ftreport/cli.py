@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from ftreport import __version__
-from ftreport.problems import InputError, ReportError
+from ftreport.model.problems import InputError, ReportError
 
 EXIT_OK, EXIT_FAILURE, EXIT_INPUT = 0, 1, 2
 

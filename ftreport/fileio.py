@@ -35,6 +35,11 @@ def atomic_write(target: str | Path) -> Iterator[Path]:
         raise
 
 
+def report_stem(path: Path) -> str:
+    """``Q3 plan.xlsx`` -> ``Q3 plan``: the name the outputs share."""
+    return path.name[: -len(path.suffix)] if path.suffix else path.name
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -38,10 +38,10 @@ from typing import TYPE_CHECKING, Any
 
 from ftreport import __version__
 from ftreport.fileio import atomic_write
-from ftreport.problems import InputError, Problem, ReportError, describe
+from ftreport.model.problems import InputError, Problem, ReportError, describe
 
 if TYPE_CHECKING:
-    from ftreport.api import RunResult
+    from ftreport.model.results import RunResult
 
 # Providers cap a whole message at 20-25 MB *after* base64 encoding, which adds
 # a third; 15 MB of files is about 20 MB on the wire, under the common caps.
@@ -517,7 +517,7 @@ def write_summary(result: RunResult, outdir: str | Path) -> Path:
     It records each written report's SHA-256, so `send` ignores a summary that
     no longer matches the files beside it.
     """
-    from ftreport.api import report_stem
+    from ftreport.fileio import report_stem
 
     summary = summarise(result)
     for written in result.outputs.values():

@@ -8,9 +8,9 @@ import math
 import numpy as np
 import pytest
 
-from ftreport.analysis import analyse
-from ftreport.api import RunResult
 from ftreport.engine import compare
+from ftreport.engine.analysis import analyse
+from ftreport.model.results import RunResult
 from tests.support.scenarios import support_book
 
 
@@ -61,7 +61,7 @@ def test_few_training_examples_are_flagged() -> None:
 
 
 def test_context_window_of_a_priced_model_is_checked() -> None:
-    from ftreport.pricebook import load_pricebook
+    from ftreport.model.pricebook import load_pricebook
 
     known = next(m for m in load_pricebook().models if m.context_window)
     book = support_book()
@@ -80,7 +80,7 @@ def test_payback_after_the_horizon_names_the_day() -> None:
     assert late, a.warnings
     # The day named is the first day after the horizon on which it is no dearer.
     day = int(late[0].message.split("on day ")[1].rstrip("."))
-    from ftreport.analysis import option_arrays
+    from ftreport.engine.analysis import option_arrays
 
     arrays = option_arrays(book.options)
     blocks = compare.option_costs(arrays)

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from ftreport.cli import main
-from ftreport.problems import InputError
+from ftreport.model.problems import InputError
 from ftreport.workbook.reader import read_workbook
 from ftreport.workbook.template import write_template
 

@@ -11,7 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ftreport.engine import compare, costs
-from ftreport.schema import OPTION_NUMBERS
+from ftreport.model.schema import OPTION_NUMBERS
 
 
 def options(*rows: dict[str, float]) -> dict[str, np.ndarray]:

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
-from ftreport.pricebook import load_pricebook
+from ftreport.model.pricebook import load_pricebook
 from ftreport.workbook.template import LOOKED_UP, write_template
 from tests.support.libreoffice import recalculate
 

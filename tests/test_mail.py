@@ -25,10 +25,10 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner, Result
 
 from ftreport import mail
-from ftreport.analysis import analyse
-from ftreport.api import RunResult
 from ftreport.cli import main
-from ftreport.problems import InputError, ReportError
+from ftreport.engine.analysis import analyse
+from ftreport.model.problems import InputError, ReportError
+from ftreport.model.results import RunResult
 from tests.support.scenarios import support_book
 
 HOST = "127.0.0.1"

@@ -18,11 +18,11 @@ from jinja2.sandbox import SecurityError
 from PIL import Image
 from pypdf import PdfReader
 
-from ftreport.analysis import analyse
-from ftreport.api import RunResult, run
-from ftreport.engine.simulation import SensitivityBar, SimulationResult
-from ftreport.memo import render_html, write_memo
-from ftreport.memo.format import Formatter
+from ftreport.api import run
+from ftreport.engine.analysis import analyse
+from ftreport.model.format import Formatter
+from ftreport.model.results import RunResult, SensitivityBar, SimulationResult
+from ftreport.report import render_html, write_memo
 from tests.support.scenarios import support_book
 
 REPO = Path(__file__).resolve().parents[1]
@@ -56,8 +56,8 @@ def count_colour(image: Image.Image, rgb: tuple[int, int, int], tol: int = 40) -
 
 def simulation_for(result: RunResult, iterations: int = 2000) -> SimulationResult:
     """A SimulationResult built from arrays: the engine evaluated on sampled volumes."""
-    from ftreport.analysis import option_arrays
     from ftreport.engine import compare
+    from ftreport.engine.analysis import option_arrays
 
     a = result.analysis
     s = a.book.scenario
@@ -85,7 +85,7 @@ def simulation_for(result: RunResult, iterations: int = 2000) -> SimulationResul
     counts, edges = np.histogram(res["savings_vs_baseline"][featured], bins=30)
     return SimulationResult(
         iterations=iterations, seed=s.mc_seed, trimmed=iterations // 10, option_names=names,
-        samples={k: res[k] for k in ("total_cost", "savings_vs_baseline")}, summary=summary,
+        summary=summary,
         sensitivity=[SensitivityBar("requests_per_day", None, 14_000, 30_000, 25_000.0,
                                     60_000.0),
                      SensitivityBar("output_tokens", "*", 300, 500, 35_000.0, 43_000.0)],
@@ -184,7 +184,7 @@ def test_hostile_workbook_text_is_shown_escaped_and_nothing_is_fetched(tmp_path,
     assert "<script>" not in html and "<link rel=stylesheet" not in html
     connections = []
     monkeypatch.setattr(socket.socket, "connect", lambda *a: connections.append(a))
-    caplog.set_level(logging.WARNING, logger="ftreport.memo.fetch")
+    caplog.set_level(logging.WARNING, logger="ftreport.report.fetch")
     target = tmp_path / "hostile.pdf"
     write_memo(result, target)
     text = pdf_text(target)
@@ -204,7 +204,7 @@ def test_custom_template_cannot_fetch_files_or_network(tmp_path, caplog, monkeyp
     connections = []
     monkeypatch.setattr(socket.socket, "connect", lambda *a: connections.append(a))
     monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: connections.append(a))
-    caplog.set_level(logging.WARNING, logger="ftreport.memo.fetch")
+    caplog.set_level(logging.WARNING, logger="ftreport.report.fetch")
     write_memo(RunResult(analyse(support_book())), tmp_path / "m.pdf", template_dir=custom)
     refused = " ".join(r.getMessage() for r in caplog.records if "refused" in r.getMessage())
     for url in ("http://169.254.169.254/latest/meta-data/", "file:///etc/hostname",
@@ -215,7 +215,7 @@ def test_custom_template_cannot_fetch_files_or_network(tmp_path, caplog, monkeyp
 
 
 def test_fetcher_rules(tmp_path):
-    from ftreport.memo.fetch import FetchRefused, TemplateFetcher
+    from ftreport.report.fetch import FetchRefused, TemplateFetcher
 
     root = tmp_path / "t"
     (root / "assets").mkdir(parents=True)
@@ -287,7 +287,7 @@ def test_small_amounts_keep_three_significant_digits():
 
 
 def test_importing_the_memo_does_not_import_weasyprint():
-    code = ("import sys, ftreport.cli, ftreport.memo; "
+    code = ("import sys, ftreport.cli, ftreport.report; "
             "assert 'weasyprint' not in sys.modules, 'weasyprint imported'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
 

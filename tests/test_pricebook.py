@@ -8,7 +8,7 @@ from importlib import resources
 
 import pytest
 
-from ftreport.pricebook import PRICE_COLUMNS, load_pricebook
+from ftreport.model.pricebook import PRICE_COLUMNS, load_pricebook
 
 CURRENT = ("gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4o", "gpt-4o-mini", "gpt-3.5-turbo")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from ftreport import schema
-from ftreport.problems import InputError
+from ftreport.model import schema
+from ftreport.model.problems import InputError
 from ftreport.workbook.reader import read_workbook
 from ftreport.workbook.template import write_template
 

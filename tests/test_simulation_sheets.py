@@ -7,9 +7,9 @@ from pathlib import Path
 import openpyxl
 from openpyxl.chart import BarChart
 
-from ftreport.analysis import analyse
-from ftreport.api import RunResult
+from ftreport.engine.analysis import analyse
 from ftreport.engine.simulation import simulate
+from ftreport.model.results import RunResult
 from ftreport.workbook.simulation_sheets import add_simulation_sheets
 from tests.support.scenarios import support_book
 

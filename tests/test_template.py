@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
-from ftreport import schema
 from ftreport.cli import main
-from ftreport.pricebook import PRICE_COLUMNS, load_pricebook
-from ftreport.problems import InputError
+from ftreport.model import schema
+from ftreport.model.pricebook import PRICE_COLUMNS, load_pricebook
+from ftreport.model.problems import InputError
 from ftreport.workbook.reader import read_workbook
 from ftreport.workbook.template import LOOKED_UP, write_template
 

@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from ftreport.analysis import analyse
+from ftreport.engine.analysis import analyse
 from ftreport.model import Option, Scenario, ScenarioBook
-from ftreport.problems import ReportError
-from ftreport.schema import OPTION_FIELDS, SCENARIO_FIELDS
+from ftreport.model.problems import ReportError
+from ftreport.model.schema import OPTION_FIELDS, SCENARIO_FIELDS
 from ftreport.workbook.writer import RESULT_COLUMNS, write_report
 from tests.support.scenarios import support_book
 
@@ -173,8 +173,8 @@ def read_timeline(path: Path, n: int) -> np.ndarray:
 
 
 def engine_timeline(run: Run) -> np.ndarray:
-    from ftreport.analysis import option_arrays
     from ftreport.engine import compare
+    from ftreport.engine.analysis import option_arrays
 
     s = run.book.scenario
     arrays = option_arrays(run.book.options)

@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ftreport.analysis import analyse
+from ftreport.engine.analysis import analyse
 from ftreport.model import Option, Scenario
-from ftreport.schema import APPROACHES
+from ftreport.model.schema import APPROACHES
 from ftreport.workbook._xlsx import sheet_parts
 from ftreport.workbook.writer import write_report
 from tests.support.libreoffice import recalculate

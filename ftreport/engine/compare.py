@@ -15,18 +15,15 @@ from numpy.typing import ArrayLike
 
 from ftreport.engine import costs
 from ftreport.engine.costs import TOKENS_PER_PRICE_UNIT, Array
+from ftreport.model.outputs import ENGINE_KEYS
 
 HOURS_PER_DAY = 24.0
 # Two cumulative costs within a billionth of each other count as equal, so a
 # cost that ties the baseline exactly on paper is not lost to rounding.
 COST_TOLERANCE = 1e-9
 
-RESULT_KEYS = (
-    "cost_per_request", "daily_fixed_cost", "training_cost_per_run", "training_runs",
-    "upfront_cost", "total_cost", "npv_cost", "savings_vs_baseline", "savings_pct",
-    "break_even_day", "steady_state_break_even_days", "max_training_tokens",
-    "break_even_requests_per_day", "break_even_tokens_per_hour", "roi",
-)
+# Every number of an option the engine computes, in the results schema's order.
+RESULT_KEYS = ENGINE_KEYS
 
 
 def _f(value: ArrayLike) -> Array:
@@ -89,7 +86,7 @@ def evaluate(options: Mapping[str, ArrayLike], baseline: int, *, horizon_days: i
              keys: Collection[str] = RESULT_KEYS) -> dict[str, Array]:
     """Every number of the `Results` sheet, for every option (and sample).
 
-    ``options`` maps each numeric option input (ftreport.schema.OPTION_NUMBERS)
+    ``options`` maps each numeric option input (ftreport.model.schema.OPTION_NUMBERS)
     to an array with the option on axis 0. ``baseline`` is an index on that axis.
     ``with_break_even_day=False`` skips the one result that needs every day of
     the horizon (the Monte Carlo computes it in chunks of its own). ``keys``

@@ -30,7 +30,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from ftreport.engine.costs import Array
-from ftreport.schema import DISTRIBUTION_PARAMS, DISTRIBUTIONS, NON_NEGATIVE, SHARES
+from ftreport.model.schema import DISTRIBUTION_PARAMS, DISTRIBUTIONS, NON_NEGATIVE, SHARES
 
 PERT_SHAPE = 4.0  # the classic Beta-PERT weight of the mode
 # Volume growth of -100% a month or less has no meaning (log1p(-1) = -inf).

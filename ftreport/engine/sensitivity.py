@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ftreport.analysis import option_arrays, scenario_inputs
 from ftreport.engine import compare, distributions
-from ftreport.engine.simulation import Draw, SensitivityBar
+from ftreport.engine.analysis import option_arrays, scenario_inputs
+from ftreport.engine.simulation import Draw
 from ftreport.model import ScenarioBook
+from ftreport.model.results import SensitivityBar
 
 SENSITIVITY_DRAWS = 100_000
 SENSITIVITY_STREAM = 0x5E45  # keeps these draws apart from the simulation's blocks

@@ -20,79 +20,33 @@ import itertools
 import math
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ftreport.analysis import Analysis, option_arrays, qualifying
 from ftreport.engine import compare, costs, distributions
+from ftreport.engine.analysis import option_arrays, qualifying
 from ftreport.engine.costs import Array
 from ftreport.model import ScenarioBook, Uncertain
-from ftreport.problems import InputError, Problem, describe
-from ftreport.schema import UNCERTAIN_OPTION_INPUTS, UNCERTAIN_SCENARIO_INPUTS
+from ftreport.model.outputs import PERCENTILES, SIMULATED_KEYS
+from ftreport.model.problems import InputError, Problem, describe
+from ftreport.model.results import Analysis, SimulationResult
+from ftreport.model.schema import UNCERTAIN_OPTION_INPUTS, UNCERTAIN_SCENARIO_INPUTS
 
 BLOCK = 4096  # iterations per random stream; chunks are whole blocks
 DEFAULT_CHUNK = 8 * BLOCK  # 32k iterations: arrays stay in cache (measured best of 16k..64k)
 NEWTON_STEPS = 3  # on the smooth model, for the break-even search's first guess
 NEWTON_ROUNDS = 3  # of the break-even search, before it halves brackets instead
-CHART_SAMPLES = 20_000  # per-sample outputs kept for charts, evenly spread
 HISTOGRAM_BINS = 30
-PERCENTILES = (5, 25, 50, 75, 95)
-OUTPUTS = ("total_cost", "savings_vs_baseline", "break_even_day",
-           "steady_state_break_even_days", "max_training_tokens")
-SAMPLE_KEYS = ("total_cost", "npv_cost", "savings_vs_baseline", "break_even_day",
-               "steady_state_break_even_days", "max_training_tokens")
+OUTPUTS = SIMULATED_KEYS
 SCENARIO_KEYS = ("requests_per_day", "monthly_growth", "discount_rate")
 # What each iteration asks of compare.evaluate: the outputs kept, and the building
 # blocks the break-even search starts from.
 EVALUATED = ("cost_per_request", "daily_fixed_cost", "training_cost_per_run", "upfront_cost",
              "total_cost", "npv_cost", "savings_vs_baseline", "steady_state_break_even_days",
              "max_training_tokens")
-
-
-@dataclass
-class SensitivityBar:
-    """How far the recommended option's savings move between an input's P10 and P90."""
-
-    input: str
-    option: str | None  # None for a Scenario input, "*" or an option's name
-    low_value: float  # the input's P10
-    high_value: float  # the input's P90
-    savings_at_low: float
-    savings_at_high: float
-
-    @property
-    def swing(self) -> float:
-        return abs(self.savings_at_high - self.savings_at_low)
-
-
-@dataclass
-class SimulationResult:
-    iterations: int
-    seed: int
-    trimmed: int  # samples dropped by the trim_low_pct..trim_high_pct trim
-    option_names: list[str]
-    # Per-sample outputs, shape (options, iterations), for charts: keys
-    # total_cost, npv_cost, savings_vs_baseline, break_even_day,
-    # steady_state_break_even_days, max_training_tokens.
-    samples: dict[str, np.ndarray] = field(default_factory=dict)
-    # Per option: name, p_cheapest, p_beats_baseline and, for each output, an
-    # object with p5, p25, p50, p75, p95, mean, trimmed_mean (the contract's JSON).
-    summary: list[dict[str, Any]] = field(default_factory=list)
-    sensitivity: list[SensitivityBar] = field(default_factory=list)  # largest swing first
-    # The option whose savings the histogram and the tornado show: the
-    # recommended one, or the best alternative when the baseline is recommended.
-    featured_option: str = ""
-    # Savings of the featured option inside the trim: bin edges and counts.
-    histogram: dict[str, list[float]] = field(default_factory=dict)
-    # Iteration numbers (0-based) of the columns of ``samples``.
-    sample_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"iterations": self.iterations, "seed": self.seed, "trimmed": self.trimmed,
-                "featured_option": self.featured_option, "options": self.summary}
 
 
 # --- Which rows draw what -------------------------------------------------------------
@@ -616,8 +570,6 @@ def simulate(book: ScenarioBook, analysis: Analysis, *, progress: bool = False,
     cheapest = np.zeros(n_opt, dtype=np.int64)
     recommended = np.zeros(n_opt, dtype=np.int64)
     beats = np.zeros(n_opt, dtype=np.int64)
-    chart_index = np.arange(min(n, CHART_SAMPLES), dtype=np.int64) * n // min(n, CHART_SAMPLES)
-    samples = {k: np.empty((n_opt, chart_index.size)) for k in SAMPLE_KEYS}
     bar = Progress(n, progress)
 
     for start in range(0, n, chunk):
@@ -639,9 +591,6 @@ def simulate(book: ScenarioBook, analysis: Analysis, *, progress: bool = False,
         for key in stored:
             for i in range(n_opt):
                 columns[key][i].add(start, res[key][i])
-        first, last = np.searchsorted(chart_index, (start, stop))
-        for key in SAMPLE_KEYS:
-            samples[key][:, first:last] = res[key][:, chart_index[first:last] - start]
         bar.update(stop)
 
     trim = (float(s.trim_low_pct), float(s.trim_high_pct))
@@ -672,7 +621,6 @@ def simulate(book: ScenarioBook, analysis: Analysis, *, progress: bool = False,
     from ftreport.engine.sensitivity import sensitivity  # it builds on this module
 
     return SimulationResult(
-        iterations=n, seed=seed, trimmed=trimmed, option_names=names, samples=samples,
+        iterations=n, seed=seed, trimmed=trimmed, option_names=names,
         summary=summary, sensitivity=sensitivity(book, draws, featured),
-        featured_option=names[featured], histogram={"option": names[featured], **hist},
-        sample_index=chart_index)
+        featured_option=names[featured], histogram={"option": names[featured], **hist})

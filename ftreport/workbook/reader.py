@@ -28,10 +28,9 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ftreport import schema
 from ftreport.engine import distributions
-from ftreport.model import Factor, Option, Scenario, ScenarioBook, Uncertain
-from ftreport.problems import InputError, Problem, describe
+from ftreport.model import Factor, Option, Scenario, ScenarioBook, Uncertain, schema
+from ftreport.model.problems import InputError, Problem, describe
 from ftreport.workbook import FACTORS_TABLE, OPTIONS_TABLE, SCENARIO_SHEET, UNCERTAINTY_TABLE
 
 # A scenario workbook with a ten-year report unpacks to tens of MiB; far more is

@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ftreport.engine.simulation import OUTPUTS, PERCENTILES
 
 if TYPE_CHECKING:
-    from ftreport.api import RunResult
+    from ftreport.model.results import RunResult
 
 BOLD = Font(bold=True)
 OUTPUT_LABELS = {

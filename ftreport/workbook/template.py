@@ -1,7 +1,7 @@
 """Write the scenario workbook analysts fill in: `ftreport init`.
 
 Every public name (sheet, defined name, table, header cell) comes from
-ftreport.schema, so the template, the reader and docs/workbook.md cannot drift
+ftreport.model.schema, so the template, the reader and docs/workbook.md cannot drift
 apart. The workbook is made to be filled in by hand: a note on every header and
 Scenario value, an input message and a check on every input column, number
 formats, frozen headers, and price cells that look the model up in `Prices`.
@@ -20,10 +20,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ftreport import schema
 from ftreport.fileio import atomic_write
-from ftreport.pricebook import PRICE_COLUMNS, load_pricebook
-from ftreport.problems import InputError, Problem
+from ftreport.model import schema
+from ftreport.model.pricebook import PRICE_COLUMNS, load_pricebook
+from ftreport.model.problems import InputError, Problem
 from ftreport.workbook import (
     FACTORS_TABLE,
     OPTIONS_TABLE,

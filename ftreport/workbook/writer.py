@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ftreport.problems import ReportError
+from ftreport.model.problems import ReportError
 from ftreport.workbook import OUTPUT_SHEETS, REPORT_SHEETS
 from ftreport.workbook._xlsx import (
     Cached,
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from ftreport.api import RunResult
+    from ftreport.model.results import RunResult
 
 RECOMMENDED_NAMES = ("recommended_option", "recommended_total_cost", "recommended_savings",
                      "recommended_break_even_day")
@@ -131,8 +131,8 @@ class Mirror:
 def mirror(result: RunResult) -> Mirror:
     import numpy as np
 
-    from ftreport.analysis import option_arrays, qualifying
     from ftreport.engine import compare, costs
+    from ftreport.engine.analysis import option_arrays, qualifying
 
     analysis, book = result.analysis, result.book
     s, res, b = book.scenario, analysis.results, analysis.baseline
@@ -694,7 +694,7 @@ class ReportBuilder:
 
     def run_sheet(self) -> None:
         from ftreport import __version__
-        from ftreport.pricebook import load_pricebook
+        from ftreport.model.pricebook import load_pricebook
 
         ws = self.new_sheet("Run")
         s, a = self.book.scenario, self.result.analysis

@@ -4,6 +4,6 @@
 imported only while printing, so importing this package stays cheap.
 """
 
-from ftreport.memo.render import render_html, write_memo
+from ftreport.report.render import render_html, write_memo
 
 __all__ = ["render_html", "write_memo"]

@@ -8,67 +8,21 @@ their shape changes (NaN and infinity become None).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ftreport.engine import compare
 from ftreport.model import Option, ScenarioBook
-from ftreport.pricebook import PriceBook, load_pricebook
-from ftreport.schema import OPTION_NUMBERS
+from ftreport.model.pricebook import PriceBook, load_pricebook
+from ftreport.model.results import Analysis, ReportWarning, Results
+from ftreport.model.schema import OPTION_NUMBERS
 
 # Seed 001: OpenAI suggests 50 to 100 examples as a place to start fine-tuning.
 MIN_TRAINING_EXAMPLES = 50
 # How far past the horizon we look for a late payback before saying "never".
 PAYBACK_SEARCH_DAYS = 10 * 365
 TRAINED_APPROACHES = ("fine-tuning", "distillation", "self-hosted")
-
-INTEGER_KEYS = ("training_runs", "break_even_day", "rank")
-
-
-@dataclass
-class ReportWarning:
-    code: str
-    message: str
-    option: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "option": self.option, "message": self.message}
-
-
-@dataclass
-class Analysis:
-    book: ScenarioBook
-    baseline: int
-    recommended: int
-    results: dict[str, np.ndarray]  # engine output, one value per option
-    warnings: list[ReportWarning] = field(default_factory=list)
-
-    @property
-    def options(self) -> list[Option]:
-        return self.book.options
-
-    def option_rows(self) -> list[dict[str, Any]]:
-        """One dict per option with the `Results` keys, None where undefined."""
-        rows = []
-        for i, option in enumerate(self.options):
-            row: dict[str, Any] = {"name": option.name, "approach": option.approach,
-                                   "model": option.model}
-            for key, values in self.results.items():
-                row[key] = plain_number(values[i], whole=key in INTEGER_KEYS)
-            row["recommended"] = i == self.recommended
-            row["is_baseline"] = i == self.baseline
-            rows.append(row)
-        return rows
-
-
-def plain_number(value: float, *, whole: bool = False) -> float | int | None:
-    """A JSON-safe number: None for NaN and infinity; int for whole-number keys."""
-    value = float(value)
-    if not math.isfinite(value):
-        return None
-    return round(value) if whole else value
 
 
 def option_arrays(options: list[Option]) -> dict[str, np.ndarray]:
@@ -101,8 +55,8 @@ def analyse(book: ScenarioBook, pricebook: PriceBook | None = None) -> Analysis:
     pricebook = pricebook or load_pricebook()
     baseline = book.baseline_index
     arrays = option_arrays(book.options)
-    results = compare.evaluate(arrays, baseline, **scenario_inputs(book))
-    results["rank"] = compare.rank(results["npv_cost"])
+    values = compare.evaluate(arrays, baseline, **scenario_inputs(book))
+    results = Results({**values, "rank": compare.rank(values["npv_cost"])})
     eligible = qualifying(book)
     chosen = recommend(results["npv_cost"], eligible)
     analysis = Analysis(book, baseline, chosen, results)

@@ -7,7 +7,7 @@ template folder may come from anyone:
   StrictUndefined (a missing variable is an error, not a blank);
 - a user's template folder overrides ours file by file (theirs first, ours as
   the fallback), for templates and for assets (logo, CSS, fonts) alike;
-- WeasyPrint fetches through ftreport.memo.fetch.TemplateFetcher, which serves only files
+- WeasyPrint fetches through ftreport.report.fetch.TemplateFetcher, which serves only files
   inside those template folders and ``data:`` URLs and refuses everything else
   (other files, http, https, ftp) without touching the network.
 """
@@ -25,7 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ftreport.fileio import atomic_write
-from ftreport.memo.context import build_context, generation_time
+from ftreport.report.context import build_context, generation_time
 
 MEMO_TEMPLATE = "memo.html.j2"
 
@@ -49,7 +49,7 @@ def template_roots(template_dir: str | Path | None) -> list[Path]:
 
 
 def _svg(markup: str) -> Markup:
-    # Charts are built by ftreport.memo.charts, which escapes every text it draws.
+    # Charts are built by ftreport.report.charts, which escapes every text it draws.
     return Markup(markup)
 
 
@@ -85,13 +85,13 @@ def write_memo(result: Any, target: Path, *, template_dir: Path | None = None) -
 def html_to_pdf(html: str, roots: Sequence[Path], fetcher: Any = None) -> bytes:
     """Print ``html`` to PDF; relative URLs resolve in the first template folder.
 
-    ``fetcher`` defaults to a fresh ftreport.memo.fetch.TemplateFetcher over ``roots``.
+    ``fetcher`` defaults to a fresh ftreport.report.fetch.TemplateFetcher over ``roots``.
     """
     # Imported here: WeasyPrint loads Pango and fonts, which `ftreport --help` and
     # `ftreport validate` must not pay for.
     from weasyprint import HTML
 
-    from ftreport.memo.fetch import TemplateFetcher
+    from ftreport.report.fetch import TemplateFetcher
 
     fetcher = fetcher or TemplateFetcher(roots)
     document = HTML(string=html, base_url=roots[0].as_uri() + "/", url_fetcher=fetcher)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 @dataclass
 class Scenario:
-    """The `Scenario` sheet's inputs (see ftreport.schema.SCENARIO_FIELDS)."""
+    """The `Scenario` sheet's inputs (see ftreport.model.schema.SCENARIO_FIELDS)."""
 
     scenario_name: str = ""
     prepared_by: str = ""

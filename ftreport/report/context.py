@@ -21,14 +21,14 @@ from typing import Any
 import numpy as np
 
 from ftreport import __version__
-from ftreport.analysis import option_arrays
 from ftreport.engine import compare
+from ftreport.engine.analysis import option_arrays
 from ftreport.engine.simulation import featured_option
-from ftreport.memo import charts
-from ftreport.memo.format import MISSING, Formatter, calendar_date, date_of_day, is_number
 from ftreport.model import Factor, Option, ScenarioBook
-from ftreport.pricebook import load_pricebook
-from ftreport.schema import OPTION, OPTION_FIELDS, SCENARIO, SCENARIO_FIELDS
+from ftreport.model.format import MISSING, Formatter, calendar_date, date_of_day, is_number
+from ftreport.model.pricebook import load_pricebook
+from ftreport.model.schema import OPTION, OPTION_FIELDS, SCENARIO, SCENARIO_FIELDS
+from ftreport.report import charts
 
 DAYS_PER_MONTH = 365 / 12
 # Fixed-cost or price inputs, whose unit column reads in the workbook's currency.

@@ -1,0 +1,163 @@
+"""The typed results of a run: what the engine computes and every output layer reads.
+
+The engine fills these; the workbook writer, the memo, the summary and the email
+only read them. Numbers stay the engine's: NaN and infinity (undefined, "never")
+become None only when written out, through :func:`plain_number`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ftreport.model.inputs import Option, ScenarioBook
+from ftreport.model.outputs import OUTPUT, OUTPUTS
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+def plain_number(value: float | None, *, whole: bool = False) -> float | int | None:
+    """A JSON-safe number: None for None, NaN and infinity; an int for whole-number outputs."""
+    if value is None:
+        return None
+    value = float(value)
+    if not math.isfinite(value):
+        return None
+    return round(value) if whole else value
+
+
+class Results(Mapping[str, "np.ndarray"]):
+    """The engine's outputs: one array per key of the results schema, option on axis 0."""
+
+    def __init__(self, values: Mapping[str, np.ndarray]) -> None:
+        unknown = set(values) - set(OUTPUT)
+        if unknown:
+            raise KeyError(f"not in the results schema: {sorted(unknown)}")
+        self._values = dict(values)
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def value(self, key: str, option: int) -> float | int | None:
+        """One option's value of ``key``, as the JSON holds it."""
+        return plain_number(self._values[key][option], whole=OUTPUT[key].whole)
+
+
+@dataclass
+class ReportWarning:
+    """Something a reader of the results must know (no payback, too few examples...)."""
+
+    code: str
+    message: str
+    option: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "option": self.option, "message": self.message}
+
+
+@dataclass
+class Analysis:
+    """The deterministic results, the baseline, the recommendation and the warnings."""
+
+    book: ScenarioBook
+    baseline: int
+    recommended: int
+    results: Results
+    warnings: list[ReportWarning] = field(default_factory=list)
+
+    @property
+    def options(self) -> list[Option]:
+        return self.book.options
+
+    def option_value(self, key: str, option: int) -> Any:
+        """One value of the results schema for one option, as the JSON holds it."""
+        source = OUTPUT[key].source
+        if source == "input":
+            return getattr(self.options[option], key)
+        if key == "is_baseline":
+            return option == self.baseline
+        if key == "recommended":
+            return option == self.recommended
+        return self.results.value(key, option)
+
+    def option_rows(self) -> list[dict[str, Any]]:
+        """One dict per option with the results schema's keys, None where undefined."""
+        return [{o.key: self.option_value(o.key, i) for o in OUTPUTS}
+                for i in range(len(self.options))]
+
+
+@dataclass
+class SensitivityBar:
+    """How far the featured option's savings move between an input's P10 and P90."""
+
+    input: str
+    option: str | None  # None for a Scenario input, "*" or an option's name
+    low_value: float  # the input's P10
+    high_value: float  # the input's P90
+    savings_at_low: float
+    savings_at_high: float
+
+    @property
+    def swing(self) -> float:
+        return abs(self.savings_at_high - self.savings_at_low)
+
+
+# One option's simulation summary, as the contract's JSON has it: name, p_cheapest,
+# p_recommended, p_beats_baseline and, per simulated output, an object with p5, p25,
+# p50, p75, p95, mean, trimmed_mean, trimmed and finite_share (None when undefined).
+SimulatedOption = dict[str, Any]
+
+
+@dataclass
+class SimulationResult:
+    """What the Monte Carlo found: per-option summaries, the histogram and the tornado."""
+
+    iterations: int
+    seed: int
+    trimmed: int  # samples dropped by the trim_low_pct..trim_high_pct trim
+    option_names: list[str]
+    summary: list[SimulatedOption] = field(default_factory=list)
+    sensitivity: list[SensitivityBar] = field(default_factory=list)  # largest swing first
+    # The option whose savings the histogram and the tornado show: the
+    # recommended one, or the best alternative when the baseline is recommended.
+    featured_option: str = ""
+    # Savings of the featured option inside the trim: "option", bin "edges" and "counts".
+    histogram: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"iterations": self.iterations, "seed": self.seed, "trimmed": self.trimmed,
+                "featured_option": self.featured_option, "options": self.summary}
+
+
+@dataclass
+class RunResult:
+    """What one run computed and wrote. ``to_dict()`` is the JSON of `ftreport run --json`."""
+
+    analysis: Analysis
+    simulation: SimulationResult | None = None
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def book(self) -> ScenarioBook:
+        return self.analysis.book
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.analysis
+        return {
+            "scenario": a.book.scenario.to_dict(),
+            "baseline": a.options[a.baseline].name,
+            "recommended": a.options[a.recommended].name,
+            "options": a.option_rows(),
+            "simulation": self.simulation.to_dict() if self.simulation is not None else None,
+            "warnings": [w.to_dict() for w in a.warnings],
+            "outputs": dict(self.outputs),
+        }
