@@ -16,15 +16,26 @@ from typing import Any, TypeVar
 import click
 
 from ftreport import __version__
-from ftreport.model.problems import InputError, ReportError
-
-EXIT_OK, EXIT_FAILURE, EXIT_INPUT = 0, 1, 2
+from ftreport.model.problems import FtreportError, InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def error_lines(exc: Exception) -> tuple[list[str], int]:
+    """What to print for an error, and the exit code it owns (click's model)."""
+    if isinstance(exc, InputError):
+        n = len(exc.problems)
+        return ([f"error: {problem}" for problem in exc.problems]
+                + [f"{n} problem{'s' if n != 1 else ''} found; nothing was written or sent."],
+                exc.exit_code)
+    if isinstance(exc, FtreportError):
+        return [f"error: {exc}"], exc.exit_code
+    return [f"error: unexpected {type(exc).__name__}: {exc} "
+            "(run with --debug for the traceback)"], FtreportError.exit_code
+
+
 def reports_errors(command: F) -> F:
-    """Turn the library's errors into one clear message each and an exit code.
+    """Turn the library's errors into one clear message each and their exit code.
 
     Bad input exits 2, a failure to write or send exits 1; a traceback is shown
     only under `ftreport --debug`.
@@ -35,28 +46,15 @@ def reports_errors(command: F) -> F:
         ctx = click.get_current_context()
         try:
             return command(*args, **kwargs)
-        except InputError as exc:
-            if ctx.find_root().params.get("debug"):
-                raise
-            for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
-            n = len(exc.problems)
-            click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was written or sent.",
-                       err=True)
-            ctx.exit(EXIT_INPUT)
-        except ReportError as exc:
-            if ctx.find_root().params.get("debug"):
-                raise
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(EXIT_FAILURE)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
             if ctx.find_root().params.get("debug"):
                 raise
-            click.echo(f"error: unexpected {type(exc).__name__}: {exc} "
-                       "(run with --debug for the traceback)", err=True)
-            ctx.exit(EXIT_FAILURE)
+            lines, code = error_lines(exc)
+            for line in lines:
+                click.echo(line, err=True)
+            ctx.exit(code)
 
     return wrapper  # type: ignore[return-value]
 
@@ -128,17 +126,33 @@ def init(path: Path, example: str, force: bool) -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the result as one JSON object: valid, and every problem with its "
+                   "code, file, sheet, cell, field, expected and found.")
 @reports_errors
-def validate(path: Path) -> None:
+def validate(path: Path, as_json: bool) -> None:
     """Check a scenario workbook and list every problem, each with its sheet and cell.
 
     Exits 0 when the workbook is valid, 2 when it is not.
+
+    Example: ftreport validate scenario.xlsx --json
     """
     from ftreport.workbook.reader import read_workbook
 
-    book = read_workbook(path)
-    click.echo(f"{path}: valid ({len(book.options)} options, "
-               f"{len(book.uncertainty)} uncertain inputs)")
+    if not as_json:
+        book = read_workbook(path)
+        click.echo(f"{path}: valid ({len(book.options)} options, "
+                   f"{len(book.uncertainty)} uncertain inputs)")
+        return
+    try:
+        book = read_workbook(path)
+    except InputError as exc:
+        click.echo(json.dumps({"file": str(path), "valid": False,
+                               "problems": [p.to_dict() for p in exc.problems]}, indent=2))
+        raise click.exceptions.Exit(exc.exit_code) from None
+    click.echo(json.dumps({"file": str(path), "valid": True, "problems": [],
+                           "options": len(book.options),
+                           "uncertain_inputs": len(book.uncertainty)}, indent=2))
 
 
 @main.command()

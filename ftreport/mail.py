@@ -124,18 +124,18 @@ def _read_config(path: Path, problems: list[Problem]) -> dict[str, Any]:
         # TOML errors say where ("at line 3, column 9") without quoting the line.
         problems.append(Problem(str(path), None, None, "a readable TOML file",
                                 found=str(exc) if isinstance(exc, tomllib.TOMLDecodeError)
-                                else type(exc).__name__))
+                                else type(exc).__name__, code="unreadable-file"))
         return {}
     for key in sorted(set(data) - set(ENV_VARS)):
         problems.append(Problem(str(path), None, None,
                                 "one of the settings " + ", ".join(ENV_VARS),
-                                found=describe(key)))
+                                found=describe(key), code="unknown-name"))
     if ("password" in data and os.name == "posix"
             and path.stat().st_mode & 0o077):
         # Like ssh and .pgpass: a password file others can read is refused.
         problems.append(Problem(str(path), None, None,
                                 "readable by you alone when it holds a password "
-                                f"(run: chmod 600 '{path}')"))
+                                f"(run: chmod 600 '{path}')", code="invalid-option"))
     return {k: v for k, v in data.items() if k in ENV_VARS}
 
 
@@ -162,7 +162,7 @@ def _text_setting(merged: Mapping[str, tuple[Any, str]], key: str,
     if not isinstance(value, str) or not value.strip() or _has_control(value):
         shown = None if key == "password" else describe(_visible(value))
         problems.append(Problem(source, None, None, "text on one line", found=shown,
-                                field=key))
+                                field=key, code="type-error"))
         return None
     return value.strip() if key != "password" else value
 
@@ -179,7 +179,7 @@ def _number_setting(merged: Mapping[str, tuple[Any, str]], key: str, expected: s
         number = None
     if number is None or not low <= number <= high or (whole and not number.is_integer()):
         problems.append(Problem(source, None, None, expected, found=describe(value),
-                                field=key))
+                                field=key, code="type-error"))
         return None
     return number
 
@@ -209,33 +209,38 @@ def _resolve_settings(options: Mapping[str, Any], env: Mapping[str, str], *,
     if security is not None and security.lower() not in SECURITY_MODES:
         problems.append(Problem(merged["security"][1], None, None,
                                 "one of " + ", ".join(SECURITY_MODES),
-                                found=describe(security), field="security"))
+                                found=describe(security), field="security", code="invalid-option"))
     security = (security or "").lower() or ("tls" if port == 465 else "starttls")
     if text["host"] is None and "host" not in merged:
         problems.append(Problem(COMMAND_LINE, None, None,
                                 f"set with --smtp-host, {ENV_VARS['host']} or host in "
-                                f"{config_path(env)}", field="the mail server"))
+                                f"{config_path(env)}", field="the mail server",
+                                code="missing-value"))
     if sender is None and "from" not in merged:
         problems.append(Problem(COMMAND_LINE, None, None,
                                 f"set with --from (run: --email-from), {ENV_VARS['from']} "
                                 f"or from in "
-                                f"{config_path(env)}", field="the sender address"))
+                                f"{config_path(env)}", field="the sender address",
+                                code="missing-value"))
     if text["user"] and text["password"] is None and "password" not in merged:
         problems.append(Problem(merged["user"][1], None, None,
                                 f"set in {ENV_VARS['password']} or password in "
-                                f"{config_path(env)}", field="the password for user"))
+                                f"{config_path(env)}", field="the password for user",
+                                code="missing-value"))
     if text["password"] and text["user"] is None and "user" not in merged:
         problems.append(Problem(merged["password"][1], None, None,
-                                "given with a user (FTREPORT_SMTP_USER)", field="password"))
+                                "given with a user (FTREPORT_SMTP_USER)", field="password",
+                                code="invalid-option"))
     if security == "plain" and text["user"]:
         problems.append(Problem(merged["user"][1], None, None,
                                 "used with --security tls or starttls: a password is never "
-                                "sent over an unencrypted connection", field="login"))
+                                "sent over an unencrypted connection", field="login",
+                                code="invalid-option"))
     cafile = Path(text["cafile"]).expanduser() if text["cafile"] else None
     if cafile is not None and not cafile.is_file():
         problems.append(Problem(merged["cafile"][1], None, None,
                                 "an existing file of CA certificates (PEM)",
-                                found=describe(str(cafile)), field="cafile"))
+                                found=describe(str(cafile)), field="cafile", code="file-not-found"))
     if problems or sender is None or text["host"] is None:
         return None, sender
     return SmtpSettings(
@@ -265,7 +270,8 @@ def _parse_addresses(value: str, source: str, what: str,
                 "\"Finance <finance@example.com>\"")
     if _has_control(value):
         problems.append(Problem(source, None, None, "on one line (no line breaks)",
-                                found=describe(_visible(value)), field=what))
+                                found=describe(_visible(value)), field=what,
+                                code="invalid-address"))
         return []
     try:
         header = policy.default.header_factory("To", value)
@@ -277,7 +283,7 @@ def _parse_addresses(value: str, source: str, what: str,
           and all(a.username and a.domain and a.addr_spec.isascii() for a in addresses))
     if not ok:
         problems.append(Problem(source, None, None, expected, found=describe(value),
-                                field=what))
+                                field=what, code="invalid-address"))
         return []
     return list(addresses)
 
@@ -286,7 +292,7 @@ def _parse_one(value: str, source: str, what: str, problems: list[Problem]) -> A
     found = _parse_addresses(value, source, what, problems)
     if len(found) > 1:
         problems.append(Problem(source, None, None, "one address", found=describe(value),
-                                field=what))
+                                field=what, code="invalid-address"))
         return None
     return found[0] if found else None
 
@@ -328,10 +334,12 @@ def prepare(*, to: Sequence[str], cc: Sequence[str] = (), subject: str | None = 
     to_addrs = [a for v in to for a in _parse_addresses(v, MESSAGE, "to", problems)]
     cc_addrs = [a for v in cc for a in _parse_addresses(v, MESSAGE, "cc", problems)]
     if not to and not problems:
-        problems.append(Problem(MESSAGE, None, None, "at least one address", field="to"))
+        problems.append(Problem(MESSAGE, None, None, "at least one address", field="to",
+        code="missing-value"))
     if subject is not None and (_has_control(subject) or not subject.strip()):
         problems.append(Problem(MESSAGE, None, None, "text on one line (no line breaks)",
-                                found=describe(_visible(subject)), field="subject"))
+                                found=describe(_visible(subject)), field="subject",
+                                code="invalid-option"))
     options = {"host": host, "port": port, "user": user, "security": security,
                "from": sender, "timeout": timeout,
                "cafile": str(cafile) if cafile is not None else None}
@@ -377,12 +385,13 @@ def _in_folder(folder: Path, problems: list[Problem]) -> list[Path]:
             problems.append(Problem(str(folder), None, None,
                                     f"a folder with one {pattern[kind]} (the {kind}); name "
                                     "the files to send instead of the folder to send fewer",
-                                    found=f"no {pattern[kind]}"))
+                                    found=f"no {pattern[kind]}", code="file-not-found"))
         elif len(paths) > 1:
             problems.append(Problem(str(folder), None, None,
                                     f"a folder with one {pattern[kind]}; name the files to "
                                     "send instead of the folder",
-                                    found=f"{len(paths)}: " + ", ".join(p.name for p in paths)))
+                                    found=f"{len(paths)}: " + ", ".join(p.name for p in paths),
+                                    code="duplicate"))
     if any(len(p) != 1 for p in found.values()):
         return []
     memo, workbook = found["memo"][0], found["workbook"][0]
@@ -390,7 +399,7 @@ def _in_folder(folder: Path, problems: list[Problem]) -> list[Path]:
         problems.append(Problem(str(folder), None, None,
                                 "a memo and workbook from the same scenario; name the files "
                                 "to send instead of the folder",
-                                found=f"{memo.name} and {workbook.name}"))
+                                found=f"{memo.name} and {workbook.name}", code="invalid-option"))
         return []
     return [memo, workbook]
 
@@ -407,16 +416,18 @@ def find_reports(paths: Iterable[str | Path]) -> Reports:
         elif not given.is_file():
             problems.append(Problem(str(given), None, None,
                                     "an existing report file or output folder",
-                                    found="nothing there"))
+                                    found="nothing there", code="file-not-found"))
         elif given.suffix.lower() not in MIME_TYPES:
             problems.append(Problem(str(given), None, None,
                                     "a .pdf memo or an .xlsx report workbook",
-                                    found=describe(given.suffix or "no extension")))
+                                    found=describe(given.suffix or "no extension"),
+                                    code="wrong-format"))
         else:
             files.append(given)
     files = list({p.resolve(): p for p in files}.values())  # the same file once
     if not files and not problems:
-        problems.append(Problem(COMMAND_LINE, None, None, "at least one report to send"))
+        problems.append(Problem(COMMAND_LINE, None, None, "at least one report to send",
+        code="missing-value"))
     _check_size(files, problems)
     if problems:
         raise InputError(problems)
@@ -435,7 +446,7 @@ def _check_size(files: Sequence[Path], problems: list[Problem]) -> None:
                                 f"attachments of at most {_megabytes(MAX_ATTACHMENT_BYTES)} "
                                 "together (about 20 MB once encoded for email, the limit of "
                                 "many mail services); share the files another way",
-                                found=f"{_megabytes(total)} ({shown})"))
+                                found=f"{_megabytes(total)} ({shown})", code="too-large"))
 
 
 def _megabytes(n: int) -> str:

@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ftreport.engine import compare
 from ftreport.model import Option, ScenarioBook
@@ -60,32 +61,36 @@ def analyse(book: ScenarioBook, pricebook: PriceBook | None = None) -> Analysis:
     eligible = qualifying(book)
     chosen = recommend(results["npv_cost"], eligible)
     analysis = Analysis(book, baseline, chosen, results)
-    analysis.warnings = collect_warnings(analysis, arrays, eligible, pricebook)
+    analysis.warnings = collect_warnings(analysis, eligible, pricebook)
     return analysis
 
 
-def late_payback_day(book: ScenarioBook, arrays: dict[str, np.ndarray], option: int,
-                     baseline: int) -> int | None:
+def cost_curves(book: ScenarioBook, days: ArrayLike) -> np.ndarray:
+    """``C(d)`` of every option (axis 1) of ``book`` on each of ``days`` (axis 0)."""
+    s = book.scenario
+    return compare.cost_curves(option_arrays(book.options), days,
+                               requests_per_day=s.requests_per_day,
+                               monthly_growth=s.monthly_growth)
+
+
+def late_payback_day(book: ScenarioBook, option: int, baseline: int) -> int | None:
     """First day after the horizon on which the option's cumulative cost is no higher
     than the baseline's, within PAYBACK_SEARCH_DAYS; None if there is none."""
-    s = book.scenario
-    horizon = s.horizon_days
-    days = np.arange(horizon + 1, horizon + PAYBACK_SEARCH_DAYS + 1, dtype=float)[:, None]
-    blocks = compare.option_costs(arrays)
-    cumulative = compare.cumulative_costs(days, blocks, arrays["retrain_every_days"],
-                                          s.requests_per_day, s.monthly_growth)
+    horizon = book.scenario.horizon_days
+    days = np.arange(horizon + 1, horizon + PAYBACK_SEARCH_DAYS + 1, dtype=float)
+    cumulative = cost_curves(book, days)
     dearer = compare.more_expensive(cumulative[:, option], cumulative[:, baseline])
-    return int(days[np.argmin(dearer), 0]) if not dearer.all() else None
+    return int(days[np.argmin(dearer)]) if not dearer.all() else None
 
 
-def collect_warnings(analysis: Analysis, arrays: dict[str, np.ndarray], eligible: list[bool],
+def collect_warnings(analysis: Analysis, eligible: list[bool],
                      pricebook: PriceBook) -> list[ReportWarning]:
     book, res = analysis.book, analysis.results
     horizon = book.scenario.horizon_days
     found: list[ReportWarning] = []
     for i, option in enumerate(book.options):
         if i != analysis.baseline and math.isnan(res["break_even_day"][i]):
-            late = late_payback_day(book, arrays, i, analysis.baseline)
+            late = late_payback_day(book, i, analysis.baseline)
             if late is None:
                 found.append(ReportWarning("no_payback", (
                     f"{option.name} does not pay back within the horizon of {horizon} days, "

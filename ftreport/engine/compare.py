@@ -80,6 +80,15 @@ def cumulative_costs(days: ArrayLike, blocks: Mapping[str, Array], retrain_every
         monthly_growth)
 
 
+def cost_curves(options: Mapping[str, ArrayLike], days: ArrayLike, *,
+                requests_per_day: ArrayLike, monthly_growth: ArrayLike = 0.0) -> Array:
+    """``C(d)`` of every option (axis 1) on each day of ``days`` (axis 0): the one
+    cumulative-cost table behind the Timeline sheet, the memo's chart and late paybacks."""
+    day_column = np.asarray(days, dtype=float).reshape(-1, 1)
+    return cumulative_costs(day_column, option_costs(options), options["retrain_every_days"],
+                            requests_per_day, monthly_growth)
+
+
 def evaluate(options: Mapping[str, ArrayLike], baseline: int, *, horizon_days: int,
              requests_per_day: ArrayLike, monthly_growth: ArrayLike = 0.0,
              discount_rate: ArrayLike = 0.0, with_break_even_day: bool = True,

@@ -29,9 +29,10 @@ from numpy.typing import ArrayLike
 from ftreport.engine import compare, costs, distributions
 from ftreport.engine.analysis import option_arrays, qualifying
 from ftreport.engine.costs import Array
+from ftreport.engine.errors import EngineError
 from ftreport.model import ScenarioBook, Uncertain
 from ftreport.model.outputs import PERCENTILES, SIMULATED_KEYS
-from ftreport.model.problems import InputError, Problem, describe
+from ftreport.model.problems import Problem, describe
 from ftreport.model.results import Analysis, SimulationResult
 from ftreport.model.schema import UNCERTAIN_OPTION_INPUTS, UNCERTAIN_SCENARIO_INPUTS
 
@@ -75,7 +76,8 @@ def resolve(book: ScenarioBook) -> list[Draw]:
         # The reader's rule set, so the messages are the reader's (naming the column).
         rules = distributions.row_problems(row.distribution, row.p1, row.p2, row.p3,
                                            row.clip_min, row.clip_max)
-        found = [Problem(*where, expected, describe(getattr(row, column)), field=column)
+        found = [Problem(*where, expected, describe(getattr(row, column)), field=column,
+                         code="invalid-distribution")
                  for column, expected in rules]
         error = None
         if row.option is None and row.input not in UNCERTAIN_SCENARIO_INPUTS:
@@ -86,7 +88,7 @@ def resolve(book: ScenarioBook) -> list[Draw]:
         elif row.option not in (None, "*") and row.option not in names:
             error = "option must be blank, * or the name of an option"
         if error:
-            found.append(Problem(*where, error, field=row.input))
+            found.append(Problem(*where, error, field=row.input, code="unknown-name"))
         if found:
             problems += found
             continue
@@ -98,7 +100,7 @@ def resolve(book: ScenarioBook) -> list[Draw]:
             targets = (names.index(row.option),)
         draws.append(Draw(row, targets))
     if problems:
-        raise InputError(problems)
+        raise EngineError(problems)
     return draws
 
 

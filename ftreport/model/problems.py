@@ -1,13 +1,48 @@
-"""Problems found in the user's input, as typed objects that carry where and why.
+"""Errors as typed objects: each error type owns its exit code, and each problem in the
+user's input carries a stable code, where it is and what was expected and found.
 
 Validation collects every problem it finds and raises one :class:`InputError`
-holding them all; the CLI prints each on its own line and exits with code 2.
+holding them all; the CLI prints each on its own line and exits with the
+error's ``exit_code``. Codes are stable for scripts (`ftreport validate --json`);
+the words may improve. docs/workbook.md lists the codes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from dataclasses import field as dataclass_field
+from typing import ClassVar
+
+# The stable codes, in the spirit of frictionless-py's error types.
+CODES = {
+    # the file itself
+    "file-not-found": "the file does not exist",
+    "not-a-file": "a folder or other non-file was given",
+    "unreadable-file": "the file cannot be read",
+    "wrong-format": "the file is not what its role needs (an .xls, a CSV, a Word file...)",
+    "encrypted-file": "the workbook is password-protected",
+    "damaged-file": "the file is truncated or damaged",
+    "too-large": "the file or its contents exceed a limit",
+    "file-exists": "the file to write exists already",
+    # names, tables and columns
+    "missing-name": "a defined name the contract requires is absent",
+    "bad-name": "a defined name does not point at one cell of a sheet",
+    "missing-table": "a table (or its sheet) the contract requires is absent",
+    "missing-column": "a table lacks a header cell the contract requires",
+    "missing-rows": "a table has no data rows where at least one is needed",
+    # values
+    "type-error": "a value of the wrong type (text where a number belongs...)",
+    "out-of-range": "a number outside the bounds of its field",
+    "missing-value": "a required value is blank",
+    "unknown-name": "a name that matches nothing it may refer to",
+    "duplicate": "a value that must be unique is used twice",
+    "formula-error": "a formula that cannot be computed",
+    "invalid-distribution": "an Uncertainty row whose parameters do not fit its distribution",
+    # the command line and settings
+    "invalid-option": "a command-line option or setting that does not fit",
+    "invalid-address": "an email address that cannot be used",
+}
 
 
 @dataclass(frozen=True)
@@ -15,7 +50,8 @@ class Problem:
     """One thing wrong with an input: where it is, what was expected, what was found.
 
     ``sheet`` and ``cell`` are ``None`` when the problem concerns the whole file
-    (not an .xlsx, password-protected) or a whole sheet (missing).
+    (not an .xlsx, password-protected) or a whole sheet (missing). ``code`` is one
+    of :data:`CODES`.
     """
 
     file: str
@@ -24,6 +60,11 @@ class Problem:
     expected: str
     found: str | None = None
     field: str | None = None
+    code: str = dataclass_field(default="", kw_only=True)
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unknown problem code {self.code!r}")
 
     @property
     def where(self) -> str:
@@ -40,17 +81,27 @@ class Problem:
         return {**asdict(self), "message": str(self)}
 
 
-class InputError(Exception):
-    """Raised with every problem found, so the user can fix them all at once."""
+class FtreportError(Exception):
+    """Every error ftreport means to report in words; ``exit_code`` is the command's."""
+
+    exit_code: ClassVar[int] = 1
+
+
+class InputError(FtreportError):
+    """Bad input, raised with every problem found, so the user can fix them all at once."""
+
+    exit_code = 2
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems: list[Problem] = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class ReportError(Exception):
+class ReportError(FtreportError):
     """A failure that is not the input's fault but needs a clear message (a file
-    that cannot be written safely, a mail server that refuses). Exit code 1."""
+    that cannot be written safely, a mail server that refuses)."""
+
+    exit_code = 1
 
 
 def describe(value: object) -> str:

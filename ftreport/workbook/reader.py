@@ -58,49 +58,54 @@ def read_workbook(path: Path) -> ScenarioBook:
 # ----- the file itself -------------------------------------------------------------------
 
 
-def _file_problem(path: Path, expected: str, found: str) -> InputError:
-    return InputError([Problem(str(path), None, None, expected, found)])
+def _file_problem(path: Path, expected: str, found: str, code: str) -> InputError:
+    return InputError([Problem(str(path), None, None, expected, found, code=code)])
 
 
 def _read_bytes(path: Path) -> bytes:
     if not path.exists():
-        raise _file_problem(path, "an existing .xlsx workbook", "no such file")
+        raise _file_problem(path, "an existing .xlsx workbook", "no such file",
+                             "file-not-found")
     if path.is_dir():
-        raise _file_problem(path, "an .xlsx workbook file", "a folder")
+        raise _file_problem(path, "an .xlsx workbook file", "a folder", "not-a-file")
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise _file_problem(path, "a file ftreport can read", exc.strerror or str(exc)) from None
+        raise _file_problem(path, "a file ftreport can read", exc.strerror or str(exc),
+                            "unreadable-file") from None
 
 
 def _open(path: Path, data: bytes) -> Workbook:
     """Parse the bytes as an .xlsx workbook, or say clearly what the file is instead."""
     save_as = "an .xlsx workbook (open it in Excel or LibreOffice and save as .xlsx)"
     if not data:
-        raise _file_problem(path, "an .xlsx workbook", "an empty file (0 bytes)")
+        raise _file_problem(path, "an .xlsx workbook", "an empty file (0 bytes)",
+                            "wrong-format")
     if data.startswith(OLE2_MAGIC):
         if ENCRYPTION_STREAM in data:
             raise _file_problem(
                 path, "a workbook without a password (remove the password in Excel: File > "
-                "Info > Protect Workbook, then save)", "a password-protected workbook")
-        raise _file_problem(path, save_as, "an Excel 97-2003 (.xls) or other OLE2 file")
+                "Info > Protect Workbook, then save)", "a password-protected workbook",
+                "encrypted-file")
+        raise _file_problem(path, save_as, "an Excel 97-2003 (.xls) or other OLE2 file",
+                            "wrong-format")
     if not data.startswith(b"PK"):
-        raise _file_problem(path, save_as, _what_is(data))
+        raise _file_problem(path, save_as, _what_is(data), "wrong-format")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             unpacked = sum(item.file_size for item in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError):
         raise _file_problem(path, "a complete .xlsx workbook",
-                            "a damaged or truncated zip file") from None
+                            "a damaged or truncated zip file", "damaged-file") from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise _file_problem(path, f"a workbook of at most {MAX_UNPACKED_BYTES // 2**20} MiB "
-                            "unpacked", f"{unpacked / 2**20:,.0f} MiB (a zip bomb?)")
+                            "unpacked", f"{unpacked / 2**20:,.0f} MiB (a zip bomb?)", "too-large")
     if "xl/workbook.xml" not in names:
         kind = ("an OpenDocument file (.ods)" if "content.xml" in names
                 else "a Word document" if "word/document.xml" in names
                 else "a zip archive that is not a workbook")
-        raise _file_problem(path, save_as, kind)
+        raise _file_problem(path, save_as, kind, "wrong-format")
     try:
         with warnings.catch_warnings():
             # openpyxl warns about features it does not keep (extensions, slicers);
@@ -109,7 +114,8 @@ def _open(path: Path, data: bytes) -> Workbook:
             return load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # openpyxl raises many types on a damaged part
         raise _file_problem(path, "a readable .xlsx workbook",
-                            f"a damaged workbook ({type(exc).__name__}: {exc})"[:200]) from None
+                            f"a damaged workbook ({type(exc).__name__}: {exc})"[:200],
+                            "damaged-file") from None
 
 
 def _what_is(data: bytes) -> str:
@@ -161,7 +167,11 @@ class _Table:
 
 
 class _Bad(Exception):
-    """A value that does not fit its field."""
+    """A value that does not fit its field: a ``type-error`` or ``out-of-range``."""
+
+    def __init__(self, code: str = "type-error") -> None:
+        super().__init__(code)
+        self.code = code
 
 
 class _Reader:
@@ -174,12 +184,12 @@ class _Reader:
 
     # -- collecting -------------------------------------------------------------------
 
-    def problem(self, cell: _Cell | None, expected: str, found: str | None = None, *,
-                sheet: str | None = None, where: str | None = None,
+    def problem(self, code: str, cell: _Cell | None, expected: str, found: str | None = None,
+                *, sheet: str | None = None, where: str | None = None,
                 field_name: str | None = None) -> None:
         self.problems.append(Problem(self.file, cell.sheet if cell else sheet,
                                      cell.coord if cell else where, expected, found,
-                                     field_name))
+                                     field_name, code=code))
 
     def read(self, sha256: str) -> ScenarioBook | None:
         scenario_cells = self._scenario_cells()
@@ -221,17 +231,18 @@ class _Reader:
                 name = next((ws.defined_names[f.name] for ws in self.wb.worksheets
                              if f.name in ws.defined_names), None)
             if name is None:
-                self.problem(None, f"a defined name {f.name} on the value cell of "
+                self.problem("missing-name", None, f"a defined name {f.name} on the value cell of "
                              f"\"{f.label}\"", "no such name", sheet=SCENARIO_SHEET)
                 continue
             destinations = list(name.destinations) if not name.is_external else []
             if len(destinations) != 1 or ":" in destinations[0][1]:
-                self.problem(None, f"the defined name {f.name} to refer to one cell",
+                self.problem("bad-name", None, f"the defined name {f.name} to refer to one cell",
                              describe(name.attr_text), sheet=SCENARIO_SHEET)
                 continue
             sheet, ref = destinations[0]
             if sheet not in self.wb.sheetnames:
-                self.problem(None, f"the defined name {f.name} to refer to a cell of an "
+                self.problem("bad-name", None,
+                             f"the defined name {f.name} to refer to a cell of an "
                              "existing sheet", describe(name.attr_text), sheet=SCENARIO_SHEET)
                 continue
             cell = self.wb[sheet][ref.replace("$", "")]
@@ -245,7 +256,7 @@ class _Reader:
                         if t.lower() == name.lower()), None)
         if located is None:
             there = name in self.wb.sheetnames
-            self.problem(None, f"an Excel table named {name}"
+            self.problem("missing-table", None, f"an Excel table named {name}"
                          + (" (select the header row and the rows below, then Insert > Table)"
                             if there else f" on a sheet {name}"),
                          "no such table" if there else "no such sheet", sheet=name)
@@ -260,7 +271,8 @@ class _Reader:
                 headers.setdefault(text.strip().lower(), col)
         missing = [c for c in columns if c.lower() not in headers]
         for c in missing:
-            self.problem(None, f"a header cell {c} in the {name} table's header row",
+            self.problem("missing-column", None,
+                         f"a header cell {c} in the {name} table's header row",
                          "none", sheet=ws.title, where=header_ref)
         if missing:
             return None
@@ -297,7 +309,7 @@ class _Reader:
                 value = computed[(c.sheet, c.coord)]
                 if isinstance(value, Failed):
                     c.failed = value.reason
-                    self.problem(c, "a formula that can be computed", c.shown)
+                    self.problem("formula-error", c, "a formula that can be computed", c.shown)
                 else:
                     c.value = value
 
@@ -327,11 +339,12 @@ class _Reader:
             return None, False
         try:
             value = _convert(f, cell.value)
-        except _Bad:
-            self.problem(cell, f.expected, cell.shown, field_name=f.name)
+        except _Bad as bad:
+            self.problem(bad.code, cell, f.expected, cell.shown, field_name=f.name)
             return None, False
         if value is None and f.required:
-            self.problem(cell, f"{f.expected}, not blank", cell.shown, field_name=f.name)
+            self.problem("missing-value", cell, f"{f.expected}, not blank", cell.shown,
+                         field_name=f.name)
             return None, False
         return value, True
 
@@ -346,7 +359,8 @@ class _Reader:
                 values[f.name] = value
         low, high = values.get("trim_low_pct", 5.0), values.get("trim_high_pct", 95.0)
         if "trim_high_pct" in cells and low >= high:  # type: ignore[operator]
-            self.problem(cells["trim_high_pct"], f"greater than trim_low_pct ({low:g})",
+            self.problem("out-of-range", cells["trim_high_pct"],
+                         f"greater than trim_low_pct ({low:g})",
                          cells["trim_high_pct"].shown, field_name="trim_high_pct")
         if len(cells) < len(schema.SCENARIO_FIELDS):
             return None
@@ -368,14 +382,15 @@ class _Reader:
             name = str(values["name"])
             if name:
                 if name.casefold() in first_cell:
-                    self.problem(row["name"], "unique (used again: "
+                    self.problem("duplicate", row["name"], "unique (used again: "
                                  f"{first_cell[name.casefold()].coord} has the same name)",
                                  row["name"].shown, field_name="name")
                 else:
                     first_cell[name.casefold()] = row["name"]
             options.append(Option(**values))  # type: ignore[arg-type]
         if not options:
-            self.problem(None, "at least one option: a row in the Options table below its "
+            self.problem("missing-rows", None, "at least one option: a row in the Options "
+                         "table below its "
                          "header row", "none", sheet=table.sheet, where=table.header_ref)
         return options
 
@@ -384,7 +399,7 @@ class _Reader:
         wanted = scenario.baseline_option
         if wanted and options and wanted not in {o.name for o in options}:
             f = schema.SCENARIO["baseline_option"]
-            self.problem(cells["baseline_option"], f.expected, describe(wanted),
+            self.problem("unknown-name", cells["baseline_option"], f.expected, describe(wanted),
                          field_name=f.name)
 
     def _uncertainty(self, table: _Table, option_names: set[str] | None) -> list[Uncertain]:
@@ -398,7 +413,8 @@ class _Reader:
                 continue
             key = (item.input, item.option)
             if key in seen:
-                self.problem(row["input"], f"one row per input and option ({seen[key]} has "
+                self.problem("duplicate", row["input"],
+                             f"one row per input and option ({seen[key]} has "
                              "the same input and option)", row["input"].shown, field_name="input")
             else:
                 seen[key] = row["input"].coord
@@ -409,10 +425,10 @@ class _Reader:
                        ) -> Uncertain | None:
         ok = True
 
-        def bad(column: str, expected: str) -> None:
+        def bad(column: str, expected: str, code: str = "invalid-distribution") -> None:
             nonlocal ok
             ok = False
-            self.problem(row[column], expected, row[column].shown, field_name=column)
+            self.problem(code, row[column], expected, row[column].shown, field_name=column)
 
         inp = _text(row["input"].value)
         opt = _text(row["option"].value) or None
@@ -421,16 +437,17 @@ class _Reader:
                                           schema.UNCERTAIN_OPTION_INPUTS)
         if inp in scenario_inputs:
             if opt is not None:
-                bad("option", f"blank: {inp} is a Scenario input, the same for every option")
+                bad("option", f"blank: {inp} is a Scenario input, the same for every option",
+                    "unknown-name")
         elif inp in option_inputs:
             if opt is None:
                 bad("option", f"an option's name, or * for every option ({inp} is an "
-                    "Options column)")
+                    "Options column)", "missing-value")
             elif opt != "*" and option_names is not None and opt not in option_names:
-                bad("option", "the name of an option in the Options table, or *")
+                bad("option", "the name of an option in the Options table, or *", "unknown-name")
         else:
             bad("input", "an input that may vary: one of "
-                + ", ".join(scenario_inputs + option_inputs))
+                + ", ".join(scenario_inputs + option_inputs), "unknown-name")
         numbers: dict[str, float | None] = {}
         unreadable = []
         for column in ("p1", "p2", "p3", "clip_min", "clip_max"):
@@ -447,7 +464,7 @@ class _Reader:
             if column == "distribution":
                 bad(column, expected)
         for column in unreadable:
-            bad(column, "a number")
+            bad(column, "a number", "type-error")
         for column, expected in rules:
             if column != "distribution" and (params_read or column not in ("p1", "p2", "p3")):
                 bad(column, expected)
@@ -466,10 +483,12 @@ class _Reader:
             question = _text(row["question"].value)
             answer = _text(row["answer"].value).lower() or "unknown"
             if not question:
-                self.problem(row["question"], "a question (the row has an answer or notes)",
+                self.problem("missing-value", row["question"],
+                             "a question (the row has an answer or notes)",
                              row["question"].shown, field_name="question")
             if answer not in schema.FACTOR_ANSWERS:
-                self.problem(row["answer"], "one of " + ", ".join(schema.FACTOR_ANSWERS),
+                self.problem("unknown-name", row["answer"],
+                             "one of " + ", ".join(schema.FACTOR_ANSWERS),
                              row["answer"].shown, field_name="answer")
             factors.append(Factor(question, answer, _text(row["notes"].value)))
         return factors
@@ -532,7 +551,7 @@ def _convert(f: schema.Field, value: object) -> object:
     if f.kind == "choice":
         text = _text(value).lower()
         if text and text not in schema.APPROACHES:
-            raise _Bad()
+            raise _Bad("unknown-name")
         return text or None
     number = _number(value)
     if number is None:
@@ -542,11 +561,11 @@ def _convert(f: schema.Field, value: object) -> object:
             raise _Bad()
         number = int(number)
     if f.minimum is not None and number < f.minimum:
-        raise _Bad()
+        raise _Bad("out-of-range")
     if f.kind == "share" and not 0 <= number <= 1:
-        raise _Bad()
+        raise _Bad("out-of-range")
     if f.kind == "growth" and number <= -1:
-        raise _Bad()
+        raise _Bad("out-of-range")
     if f.kind == "percentile" and not 0 <= number <= 100:
-        raise _Bad()
+        raise _Bad("out-of-range")
     return number

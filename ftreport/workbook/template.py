@@ -115,14 +115,15 @@ def write_template(path: Path, *, example: str = "starter", force: bool = False)
     path = Path(path)
     if example not in EXAMPLES:
         raise InputError([Problem(str(path), None, None,
-                                  "an example among " + ", ".join(EXAMPLES), repr(example))])
+                                  "an example among " + ", ".join(EXAMPLES), repr(example),
+                                  code="invalid-option")])
     if path.is_dir():
         raise InputError([Problem(str(path), None, None, "a file name, not a folder",
-                                  "a folder")])
+                                  "a folder", code="not-a-file")])
     if path.exists() and not force:
         raise InputError([Problem(str(path), None, None,
                                   "a new file name: this file already exists "
-                                  "(use --force to replace it)")])
+                                  "(use --force to replace it)", code="file-exists")])
     wb, lookups = build_workbook(EXAMPLES[example])
     with atomic_write(path) as temp:
         wb.save(temp)
