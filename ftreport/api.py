@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ftreport.engine.analysis import analyse
@@ -12,7 +13,7 @@ from ftreport.model.results import RunResult
 def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int | None = None,
         seed: int | None = None, workbook: bool = True, pdf: bool = True,
         in_place: bool = False, template_dir: str | Path | None = None,
-        progress: bool = False) -> RunResult:
+        progress: Callable[[int, int], None] | None = None) -> RunResult:
     """Read a scenario workbook, compute, and (with ``outdir``) write the reports.
 
     Writes ``OUTDIR/<name>.report.xlsx`` and ``OUTDIR/<name>.memo.pdf``; with

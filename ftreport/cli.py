@@ -59,6 +59,20 @@ def reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class ProgressBar:
+    """The simulation's progress as a one-line bar on stderr: ``bar(done, total)``."""
+
+    WIDTH = 30
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = self.WIDTH * done // total
+        sys.stderr.write(f"\rSimulating [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
+                         f"{done:,}/{total:,}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
 def smtp_options(command: F) -> F:
     """The mail server options `send` and `run --email-to` share (see docs/email.md).
 
@@ -193,7 +207,8 @@ def run(path: Path, outdir: Path | None, as_json: bool, iterations: int | None,
                                     sender=email_from, template_dir=template_dir, **smtp)
     result = run_report(path, outdir, iterations=iterations, seed=seed, pdf=not no_pdf,
                         in_place=in_place, template_dir=template_dir,
-                        progress=sys.stderr.isatty() and not as_json)
+                        progress=ProgressBar() if sys.stderr.isatty() and not as_json
+                        else None)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
         if mail_request is not None:

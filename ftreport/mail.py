@@ -32,13 +32,13 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ftreport import __version__
 from ftreport.fileio import atomic_write
 from ftreport.model.problems import InputError, Problem, ReportError, describe
+from ftreport.report.templates import find_template
 
 if TYPE_CHECKING:
     from ftreport.model.results import RunResult
@@ -545,14 +545,7 @@ def write_summary(result: RunResult, outdir: str | Path) -> Path:
 # --------------------------------------------------------------------------- message
 
 def _template_text(name: str, template_dir: Path | None) -> str:
-    if template_dir is not None and (template_dir / name).is_file():
-        return (template_dir / name).read_text(encoding="utf-8")
-    try:
-        root: Any = resources.files("ftreport.templates")
-    except ModuleNotFoundError:
-        # A source checkout: setup.cfg maps templates/ to ftreport.templates on install.
-        root = Path(__file__).resolve().parent.parent / "templates"
-    return root.joinpath(name).read_text(encoding="utf-8")
+    return find_template(name, template_dir).read_text(encoding="utf-8")
 
 
 def _money(value: float | None, currency: str = "") -> str:

@@ -181,11 +181,16 @@ def test_sensitivity_sorted_by_swing_and_linear_in_volume() -> None:
 
 
 def test_progress_bar_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    from ftreport.cli import ProgressBar
+
     book = support_book(mc_iterations=2_000)
     analysis = analyse(book)
     simulate(book, analysis)
     assert capsys.readouterr() == ("", "")
-    simulate(book, analysis, progress=True)
+    seen: list[tuple[int, int]] = []
+    simulate(book, analysis, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (2_000, 2_000) and capsys.readouterr() == ("", "")  # the engine is silent
+    simulate(book, analysis, progress=ProgressBar())
     captured = capsys.readouterr()
     assert captured.out == "" and "2,000/2,000" in captured.err
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -517,26 +516,10 @@ def featured_option(analysis: Analysis) -> int:
     return max(others, key=lambda i: (savings[i], -i))
 
 
-class Progress:
-    """A one-line progress bar on stderr; silent unless enabled."""
-
-    def __init__(self, total: int, enabled: bool):
-        self.total, self.enabled = total, enabled
-
-    def update(self, done: int) -> None:
-        if self.enabled:
-            width = 30
-            filled = width * done // self.total
-            sys.stderr.write(f"\rSimulating [{'#' * filled}{'.' * (width - filled)}] "
-                             f"{done:,}/{self.total:,}")
-            if done >= self.total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
-
-
 # --- The run --------------------------------------------------------------------------
 
-def simulate(book: ScenarioBook, analysis: Analysis, *, progress: bool = False,
+def simulate(book: ScenarioBook, analysis: Analysis, *,
+             progress: Callable[[int, int], None] | None = None,
              chunk_size: int | None = None) -> SimulationResult:
     """Run ``book.scenario.mc_iterations`` iterations of the cost model.
 
@@ -547,7 +530,7 @@ def simulate(book: ScenarioBook, analysis: Analysis, *, progress: bool = False,
     is the share with savings > 0. Both use every iteration; the trim only
     affects trimmed means, the histogram and ``trimmed``. ``chunk_size`` (rounded
     up to whole blocks of ``BLOCK``) bounds the working memory; it does not
-    change the results.
+    change the results. ``progress(done, total)`` is called after every chunk.
     """
     s = book.scenario
     n = int(s.mc_iterations)
@@ -572,7 +555,6 @@ def simulate(book: ScenarioBook, analysis: Analysis, *, progress: bool = False,
     cheapest = np.zeros(n_opt, dtype=np.int64)
     recommended = np.zeros(n_opt, dtype=np.int64)
     beats = np.zeros(n_opt, dtype=np.int64)
-    bar = Progress(n, progress)
 
     for start in range(0, n, chunk):
         stop = min(n, start + chunk)
@@ -593,7 +575,8 @@ def simulate(book: ScenarioBook, analysis: Analysis, *, progress: bool = False,
         for key in stored:
             for i in range(n_opt):
                 columns[key][i].add(start, res[key][i])
-        bar.update(stop)
+        if progress is not None:
+            progress(stop, n)
 
     trim = (float(s.trim_low_pct), float(s.trim_high_pct))
     featured = featured_option(analysis)

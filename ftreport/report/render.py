@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,26 +25,7 @@ from markupsafe import Markup
 
 from ftreport.fileio import atomic_write
 from ftreport.report.context import build_context, generation_time
-
-MEMO_TEMPLATE = "memo.html.j2"
-
-
-def bundled_template_dir() -> Path:
-    """Our templates: the installed package ftreport.templates, else the repository's
-    top-level templates/ folder (running from a checkout)."""
-    try:
-        entry = Path(str(resources.files("ftreport.templates").joinpath(MEMO_TEMPLATE)))
-        if entry.is_file():
-            return entry.parent
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parents[2] / "templates"
-
-
-def template_roots(template_dir: str | Path | None) -> list[Path]:
-    """Template folders in lookup order: the user's first, ours last."""
-    roots = [Path(template_dir).resolve()] if template_dir is not None else []
-    return [*roots, bundled_template_dir().resolve()]
+from ftreport.report.templates import MEMO_TEMPLATE, template_roots
 
 
 def _svg(markup: str) -> Markup:
