@@ -193,7 +193,9 @@ class _Reader:
 
     def read(self, sha256: str) -> ScenarioBook | None:
         scenario_cells = self._scenario_cells()
-        options = self._table(OPTIONS_TABLE, [f.name for f in schema.OPTION_FIELDS])
+        options = self._table(OPTIONS_TABLE, [f.name for f in schema.OPTION_FIELDS],
+                              optional={f.name for f in schema.OPTION_FIELDS
+                                        if f.optional_in_workbook})
         uncertainty = self._table(UNCERTAINTY_TABLE, list(schema.UNCERTAINTY_COLUMNS))
         factors = self._table(FACTORS_TABLE, list(schema.FACTOR_COLUMNS))
         cells = list(scenario_cells.values())
@@ -219,7 +221,21 @@ class _Reader:
             option_cells=[{name: c.address for name, c in row.items()
                            if name in schema.OPTION}
                           for row in options.rows if not _is_blank_option(row)],
+            template_version=self._template_version(),
         )
+
+    def _template_version(self) -> int:
+        """The template version the workbook records (1 when it records none)."""
+        name = self.wb.defined_names.get(schema.TEMPLATE_VERSION_NAME)
+        if name is None:
+            return 1
+        text = (name.attr_text or "").strip()
+        if not text.isdigit() or int(text) < 1:
+            self.problem("bad-name", None, f"the defined name {schema.TEMPLATE_VERSION_NAME} "
+                         "to be a whole number of at least 1", describe(name.attr_text),
+                         sheet=SCENARIO_SHEET)
+            return 1
+        return int(text)
 
     def _scenario_cells(self) -> dict[str, _Cell]:
         """The cell each Scenario defined name points to (workbook-scoped, or else
@@ -230,6 +246,8 @@ class _Reader:
             if name is None:
                 name = next((ws.defined_names[f.name] for ws in self.wb.worksheets
                              if f.name in ws.defined_names), None)
+            if name is None and f.optional_in_workbook:
+                continue  # a workbook older than the field: its default applies
             if name is None:
                 self.problem("missing-name", None, f"a defined name {f.name} on the value cell of "
                              f"\"{f.label}\"", "no such name", sheet=SCENARIO_SHEET)
@@ -249,9 +267,11 @@ class _Reader:
             found[f.name] = _Cell(sheet, cell.coordinate, cell.value, cell.data_type == "f")
         return found
 
-    def _table(self, name: str, columns: list[str]) -> _Table | None:
+    def _table(self, name: str, columns: list[str],
+                optional: set[str] | frozenset[str] = frozenset()) -> _Table | None:
         """The table's data rows, cells by column name; None (and a problem) if the
-        table or one of its columns is missing."""
+        table or one of its columns is missing. Columns in ``optional`` (added to the
+        template later) may be absent: their rows then lack the key."""
         located = next(((ws, ws.tables[t]) for ws in self.wb.worksheets for t in ws.tables
                         if t.lower() == name.lower()), None)
         if located is None:
@@ -269,7 +289,7 @@ class _Reader:
             text = ws.cell(row=min_row, column=col).value
             if isinstance(text, str) and text.strip():
                 headers.setdefault(text.strip().lower(), col)
-        missing = [c for c in columns if c.lower() not in headers]
+        missing = [c for c in columns if c.lower() not in headers and c not in optional]
         for c in missing:
             self.problem("missing-column", None,
                          f"a header cell {c} in the {name} table's header row",
@@ -279,7 +299,8 @@ class _Reader:
         last = max_row - (table.totalsRowCount or 0)
         result = _Table(name, ws.title, header_ref)
         for row in range(min_row + 1, last + 1):
-            result.rows.append({c: self._cell(ws, row, headers[c.lower()]) for c in columns})
+            result.rows.append({c: self._cell(ws, row, headers[c.lower()]) for c in columns
+                                if c.lower() in headers})
         return result
 
     @staticmethod
@@ -362,7 +383,8 @@ class _Reader:
             self.problem("out-of-range", cells["trim_high_pct"],
                          f"greater than trim_low_pct ({low:g})",
                          cells["trim_high_pct"].shown, field_name="trim_high_pct")
-        if len(cells) < len(schema.SCENARIO_FIELDS):
+        if any(f.name not in cells and not f.optional_in_workbook
+               for f in schema.SCENARIO_FIELDS):
             return None
         return Scenario(**values)  # type: ignore[arg-type]
 
@@ -374,8 +396,8 @@ class _Reader:
                 continue
             values: dict[str, object] = {}
             for f in schema.OPTION_FIELDS:
-                cell = row[f.name]
-                value, _ = self._value(f, cell)
+                cell = row.get(f.name)  # None: a column the workbook predates
+                value = f.default if cell is None else self._value(f, cell)[0]
                 if value is None and f.name not in OPTIONAL_OPTION_NUMBERS:
                     value = "" if f.kind in ("text", "choice") else 0.0
                 values[f.name] = value

@@ -152,6 +152,8 @@ def build_workbook(example: Example | None) -> tuple[Workbook, dict[str, float]]
     _factors_sheet(wb.create_sheet(FACTORS_TABLE), example)
     _prices_sheet(wb.create_sheet(PRICES_TABLE), money)
     _lists_sheet(wb.create_sheet("Lists"))
+    wb.defined_names[schema.TEMPLATE_VERSION_NAME] = DefinedName(
+        schema.TEMPLATE_VERSION_NAME, attr_text=str(schema.TEMPLATE_VERSION))
     return wb, lookups
 
 
