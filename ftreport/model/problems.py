@@ -4,7 +4,7 @@ user's input carries a stable code, where it is and what was expected and found.
 Validation collects every problem it finds and raises one :class:`InputError`
 holding them all; the CLI prints each on its own line and exits with the
 error's ``exit_code``. Codes are stable for scripts (`ftreport validate --json`);
-the words may improve. docs/workbook.md lists the codes.
+the words may improve. docs/problems.md lists the codes (a test keeps it complete).
 """
 
 from __future__ import annotations
