@@ -19,7 +19,7 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-from ftreport.model.problems import ReportError
+from ftreport.model.problems import ReportError, WriteError
 
 TEMP_SUFFIX = ".tmp"
 MAX_NAME_BYTES = 255  # of one path component, on every common file system
@@ -73,7 +73,7 @@ def atomic_write(target: str | Path) -> Iterator[Path]:
         temp = target.parent / temporary_name(target)
         os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     except OSError as exc:
-        raise ReportError(os_error_message(target, exc)) from exc
+        raise WriteError(os_error_message(target, exc)) from exc
     try:
         yield temp
         if target.exists():
@@ -84,7 +84,7 @@ def atomic_write(target: str | Path) -> Iterator[Path]:
         os.replace(temp, target)
     except OSError as exc:
         temp.unlink(missing_ok=True)
-        raise ReportError(os_error_message(target, exc)) from exc
+        raise WriteError(os_error_message(target, exc)) from exc
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -125,7 +125,7 @@ def folder_lock(folder: str | Path) -> Iterator[None]:
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise ReportError(os_error_message(path, exc)) from exc
+        raise WriteError(os_error_message(path, exc)) from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -104,6 +104,11 @@ class ReportError(FtreportError):
     exit_code = 1
 
 
+class WriteError(ReportError, OSError):
+    """The file system refused a write (full disk, read-only folder...): a ReportError
+    that says what to do, and still an OSError to code that catches those."""
+
+
 def describe(value: object) -> str:
     """How a found value is shown in a message: text quoted, numbers as they are."""
     if value is None:
