@@ -38,40 +38,43 @@ PLAIN_OUTPUTS = {  # field: output key
 def option_views(analysis: Analysis, simulation: SimulationResult | None, fmt: Formatter,
                  first_day: date) -> list[OptionView]:
     """Every option's column of the side-by-side table, in the workbook's order."""
-    rows = analysis.option_rows()
     simulated = simulated_options(simulation)
-    return [option_view(i, row, rows[analysis.baseline], analysis, simulated.get(row["name"]),
-                        fmt, first_day) for i, row in enumerate(rows)]
+    return [option_view(analysis, i, simulated.get(o.name), fmt, first_day)
+            for i, o in enumerate(analysis.options)]
 
 
-def option_view(index: int, row: dict[str, Any], base_row: dict[str, Any], analysis: Analysis,
-                sim: SimulatedOption | None, fmt: Formatter, first_day: date) -> OptionView:
-    """One option's figures; ``row`` and ``base_row`` are rows of ``analysis.option_rows()``."""
+def option_view(analysis: Analysis, index: int, sim: SimulatedOption | None, fmt: Formatter,
+                first_day: date) -> OptionView:
+    """One option's figures; ``sim`` is its simulation summary, when one ran."""
     option = analysis.options[index]
-    baseline = row["is_baseline"]
-    be_day, be_date = _break_even(row, first_day)
+    baseline = index == analysis.baseline
+
+    def value(key: str) -> Any:
+        return analysis.option_value(key, index)
+
+    be_day, be_date = _break_even(analysis, index, first_day)
     months = analysis.book.scenario.horizon_days / DAYS_PER_MONTH
-    savings = row["savings_vs_baseline"]
-    d_min = row["steady_state_break_even_days"]
+    savings = value("savings_vs_baseline")
+    d_min = value("steady_state_break_even_days")
     return OptionView(
-        **{field: fmt.output(key, row[key]) for field, key in PLAIN_OUTPUTS.items()},
+        **{field: fmt.output(key, value(key)) for field, key in PLAIN_OUTPUTS.items()},
         index=index,
-        name=row["name"],
-        approach=row["approach"],
+        name=option.name,
+        approach=option.approach,
         notes=option.notes,
         is_baseline=baseline,
-        is_recommended=row["recommended"],
+        is_recommended=index == analysis.recommended,
         colour=charts.colour(index),
         savings_per_month=fmt.money(savings / months) if is_number(savings) else MISSING,
         break_even_day=be_day,
         break_even_date=be_date,
         steady_state_break_even=(MISSING if baseline else "never" if d_min is None
                                  else fmt.output("steady_state_break_even_days", d_min)),
-        break_even_volume=MISSING if baseline else _break_even_volume(row, base_row, fmt),
+        break_even_volume=MISSING if baseline else _break_even_volume(analysis, index, fmt),
         break_even_tokens_per_hour=(MISSING if baseline else fmt.output(
-            "break_even_tokens_per_hour", row["break_even_tokens_per_hour"])),
+            "break_even_tokens_per_hour", value("break_even_tokens_per_hour"))),
         # The results schema keeps return on investment as a share; the memo writes "3.2x".
-        roi=fmt.ratio(row["roi"]),
+        roi=fmt.ratio(value("roi")),
         quality_score=fmt.number(option.quality_score),
         training_examples=fmt.count(option.training_examples),
         p_cheapest=fmt.percent(sim["p_cheapest"]) if sim else MISSING,
@@ -80,22 +83,23 @@ def option_view(index: int, row: dict[str, Any], base_row: dict[str, Any], analy
     )
 
 
-def _break_even(row: dict[str, Any], first_day: date) -> tuple[str, str]:
+def _break_even(analysis: Analysis, index: int, first_day: date) -> tuple[str, str]:
     """The break-even day in words ("day 123", "none within the horizon") and its date."""
-    day = row["break_even_day"]
-    if row["is_baseline"]:
+    if index == analysis.baseline:
         return "baseline", MISSING
+    day = analysis.option_value("break_even_day", index)
     if day is None:
         return "none within the horizon", MISSING
     return f"day {day:,}", calendar_date(date_of_day(first_day, day))
 
 
-def _break_even_volume(row: dict[str, Any], base_row: dict[str, Any], fmt: Formatter) -> str:
-    volume = row["break_even_requests_per_day"]
+def _break_even_volume(analysis: Analysis, index: int, fmt: Formatter) -> str:
+    volume = analysis.option_value("break_even_requests_per_day", index)
     if not is_number(volume):
         return MISSING
     # Cheaper above the volume when its per-request cost is the lower one.
-    side = "above" if row["cost_per_request"] < base_row["cost_per_request"] else "below"
+    per_request = analysis.results["cost_per_request"]
+    side = "above" if per_request[index] < per_request[analysis.baseline] else "below"
     if volume > 0:
         return f"cheaper {side} {fmt.output('break_even_requests_per_day', volume)}"
     return "cheaper at any volume" if side == "above" else "dearer at any volume"
