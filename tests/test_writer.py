@@ -21,9 +21,10 @@ import pytest
 
 from ftreport.engine.analysis import analyse
 from ftreport.model import Option, Scenario, ScenarioBook
+from ftreport.model.outputs import SHEET_OUTPUTS
 from ftreport.model.problems import ReportError
 from ftreport.model.schema import OPTION_FIELDS, SCENARIO_FIELDS
-from ftreport.workbook.writer import RESULT_COLUMNS, write_report
+from ftreport.workbook.writer import write_report
 from tests.support.scenarios import support_book
 
 FIRST_OPTION_ROW = 5
@@ -117,7 +118,7 @@ def engine_rows(run: Run) -> list[dict[str, Any]]:
     rows = []
     for i, option in enumerate(run.book.options):
         row: dict[str, Any] = {"name": option.name, "approach": option.approach}
-        for c in RESULT_COLUMNS[2:]:
+        for c in SHEET_OUTPUTS[2:]:
             if c.key == "is_baseline":
                 row[c.key] = i == run.analysis.baseline
             elif c.key == "recommended":
