@@ -459,3 +459,24 @@ def test_names_starting_with_equals_stay_text_in_every_output_sheet(tmp_path: Pa
     formulas = [c.value for ws in report.worksheets for row in ws.iter_rows() for c in row
                 if c.data_type == "f"]
     assert not any("HYPERLINK" in str(f) for f in formulas)
+
+
+def test_every_output_and_working_has_one_formula_and_one_engine_value() -> None:
+    # Adding an output: a schema row, its engine expression and one entry in formulas.py.
+    from typing import get_args
+
+    from ftreport.engine import workings
+    from ftreport.model.outputs import Unit
+    from ftreport.workbook import formulas, layout
+    from ftreport.workbook.styles import UNIT_FORMATS
+
+    assert list(formulas.RESULTS) == [o.key for o in SHEET_OUTPUTS]
+    assert set(UNIT_FORMATS) == set(get_args(Unit))
+    analysis = analyse(support_book())
+    scenario = [w.name for w in layout.SCENARIO_WORKINGS]
+    assert list(workings.scenario_workings(analysis)) == scenario
+    assert list(formulas.SCENARIO_WORKINGS) == [*scenario, "chart_marker_day",
+                                                "chart_marker_top"]
+    columns = [c.key for c in layout.OPTION_WORKINGS]
+    assert list(formulas.OPTION_WORKINGS) == [k for k in columns if k != "option_no"]
+    assert set(workings.option_workings(analysis)) == set(columns) - {"name", "approach"}

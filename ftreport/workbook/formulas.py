@@ -91,6 +91,11 @@ SCENARIO_WORKINGS: dict[str, ScenarioFormula] = {
 }
 
 
+# The option's name and approach: its Options cells themselves.
+OPTION_TEXT: dict[str, OptionFormula] = {
+    key: lambda o, key=key: o.input(key) for key in ("name", "approach")}
+
+
 def _qualifies(o: OptionRefs) -> str:
     q, floor = o.input("quality_score"), o.scenario["min_quality"]
     return f'IF({floor}="",1,IF(AND(ISNUMBER({q}),{q}>={floor}),1,0))'
@@ -108,8 +113,7 @@ def _unit_gap(o: OptionRefs) -> str:
 
 
 OPTION_WORKINGS: dict[str, OptionFormula] = {
-    "name": lambda o: o.input("name"),
-    "approach": lambda o: o.input("approach"),
+    **OPTION_TEXT,
     "qualifies": _qualifies,
     "recommend_score": lambda o: (f'IF(OR(any_qualifying=0,{o.working("qualifies")}=1),'
                                   f'{o.result("npv_cost")},"")'),
@@ -162,8 +166,7 @@ def _rank(o: OptionRefs) -> str:
 
 
 RESULTS: dict[str, OptionFormula] = {
-    "name": lambda o: o.input("name"),
-    "approach": lambda o: o.input("approach"),
+    **OPTION_TEXT,
     "cost_per_request": _cost_per_request,
     "daily_fixed_cost": lambda o: (f"{o.input('hosting_per_hour')}"
                                    f"*{o.input('hosting_hours_per_day')}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -42,10 +43,10 @@ def note(text: str) -> Comment:
     return made
 
 
-def style_header(cell: object) -> None:
-    cell.font = bold()  # type: ignore[attr-defined]
-    cell.fill = PatternFill("solid", fgColor=HEADER_FILL)  # type: ignore[attr-defined]
-    cell.alignment = Alignment(wrap_text=True, vertical="top")  # type: ignore[attr-defined]
+def style_header(cell: Cell) -> None:
+    cell.font = bold()
+    cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def header_row(ws: Worksheet, row: int, keys: Sequence[str],
