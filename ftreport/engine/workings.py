@@ -8,10 +8,11 @@ are the engine's own expressions (costs, compare, analysis).
 The scenario-level quantities are scalars computed step by step in the order
 their formulas use: ``ln(1+g)``, then ``·months_per_year/days_per_year``,
 then ``EXP``. That order, with Python's scalar ``math`` functions, gives the
-values reports have always cached; ``costs.daily_log_growth`` (which
-multiplies by the ratio 12/365) and numpy's vectorised ``exp`` and ``log1p``
-round differently in the last bit for many rates (a monthly growth of 0.02,
-for one), and no cached value may change (tests/test_outputs_unchanged.py).
+values reports have always cached, and no cached value may change
+(tests/test_outputs_unchanged.py): ``costs.daily_log_growth``, which
+multiplies by the ratio 12/365, differs in the last bit for about half of all
+rates (a monthly growth of 0.02 among them), and numpy's ``exp`` and
+``log1p`` for a few percent.
 """
 
 from __future__ import annotations
