@@ -14,8 +14,11 @@ from hypothesis.extra import numpy as hnp
 
 from ftreport.engine import compare
 from ftreport.engine.analysis import analyse, option_arrays, scenario_inputs
-from ftreport.engine.simulation import OUTPUTS, fast_break_even_day, simulate, statistics
+from ftreport.engine.breakeven import fast_break_even_day
+from ftreport.engine.simulation import simulate
+from ftreport.engine.statistics import statistics
 from ftreport.model import Option, Uncertain
+from ftreport.model.outputs import SIMULATED_KEYS
 from ftreport.model.problems import InputError
 from ftreport.model.schema import OPTION_NUMBERS
 from tests.support.scenarios import support_book
@@ -54,7 +57,7 @@ def test_all_fixed_reproduces_the_deterministic_outputs_exactly() -> None:
     det = analysis.results
     cheapest = int(np.argmin(det["npv_cost"]))
     for i, entry in enumerate(result.summary):
-        for key in OUTPUTS:
+        for key in SIMULATED_KEYS:
             expected = stat_or_none(float(det[key][i]))
             stats = entry[key]
             for k in ("p5", "p25", "p50", "p75", "p95", "mean", "trimmed_mean"):
@@ -141,7 +144,7 @@ def test_json_has_no_nan_or_infinity_and_probabilities_add_up() -> None:
     hosted = data["options"][2]
     assert hosted["max_training_tokens"]["p50"] is None  # no per-token training price
     for option in data["options"]:
-        for key in OUTPUTS:
+        for key in SIMULATED_KEYS:
             assert set(option[key]) >= {"p5", "p25", "p50", "p75", "p95", "mean",
                                         "trimmed_mean"}
 
