@@ -25,8 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ftreport.engine import compare
 from ftreport.engine.analysis import analyse, option_arrays
+from ftreport.engine.breakeven import break_even_from_blocks
 from ftreport.engine.sampling import chunk_inputs, draw_chunk, resolve
-from ftreport.engine.simulation import DEFAULT_CHUNK, evaluate_chunk, simulate
+from ftreport.engine.simulation import DEFAULT_CHUNK, EVALUATED, SCENARIO_KEYS, simulate
 from tests.support.scenarios import support_book
 
 
@@ -36,21 +37,23 @@ def timed(fn, *args, **kwargs) -> tuple[float, object]:
     return time.perf_counter() - start, out
 
 
-def core(book, analysis, iterations: int, break_even: bool) -> dict[str, np.ndarray]:
-    """Draws + compare.evaluate (+ the fast break-even day), chunk by chunk.
-
-    Each chunk's outputs stay alive while the next is computed, as simulate()'s
-    tallies keep memory: freed first, glibc hands the heap back and faults it in
-    again every chunk (measured: twice the time, all of it system time).
-    """
+def core(book, analysis, iterations: int, break_even: bool) -> None:
+    """Draws + compare.evaluate (+ the fast break-even day), chunk by chunk."""
+    s = book.scenario
     draws = resolve(book)
     base = option_arrays(book.options)
-    last: dict[str, np.ndarray] = {}
+    scen = {k: float(getattr(s, k)) for k in SCENARIO_KEYS}
+    n_opt = len(book.options)
     for start in range(0, iterations, DEFAULT_CHUNK):
-        last = evaluate_chunk(book, analysis.baseline, draws, base, start,
-                              min(iterations, start + DEFAULT_CHUNK),
-                              with_break_even_day=break_even)
-    return last
+        stop = min(iterations, start + DEFAULT_CHUNK)
+        options, scenario = chunk_inputs(draws, draw_chunk(draws, s.mc_seed, start, stop),
+                                         base, scen)
+        res = compare.evaluate(options, analysis.baseline, horizon_days=s.horizon_days,
+                               with_break_even_day=False, keys=EVALUATED, **scenario)
+        if break_even:
+            break_even_from_blocks(res, options["retrain_every_days"], analysis.baseline,
+                                   s.horizon_days, scenario["requests_per_day"],
+                                   scenario["monthly_growth"], (n_opt, stop - start))
 
 
 def grid_break_even(book, analysis, iterations: int) -> None:

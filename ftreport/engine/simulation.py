@@ -43,7 +43,7 @@ STORED = tuple(k for k in SIMULATED_KEYS if k != "savings_vs_baseline")
 OUTPUTS = SIMULATED_KEYS
 
 
-def evaluate_chunk(book: ScenarioBook, baseline: int, draws: list[Draw],
+def _evaluate_chunk(book: ScenarioBook, baseline: int, draws: list[Draw],
                    base_options: Mapping[str, Array], start: int, stop: int, *,
                    with_break_even_day: bool = True) -> dict[str, Array]:
     """The ``EVALUATED`` outputs and the break-even day of iterations ``start..stop-1``,
@@ -164,8 +164,8 @@ def simulate(book: ScenarioBook, analysis: Analysis, *,
     tally = _Tally(n, len(names), eligible)
     for start in range(0, n, chunk):
         stop = min(n, start + chunk)
-        tally.add(start, evaluate_chunk(book, analysis.baseline, draws, base_options,
-                                        start, stop))
+        tally.add(start, _evaluate_chunk(book, analysis.baseline, draws, base_options,
+                                         start, stop))
         if progress is not None:
             progress(stop, n)
 
