@@ -20,9 +20,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from ftreport.api import RunResult  # noqa: E402
 from ftreport.engine.analysis import analyse  # noqa: E402
 from ftreport.engine.simulation import simulate  # noqa: E402
+from ftreport.model.results import RunResult  # noqa: E402
 from ftreport.report import write_memo  # noqa: E402
 from ftreport.workbook.reader import read_workbook  # noqa: E402
 

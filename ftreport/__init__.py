@@ -5,6 +5,7 @@ The library API is what the command line calls; a notebook can call it directly:
     import ftreport
     result = ftreport.run("scenario.xlsx", outdir="out")
     result.to_dict()        # the same object `ftreport run --json` prints
+    ftreport.send(["out"], to=["cfo@example.com"])   # `ftreport send out --to ...`
 """
 
 from __future__ import annotations
@@ -13,20 +14,20 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["InputError", "Problem", "__version__", "read_workbook", "run"]
+__all__ = ["InputError", "Problem", "__version__", "read_workbook", "run", "send"]
 
 if TYPE_CHECKING:
-    from ftreport.api import run
+    from ftreport.api import run, send
     from ftreport.model.problems import InputError, Problem
     from ftreport.workbook.reader import read_workbook
 
 
 def __getattr__(name: str) -> Any:
     # Lazy, so that `ftreport --help` never imports numpy, pandas or WeasyPrint.
-    if name == "run":
-        from ftreport.api import run
+    if name in ("run", "send"):
+        from ftreport import api
 
-        return run
+        return getattr(api, name)
     if name in ("InputError", "Problem"):
         from ftreport.model import problems
 

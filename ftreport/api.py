@@ -1,25 +1,80 @@
-"""The library API: what `ftreport run` does, callable from a notebook or script."""
+"""The library API: what `ftreport run` and `ftreport send` do, callable from a notebook
+or script. The command line only parses options, calls these and prints."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from ftreport.engine.analysis import analyse
 from ftreport.fileio import report_stem
-from ftreport.model.results import RunResult
+from ftreport.model.problems import InputError, Problem, ReportError
+from ftreport.model.results import Delivery, RunResult
+from ftreport.report.summary import MEMO_SUFFIX, WORKBOOK_SUFFIX
+
+
+class NotSentError(ReportError):
+    """The run wrote its reports but could not email them; ``result`` is the run's."""
+
+    def __init__(self, message: str, result: RunResult) -> None:
+        super().__init__(message)
+        self.result = result
 
 
 def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int | None = None,
         seed: int | None = None, workbook: bool = True, pdf: bool = True,
         in_place: bool = False, template_dir: str | Path | None = None,
-        progress: Callable[[int, int], None] | None = None) -> RunResult:
+        progress: Callable[[int, int], None] | None = None,
+        email_to: Sequence[str] = (), email_cc: Sequence[str] = (),
+        email_subject: str | None = None, email_from: str | None = None,
+        smtp_host: str | None = None, smtp_port: int | None = None,
+        smtp_user: str | None = None, smtp_security: str | None = None,
+        smtp_cafile: str | Path | None = None, smtp_timeout: float | None = None,
+        ) -> RunResult:
     """Read a scenario workbook, compute, and (with ``outdir``) write the reports.
 
-    Writes ``OUTDIR/<name>.report.xlsx`` and ``OUTDIR/<name>.memo.pdf``; with
-    ``in_place`` the result sheets go into the analyst's own file instead of a
-    copy, when that is safe. Raises ftreport.InputError for bad input.
+    Writes ``OUTDIR/<name>.report.xlsx``, ``OUTDIR/<name>.memo.pdf`` and
+    ``OUTDIR/<name>.summary.json``; with ``in_place`` the result sheets go into
+    the analyst's own file instead of a copy, when that is safe.
+
+    With ``email_to`` the reports are then emailed (``result.delivery`` says to
+    whom and how); the other ``email_*`` and ``smtp_*`` arguments are those of
+    `ftreport run --email-*` and the SMTP options (docs/email.md). Addresses and
+    settings are checked first, so a bad one costs no computing and writes nothing.
+
+    Raises ftreport.InputError for bad input, NotSentError (a ReportError) when
+    the reports were written but could not be sent.
     """
+    request = None
+    if email_to:
+        from ftreport import mail
+
+        if outdir is None and not in_place:
+            raise InputError([Problem(mail.MESSAGE, None, None, "given with outdir or "
+                                      "in_place, for the reports to attach", field="email_to",
+                                      code="invalid-option")])
+        request = mail.prepare(to=email_to, cc=email_cc, subject=email_subject,
+                               sender=email_from, template_dir=template_dir, host=smtp_host,
+                               port=smtp_port, user=smtp_user, security=smtp_security,
+                               cafile=smtp_cafile, timeout=smtp_timeout)
+    result = _compute_and_write(path, outdir, iterations=iterations, seed=seed,
+                                workbook=workbook, pdf=pdf, in_place=in_place,
+                                template_dir=template_dir, progress=progress)
+    if request is not None:
+        from ftreport.mail import email_result
+
+        try:
+            result.delivery = email_result(result, request)
+        except ReportError as exc:
+            raise NotSentError(str(exc), result) from exc
+    return result
+
+
+def _compute_and_write(path: str | Path, outdir: str | Path | None, *, iterations: int | None,
+                       seed: int | None, workbook: bool, pdf: bool, in_place: bool,
+                       template_dir: str | Path | None,
+                       progress: Callable[[int, int], None] | None) -> RunResult:
+    """What :func:`run` does before it emails: read, compute, write."""
     from ftreport.workbook.reader import read_workbook
 
     path = Path(path)
@@ -40,18 +95,49 @@ def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int |
     if in_place or (outdir is not None and workbook):
         from ftreport.workbook.writer import write_report
 
-        target = path if in_place else Path(outdir) / f"{report_stem(path)}.report.xlsx"
+        target = path if in_place else Path(outdir) / f"{report_stem(path)}{WORKBOOK_SUFFIX}"
         write_report(result, target, in_place=in_place)
         result.outputs["workbook"] = str(target)
     if outdir is not None and pdf:
         from ftreport.report import write_memo
 
-        target = Path(outdir) / f"{report_stem(path)}.memo.pdf"
+        target = Path(outdir) / f"{report_stem(path)}{MEMO_SUFFIX}"
         write_memo(result, target, template_dir=template_dir)
         result.outputs["memo"] = str(target)
     if outdir is not None:
         # Last: it records the reports' checksums, so `ftreport send` can trust its numbers.
-        from ftreport.mail import write_summary
+        from ftreport.report.summary import write_summary
 
         result.outputs["summary"] = str(write_summary(result, outdir))
     return result
+
+
+def send(paths: Iterable[str | Path], *, to: Sequence[str], cc: Sequence[str] = (),
+         subject: str | None = None, sender: str | None = None, eml: str | Path | None = None,
+         template_dir: str | Path | None = None, host: str | None = None,
+         port: int | None = None, user: str | None = None, security: str | None = None,
+         cafile: str | Path | None = None, timeout: float | None = None) -> Delivery:
+    """Email the reports named by ``paths``: output folders (one memo and one workbook
+    each) and/or .pdf and .xlsx files; with ``eml``, write a draft instead.
+
+    The body's numbers come from ``<name>.summary.json`` beside the reports, when
+    it was written for these very files. Addresses, settings and files are all
+    checked before anything is sent, and one InputError lists every problem;
+    a failure to send raises ReportError.
+    """
+    from ftreport import mail
+
+    problems: list[Problem] = []
+    try:
+        request = mail.prepare(to=to, cc=cc, subject=subject, sender=sender, eml=eml,
+                               template_dir=template_dir, host=host, port=port, user=user,
+                               security=security, cafile=cafile, timeout=timeout)
+    except InputError as exc:
+        problems += exc.problems
+    try:
+        reports = mail.find_reports(paths)
+    except InputError as exc:
+        problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return mail.deliver(reports, request)

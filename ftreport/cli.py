@@ -11,12 +11,15 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from ftreport import __version__
 from ftreport.model.problems import FtreportError, InputError
+
+if TYPE_CHECKING:
+    from ftreport.model.results import RunResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -194,38 +197,41 @@ def run(path: Path, outdir: Path | None, as_json: bool, iterations: int | None,
         email_to: tuple[str, ...], email_cc: tuple[str, ...], email_subject: str | None,
         email_from: str | None, **smtp: Any) -> None:
     """Compute costs and break-even for PATH and write the reports to OUTDIR."""
+    from ftreport.api import NotSentError
     from ftreport.api import run as run_report
 
-    mail_request = None
-    if email_to:
-        from ftreport import mail
+    if email_to and outdir is None and not in_place:
+        raise click.UsageError("--email-to needs -o OUTDIR for the reports to attach.")
+    try:
+        result = run_report(
+            path, outdir, iterations=iterations, seed=seed, pdf=not no_pdf, in_place=in_place,
+            template_dir=template_dir,
+            progress=ProgressBar() if sys.stderr.isatty() and not as_json else None,
+            email_to=email_to, email_cc=email_cc, email_subject=email_subject,
+            email_from=email_from, smtp_host=smtp["host"], smtp_port=smtp["port"],
+            smtp_user=smtp["user"], smtp_security=smtp["security"], smtp_cafile=smtp["cafile"],
+            smtp_timeout=smtp["timeout"])
+    except NotSentError as exc:
+        show_run(exc.result, as_json)  # the reports were written: say so before the error
+        raise
+    show_run(result, as_json)
 
-        if outdir is None and not in_place:
-            raise click.UsageError("--email-to needs -o OUTDIR for the reports to attach.")
-        # Checked first, so a typo in an address costs no computing and writes nothing.
-        mail_request = mail.prepare(to=email_to, cc=email_cc, subject=email_subject,
-                                    sender=email_from, template_dir=template_dir, **smtp)
-    result = run_report(path, outdir, iterations=iterations, seed=seed, pdf=not no_pdf,
-                        in_place=in_place, template_dir=template_dir,
-                        progress=ProgressBar() if sys.stderr.isatty() and not as_json
-                        else None)
+
+def show_run(result: RunResult, as_json: bool) -> None:
+    """What `run` prints: the JSON or the recommendation and files, then the delivery."""
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, allow_nan=False))
-        if mail_request is not None:
-            show_delivery(mail.email_result(result, mail_request), err=True)
-        return
-    a = result.analysis
-    rows = a.option_rows()
-    chosen = rows[a.recommended]
-    currency = a.book.scenario.currency
-    click.echo(f"recommended: {chosen['name']} (total {chosen['total_cost']:,.2f} {currency} "
-               f"over {a.book.scenario.horizon_days} days)")
-    for w in a.warnings:
-        click.echo(f"warning: {w.message}")
-    for kind, written in result.outputs.items():
-        click.echo(f"wrote {kind}: {written}")
-    if mail_request is not None:
-        show_delivery(mail.email_result(result, mail_request))
+    else:
+        a = result.analysis
+        chosen = a.option_rows()[a.recommended]
+        click.echo(f"recommended: {chosen['name']} (total {chosen['total_cost']:,.2f} "
+                   f"{a.book.scenario.currency} over {a.book.scenario.horizon_days} days)")
+        for w in a.warnings:
+            click.echo(f"warning: {w.message}")
+        for kind, written in result.outputs.items():
+            click.echo(f"wrote {kind}: {written}")
+    if result.delivery is not None:
+        show_delivery(result.delivery, err=as_json)
 
 
 @main.command()
@@ -253,7 +259,7 @@ def send(paths: tuple[Path, ...], to: tuple[str, ...], cc: tuple[str, ...],
     there is one. Mail settings: these options, then FTREPORT_SMTP_* variables,
     then smtp.toml in your config folder (docs/email.md).
     """
-    from ftreport import mail
+    from ftreport.api import send as send_reports
 
-    show_delivery(mail.send_reports(paths, to=to, cc=cc, subject=subject, sender=sender,
-                                    eml=eml, template_dir=template_dir, **smtp))
+    show_delivery(send_reports(paths, to=to, cc=cc, subject=subject, sender=sender, eml=eml,
+                               template_dir=template_dir, **smtp))

@@ -4,6 +4,7 @@ traceback, and the file is left exactly as it was."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from ftreport.cli import main
-from ftreport.model.problems import InputError
+from ftreport.model.problems import CODES, InputError
 from ftreport.workbook.reader import read_workbook
 from ftreport.workbook.template import write_template
 
@@ -26,20 +27,37 @@ def good(tmp_path_factory) -> bytes:
 
 
 def _problems(path: Path) -> list[str]:
-    """Every problem's message without the file name; asserts the file is unchanged and
-    that the CLI says the same with exit code 2 and no traceback."""
+    """Every problem's message without the file name, from one `validate --json` (one read
+    of the workbook); asserts exit code 2, no traceback, a known code on every problem and
+    the file unchanged. test_plain_validate_prints_each_problem checks the plain output."""
     before = path.read_bytes() if path.is_file() else None
+    result = CliRunner().invoke(main, ["validate", "--json", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    if before is not None:
+        assert path.read_bytes() == before
+    if path.is_dir():  # click itself refuses a folder, with its own clear message
+        with pytest.raises(InputError) as caught:
+            read_workbook(path)
+        problems = [p.to_dict() for p in caught.value.problems]
+    else:
+        report = json.loads(result.output)
+        assert report["valid"] is False
+        problems = report["problems"]
+    assert all(p["code"] in CODES for p in problems)
+    return [p["message"].removeprefix(f"{path}: ") for p in problems]
+
+
+def test_plain_validate_prints_each_problem(tmp_path, good):
+    path = _edited(tmp_path, good, _set(Options_D4="lots", Scenario_C8=-5))
     with pytest.raises(InputError) as caught:
         read_workbook(path)
     result = CliRunner().invoke(main, ["validate", str(path)])
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    if not path.is_dir():  # click itself refuses a folder, with its own clear message
-        for problem in caught.value.problems:
-            assert f"error: {problem}" in result.output
-    if before is not None:
-        assert path.read_bytes() == before
-    return [str(p).removeprefix(f"{path}: ") for p in caught.value.problems]
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert len(caught.value.problems) == 2
+    for problem in caught.value.problems:
+        assert f"error: {problem}" in result.output
+    assert "2 problems found; nothing was written or sent." in result.output
 
 
 def _edited(tmp_path: Path, good: bytes, change) -> Path:

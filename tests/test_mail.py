@@ -24,11 +24,15 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner, Result
 
+import ftreport
 from ftreport import mail
+from ftreport.api import NotSentError
 from ftreport.cli import main
 from ftreport.engine.analysis import analyse
+from ftreport.model.outputs import OUTPUTS
 from ftreport.model.problems import InputError, ReportError
 from ftreport.model.results import RunResult
+from ftreport.report.summary import SUMMARY_KEYS, summarise, write_summary
 from tests.support.scenarios import support_book
 
 HOST = "127.0.0.1"
@@ -133,7 +137,7 @@ def support_result(outdir: Path, **scenario: object) -> RunResult:
 @pytest.fixture
 def outdir(tmp_path: Path) -> Path:
     out = tmp_path / "out"
-    mail.write_summary(support_result(out), out)
+    write_summary(support_result(out), out)
     return out
 
 
@@ -176,7 +180,7 @@ def test_send_outdir_delivers_summary_and_identical_attachments(outdir: Path) ->
 
     text = message.get_body(("plain",)).get_content()
     assert "Recommendation: Fine-tuned gpt-4.1-mini" in text
-    assert "Saving against Few-shot gpt-4.1: 39,106 USD over the horizon (64%)" in text
+    assert "Saving against Few-shot gpt-4.1: $39,105.79 over the horizon (64.2%)" in text
     assert "Break-even: day 41." in text
     html = message.get_body(("html",)).get_content()
     assert "<strong>Fine-tuned gpt-4.1-mini</strong>" in html and "day 41" in html
@@ -427,7 +431,7 @@ def test_run_email_to_sends_the_fresh_results(
     def fake_run(path: Path, outdir: Path, **kwargs: Any) -> RunResult:
         return support_result(outdir)
 
-    monkeypatch.setattr("ftreport.api.run", fake_run)
+    monkeypatch.setattr("ftreport.api._compute_and_write", fake_run)
     handler = Recorder()
     with smtp_server(handler) as port:
         result = invoke("run", str(tmp_path / "support.xlsx"), "-o", str(tmp_path / "out"),
@@ -446,7 +450,7 @@ def test_run_checks_addresses_before_computing(
     def fail(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("ran despite a bad address")
 
-    monkeypatch.setattr("ftreport.api.run", fail)
+    monkeypatch.setattr("ftreport.api._compute_and_write", fail)
     result = invoke("run", str(tmp_path / "support.xlsx"), "-o", str(tmp_path / "out"),
                     "--email-to", "alice@@example.com", "--email-from", SENDER,
                     "--smtp-host", HOST)
@@ -511,9 +515,76 @@ def test_config_file_with_password_must_be_private(tmp_path: Path) -> None:
 
 def test_html_body_escapes_names_from_the_workbook(tmp_path: Path) -> None:
     result = support_result(tmp_path, scenario_name="<script>alert(1)</script>\nQ3")
-    summary = mail.summarise(result)
+    summary = summarise(result)
     text, html = mail.render_body(summary, ["a.pdf"])
     assert "<script>" in text  # plain text is shown as text
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert mail.default_subject(summary, []) == (
         "<script>alert(1)</script> Q3: recommend Fine-tuned gpt-4.1-mini")
+
+
+# --------------------------------------------------------------------------- library
+
+def test_library_run_emails_and_records_the_delivery(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("ftreport.api._compute_and_write",
+                        lambda path, outdir, **kwargs: support_result(outdir))
+    handler = Recorder()
+    with smtp_server(handler) as port:
+        result = ftreport.run(tmp_path / "support.xlsx", tmp_path / "out",
+                              email_to=["alice@example.com"], email_from=SENDER,
+                              smtp_host=HOST, smtp_port=port, smtp_security="plain")
+    assert result.delivery is not None
+    assert str(result.delivery) == f"sent to alice@example.com via {HOST}:{port} (plain)"
+    assert "delivery" not in result.to_dict()  # the JSON keeps its keys
+    assert received(handler)[1] == ["alice@example.com"]
+
+
+def test_library_run_email_needs_reports_to_attach(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("ran with nothing to attach")
+
+    monkeypatch.setattr("ftreport.api._compute_and_write", fail)
+    with pytest.raises(InputError, match="email: email_to must be given with outdir or "
+                       "in_place"):
+        ftreport.run(tmp_path / "support.xlsx", email_to=["alice@example.com"])
+
+
+def test_run_says_what_it_wrote_before_a_failed_send(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("ftreport.api._compute_and_write",
+                        lambda path, outdir, **kwargs: support_result(outdir))
+    with socket.socket() as closed:
+        closed.bind((HOST, 0))
+        port = closed.getsockname()[1]
+        with pytest.raises(NotSentError) as caught:
+            ftreport.run(tmp_path / "support.xlsx", tmp_path / "out",
+                         email_to=["alice@example.com"], email_from=SENDER, smtp_host=HOST,
+                         smtp_port=port, smtp_security="plain")
+        result = invoke("run", str(tmp_path / "support.xlsx"), "-o", str(tmp_path / "out"),
+                        "--email-to", "alice@example.com", "--email-from", SENDER,
+                        "--smtp-host", HOST, "--smtp-port", str(port), "--security", "plain")
+    assert isinstance(caught.value, ReportError)
+    assert caught.value.result.outputs["memo"].endswith("support.memo.pdf")
+    assert result.exit_code == 1
+    assert "wrote memo: " in result.output
+    assert f"error: {HOST}:{port}: connect failed: connection refused" in result.output
+
+
+def test_library_send_writes_a_draft(outdir: Path, tmp_path: Path) -> None:
+    delivery = ftreport.send([outdir], to=["alice@example.com"], eml=tmp_path / "d.eml")
+    assert delivery.draft == tmp_path / "d.eml" and delivery.notes == []
+    with pytest.raises(InputError) as caught:
+        ftreport.send([tmp_path / "none"], to=["x@"])
+    assert len(caught.value.problems) == 4  # the address, the server, the sender, the files
+
+
+def test_summary_has_every_summary_output_of_the_results_schema(tmp_path: Path) -> None:
+    result = support_result(tmp_path)
+    summary = summarise(result)
+    assert tuple(summary) == SUMMARY_KEYS
+    chosen = result.analysis.option_rows()[result.analysis.recommended]
+    for output in OUTPUTS:
+        if output.summary_key:
+            assert summary[output.summary_key] == chosen[output.key]

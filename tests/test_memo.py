@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from ftreport.api import run
 from ftreport.engine.analysis import analyse
 from ftreport.model.format import Formatter
+from ftreport.model.outputs import OUTPUT, OUTPUTS, SIMULATED_KEYS
 from ftreport.model.results import RunResult, SensitivityBar, SimulationResult
 from ftreport.report import render_html, write_memo
 from tests.support.scenarios import support_book
@@ -284,6 +285,44 @@ def test_money(currency, value, expected):
 def test_small_amounts_keep_three_significant_digits():
     assert Formatter("USD").unit_money(0.0012) == "$0.00120"
     assert Formatter("USD").unit_money(0.00695) == "$0.00695"
+
+
+@pytest.mark.parametrize("key, value, expected", [
+    ("total_cost", 12345.678, "$12,345.68"), ("cost_per_request", 0.0012, "$0.00120"),
+    ("savings_pct", 0.125, "12.5%"), ("training_runs", 5, "5"),
+    ("break_even_day", 41, "day 41"), ("steady_state_break_even_days", 1, "1 day"),
+    ("max_training_tokens", 2e6, "2,000,000 tokens"),
+    ("break_even_requests_per_day", 3308.4, "3,308 requests/day"),
+    ("break_even_tokens_per_hour", 1500, "1,500 tokens/h"), ("model", "", "—"),
+    ("model", "gpt-4.1", "gpt-4.1"), ("recommended", True, "yes"), ("total_cost", None, "—"),
+    ("break_even_day", float("nan"), "—")])
+def test_outputs_are_written_by_their_unit(key, value, expected):
+    assert Formatter("USD").output(key, value) == expected
+    assert Formatter("USD").output(OUTPUT[key], value) == expected
+
+
+def test_every_unit_of_the_results_schema_can_be_written():
+    for output in OUTPUTS:
+        assert Formatter("CHF").output(output, 1) != "—", output.key
+
+
+def test_the_percentile_table_shows_simulated_outputs():
+    from ftreport.report.risk import PERCENTILE_COLUMNS
+
+    assert set(PERCENTILE_COLUMNS.values()) <= set(SIMULATED_KEYS)
+
+
+def test_the_cumulative_chart_ends_at_each_total_cost():
+    from ftreport.engine.analysis import cost_curves
+    from ftreport.report.options import chart_days
+
+    result = RunResult(analyse(support_book(horizon_days=3650)))
+    book = result.book
+    days = chart_days(3650, [o.retrain_every_days for o in book.options])
+    assert days[0] == 0 and days[-1] == 3650 and len(days) < 900
+    assert {90, 91, 180, 181, 3600, 3601} <= set(days)  # both sides of each retraining
+    np.testing.assert_array_equal(cost_curves(book, days)[-1],
+                                  result.analysis.results["total_cost"])
 
 
 def test_importing_the_memo_does_not_import_weasyprint():

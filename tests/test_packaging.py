@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.slow
+@pytest.mark.install
 def test_fresh_install_inits_validates_and_runs(tmp_path: Path) -> None:
     source = tmp_path / "src"
     # Copy what git tracks plus the working tree's files, without build leftovers.

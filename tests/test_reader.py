@@ -109,6 +109,7 @@ def test_distribution_names_ignore_case_and_numeric_text_is_read(support):
     assert book.options[0].input_tokens == 3000 and book.options[0].cached_input_share == 0.5
 
 
+@pytest.mark.libreoffice
 def test_cached_values_from_libreoffice_are_used_without_evaluation():
     # A workbook saved by LibreOffice carries its computed values: no evaluation needed.
     from tests.support.libreoffice import recalculate

@@ -21,9 +21,10 @@ import pytest
 
 from ftreport.engine.analysis import analyse
 from ftreport.model import Option, Scenario, ScenarioBook
+from ftreport.model.outputs import SHEET_OUTPUTS
 from ftreport.model.problems import ReportError
 from ftreport.model.schema import OPTION_FIELDS, SCENARIO_FIELDS
-from ftreport.workbook.writer import RESULT_COLUMNS, write_report
+from ftreport.workbook.writer import write_report
 from tests.support.scenarios import support_book
 
 FIRST_OPTION_ROW = 5
@@ -117,7 +118,7 @@ def engine_rows(run: Run) -> list[dict[str, Any]]:
     rows = []
     for i, option in enumerate(run.book.options):
         row: dict[str, Any] = {"name": option.name, "approach": option.approach}
-        for c in RESULT_COLUMNS[2:]:
+        for c in SHEET_OUTPUTS[2:]:
             if c.key == "is_baseline":
                 row[c.key] = i == run.analysis.baseline
             elif c.key == "recommended":
@@ -458,3 +459,24 @@ def test_names_starting_with_equals_stay_text_in_every_output_sheet(tmp_path: Pa
     formulas = [c.value for ws in report.worksheets for row in ws.iter_rows() for c in row
                 if c.data_type == "f"]
     assert not any("HYPERLINK" in str(f) for f in formulas)
+
+
+def test_every_output_and_working_has_one_formula_and_one_engine_value() -> None:
+    # Adding an output: a schema row, its engine expression and one entry in formulas.py.
+    from typing import get_args
+
+    from ftreport.engine import workings
+    from ftreport.model.outputs import Unit
+    from ftreport.workbook import formulas, layout
+    from ftreport.workbook.styles import UNIT_FORMATS
+
+    assert list(formulas.RESULTS) == [o.key for o in SHEET_OUTPUTS]
+    assert set(UNIT_FORMATS) == set(get_args(Unit))
+    analysis = analyse(support_book())
+    scenario = [w.name for w in layout.SCENARIO_WORKINGS]
+    assert list(workings.scenario_workings(analysis)) == scenario
+    assert list(formulas.SCENARIO_WORKINGS) == [*scenario, "chart_marker_day",
+                                                "chart_marker_top"]
+    columns = [c.key for c in layout.OPTION_WORKINGS]
+    assert list(formulas.OPTION_WORKINGS) == [k for k in columns if k != "option_no"]
+    assert set(workings.option_workings(analysis)) == set(columns) - {"name", "approach"}

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
+from typing import Any
+
+from ftreport.model.outputs import OUTPUT, Output
 
 MISSING = "—"
 
@@ -17,6 +20,9 @@ MISSING = "—"
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 # ISO 4217 minor units where they are not 2.
 CURRENCY_PLACES = {"JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "KWD": 3, "BHD": 3, "OMR": 3}
+
+# Units of the results schema written as a whole quantity and a word after it.
+UNIT_SUFFIXES = {"tokens": " tokens", "requests": " requests/day", "tokens_per_hour": " tokens/h"}
 
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                "Dec")
@@ -101,6 +107,24 @@ class Formatter:
         if not is_number(value):
             return MISSING
         return f"{value:,.1f}x"
+
+    def output(self, output: Output | str, value: Any) -> str:
+        """A value of the results schema (an ``Output`` or its key) written by its unit:
+        ``$12.50``, ``12.5%``, ``day 41``, ``41 days``, ``2,000 tokens``; a dash for no value."""
+        unit = (OUTPUT[output] if isinstance(output, str) else output).unit
+        if unit == "text":
+            return MISSING if value is None or value == "" else str(value)
+        if unit == "flag":
+            return MISSING if value is None else "yes" if value else "no"
+        if not is_number(value):
+            return MISSING
+        if unit == "day":
+            return f"day {value:,.0f}"
+        if unit in UNIT_SUFFIXES:
+            return self.count(value) + UNIT_SUFFIXES[unit]
+        written = {"money": self.money, "unit_money": self.unit_money, "count": self.count,
+                   "share": self.percent, "days": self.days}
+        return written[unit](value)
 
 
 def calendar_date(day: date) -> str:

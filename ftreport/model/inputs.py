@@ -105,6 +105,7 @@ class ScenarioBook:
     # option_cells[1]["epochs"] == "Options!K5" (the second option's epochs).
     scenario_cells: dict[str, str] = field(default_factory=dict)
     option_cells: list[dict[str, str]] = field(default_factory=list)
+    template_version: int = 1  # of the template the workbook was made from
 
     @property
     def baseline_index(self) -> int:

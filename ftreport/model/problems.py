@@ -4,7 +4,7 @@ user's input carries a stable code, where it is and what was expected and found.
 Validation collects every problem it finds and raises one :class:`InputError`
 holding them all; the CLI prints each on its own line and exits with the
 error's ``exit_code``. Codes are stable for scripts (`ftreport validate --json`);
-the words may improve. docs/workbook.md lists the codes.
+the words may improve. docs/problems.md lists the codes (a test keeps it complete).
 """
 
 from __future__ import annotations
@@ -102,6 +102,11 @@ class ReportError(FtreportError):
     that cannot be written safely, a mail server that refuses)."""
 
     exit_code = 1
+
+
+class WriteError(ReportError, OSError):
+    """The file system refused a write (full disk, read-only folder...): a ReportError
+    that says what to do, and still an OSError to code that catches those."""
 
 
 def describe(value: object) -> str:

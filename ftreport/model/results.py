@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ftreport.model.inputs import Option, ScenarioBook
@@ -139,12 +140,30 @@ class SimulationResult:
 
 
 @dataclass
+class Delivery:
+    """What emailing the reports did: sent to whom through which server, or which
+    draft was written; ``notes`` say why the body has no numbers, if it has none."""
+
+    recipients: list[str]
+    server: str | None = None
+    security: str | None = None
+    draft: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        if self.draft is not None:
+            return f"wrote draft {self.draft} (to {', '.join(self.recipients)})"
+        return f"sent to {', '.join(self.recipients)} via {self.server} ({self.security})"
+
+
+@dataclass
 class RunResult:
     """What one run computed and wrote. ``to_dict()`` is the JSON of `ftreport run --json`."""
 
     analysis: Analysis
     simulation: SimulationResult | None = None
     outputs: dict[str, str] = field(default_factory=dict)
+    delivery: Delivery | None = None  # when the run emailed its reports (not in the JSON)
 
     @property
     def book(self) -> ScenarioBook:

@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+# The template's version, stored in each new workbook as the defined name
+# `template_version` (absent: 1). Raise it with every field added (Field.since).
+TEMPLATE_VERSION = 1
+TEMPLATE_VERSION_NAME = "template_version"
+
 Kind = Literal["text", "whole", "number", "share", "growth", "percentile", "option", "choice"]
 
 
@@ -24,6 +29,14 @@ class Field:
     required: bool = False
     default: object = None
     uncertain: bool = True  # may be given a distribution in the Uncertainty table
+    # The template version that added the field. Workbooks made before it lack its
+    # cell or column: the reader then takes the default, so they keep working.
+    since: int = 1
+
+    @property
+    def optional_in_workbook(self) -> bool:
+        """Whether a workbook may lack this field's name or column altogether."""
+        return self.since > 1
 
     @property
     def expected(self) -> str:

@@ -17,15 +17,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ftreport.fileio import atomic_write
+from ftreport.model.results import RunResult
 from ftreport.report.context import build_context, generation_time
 from ftreport.report.templates import MEMO_TEMPLATE, template_roots
+
+if TYPE_CHECKING:
+    from ftreport.report.fetch import TemplateFetcher
 
 
 def _svg(markup: str) -> Markup:
@@ -42,7 +46,7 @@ def environment(roots: Sequence[Path]) -> SandboxedEnvironment:
     return env
 
 
-def render_html(result: Any, *, template_dir: str | Path | None = None,
+def render_html(result: RunResult, *, template_dir: str | Path | None = None,
                 generated_at: datetime | None = None) -> str:
     """The memo as one HTML document (what the PDF is printed from)."""
     context = build_context(result, generated_at or generation_time())
@@ -50,8 +54,8 @@ def render_html(result: Any, *, template_dir: str | Path | None = None,
     return env.get_template(MEMO_TEMPLATE).render(context.as_template_vars())
 
 
-def write_memo(result: Any, target: Path, *, template_dir: Path | None = None) -> None:
-    """Write the PDF decision memo for ``result`` (an ftreport.api.RunResult) to ``target``.
+def write_memo(result: RunResult, target: Path, *, template_dir: Path | None = None) -> None:
+    """Write the PDF decision memo for ``result`` to ``target``.
 
     With ``SOURCE_DATE_EPOCH`` set, the same inputs give byte-identical files.
     """
@@ -62,7 +66,8 @@ def write_memo(result: Any, target: Path, *, template_dir: Path | None = None) -
         temp.write_bytes(pdf)
 
 
-def html_to_pdf(html: str, roots: Sequence[Path], fetcher: Any = None) -> bytes:
+def html_to_pdf(html: str, roots: Sequence[Path],
+                fetcher: TemplateFetcher | None = None) -> bytes:
     """Print ``html`` to PDF; relative URLs resolve in the first template folder.
 
     ``fetcher`` defaults to a fresh ftreport.report.fetch.TemplateFetcher over ``roots``.

@@ -7,26 +7,18 @@ sheets; an existing sheet of the same name is replaced in place.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ftreport.engine.simulation import OUTPUTS, PERCENTILES
-
-if TYPE_CHECKING:
-    from ftreport.model.results import RunResult
+from ftreport.model.outputs import OUTPUT, PERCENTILES, SIMULATED_KEYS
+from ftreport.model.results import RunResult, SimulationResult
 
 BOLD = Font(bold=True)
-OUTPUT_LABELS = {
-    "total_cost": "Total cost",
-    "savings_vs_baseline": "Savings vs baseline",
-    "break_even_day": "Break-even day",
-    "steady_state_break_even_days": "Steady-state break-even (days)",
-    "max_training_tokens": "Max training tokens",
-}
+OUTPUT_LABELS = {key: OUTPUT[key].label for key in SIMULATED_KEYS}
 STAT_KEYS = (*(f"p{p}" for p in PERCENTILES), "mean", "trimmed_mean", "finite_share")
 STAT_LABELS = (*(f"P{p}" for p in PERCENTILES), "Mean", "Trimmed mean", "Share defined")
 
@@ -58,7 +50,7 @@ def add_simulation_sheets(wb: Workbook, result: RunResult) -> None:
     _sensitivity_sheet(_fresh_sheet(wb, "Sensitivity"), sim, result, currency)
 
 
-def _simulation_sheet(ws: Worksheet, sim: Any, currency: str) -> None:
+def _simulation_sheet(ws: Worksheet, sim: SimulationResult, currency: str) -> None:
     _row(ws, ["Monte Carlo simulation"], bold=True)
     _row(ws, ["Iterations", sim.iterations])
     _row(ws, ["Seed", sim.seed])
@@ -76,11 +68,11 @@ def _simulation_sheet(ws: Worksheet, sim: Any, currency: str) -> None:
     _row(ws, [])
     _row(ws, ["Option", "Output", *STAT_LABELS, "Trimmed"], bold=True)
     for entry in sim.summary:
-        for key in OUTPUTS:
+        for key in SIMULATED_KEYS:
             stats = entry[key]
             _row(ws, [entry["name"], OUTPUT_LABELS[key], *(stats[k] for k in STAT_KEYS),
                       stats.get("trimmed")])
-            money = key in ("total_cost", "savings_vs_baseline")
+            money = OUTPUT[key].unit == "money"
             for cell in ws[ws.max_row][2:2 + len(STAT_KEYS) - 1]:
                 cell.number_format = f'#,##0 "{currency}"' if money else "#,##0.0"
             ws.cell(ws.max_row, 2 + len(STAT_KEYS)).number_format = "0.0%"
@@ -110,7 +102,8 @@ def _simulation_sheet(ws: Worksheet, sim: Any, currency: str) -> None:
         ws.add_chart(chart, f"F{head}")
 
 
-def _sensitivity_sheet(ws: Worksheet, sim: Any, result: RunResult, currency: str) -> None:
+def _sensitivity_sheet(ws: Worksheet, sim: SimulationResult, result: RunResult,
+                       currency: str) -> None:
     names = sim.option_names
     featured = names.index(sim.featured_option) if sim.featured_option in names else 0
     base = float(result.analysis.results["savings_vs_baseline"][featured])

@@ -33,6 +33,7 @@ from ftreport.workbook import (
 )
 from ftreport.workbook._examples import EXAMPLES, FACTORS, Example
 from ftreport.workbook._xlsx import add_cached_values
+from ftreport.workbook.styles import heading
 
 HEADER_ROW = 3  # every table's header row; title and hint above it
 FIRST_ROW = HEADER_ROW + 1
@@ -98,7 +99,6 @@ HOW_TO = (
     "Names in column B are the defined names scripts use; keep them.",
 )
 
-TITLE = Font(bold=True, size=14)
 HINT = Font(italic=True, color="666666")
 NAME_FONT = Font(color="888888", size=9)
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -152,6 +152,8 @@ def build_workbook(example: Example | None) -> tuple[Workbook, dict[str, float]]
     _factors_sheet(wb.create_sheet(FACTORS_TABLE), example)
     _prices_sheet(wb.create_sheet(PRICES_TABLE), money)
     _lists_sheet(wb.create_sheet("Lists"))
+    wb.defined_names[schema.TEMPLATE_VERSION_NAME] = DefinedName(
+        schema.TEMPLATE_VERSION_NAME, attr_text=str(schema.TEMPLATE_VERSION))
     return wb, lookups
 
 
@@ -180,8 +182,8 @@ def price_lookup_value(field: str, model: object) -> float:
 def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money: str,
                     last_option_row: int) -> None:
     values = example.scenario if example else {}
-    _heading(ws, "Scenario",
-             "Yellow cells are inputs. Each value cell has a defined name (column B).")
+    heading(ws, "Scenario",
+            "Yellow cells are inputs. Each value cell has a defined name (column B).", HINT)
     for col, head in zip("ABCD", ("Input", "Name", "Value", "Unit"), strict=True):
         ws[f"{col}{HEADER_ROW}"] = head
         ws[f"{col}{HEADER_ROW}"].font = Font(bold=True)
@@ -212,9 +214,9 @@ def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money:
 
 def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, money: str,
                    n_prices: int) -> dict[str, float]:
-    _heading(ws, "Options",
-             ("One row per candidate. Green prices come from the Prices sheet by model; "
-              "type over them to use your own. Blank numbers mean 0."))
+    heading(ws, "Options",
+            ("One row per candidate. Green prices come from the Prices sheet by model; "
+             "type over them to use your own. Blank numbers mean 0."), HINT)
     fields = schema.OPTION_FIELDS
     last = HEADER_ROW + rows
     lookups: dict[str, float] = {}
@@ -247,9 +249,9 @@ def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, m
 
 
 def _uncertainty_sheet(ws: Worksheet, rows: list[dict[str, object]]) -> None:
-    _heading(ws, "Uncertainty",
-             ("Optional: give an input a range instead of one value, for the Monte Carlo "
-              "simulation. p1, p2, p3 mean what the distribution needs (see the notes)."))
+    heading(ws, "Uncertainty",
+            ("Optional: give an input a range instead of one value, for the Monte Carlo "
+             "simulation. p1, p2, p3 mean what the distribution needs (see the notes)."), HINT)
     columns = schema.UNCERTAINTY_COLUMNS
     n = max(len(rows) + SPARE_ROWS, 3)
     last = HEADER_ROW + n
@@ -280,8 +282,8 @@ def _uncertainty_sheet(ws: Worksheet, rows: list[dict[str, object]]) -> None:
 
 
 def _factors_sheet(ws: Worksheet, example: Example | None) -> None:
-    _heading(ws, "Factors",
-             "Reasons to fine-tune or not, beside the cost. Answer yes, no or unknown.")
+    heading(ws, "Factors",
+            "Reasons to fine-tune or not, beside the cost. Answer yes, no or unknown.", HINT)
     answers = example.answers if example else {}
     for col, name in enumerate(schema.FACTOR_COLUMNS, start=1):
         head = ws.cell(row=HEADER_ROW, column=col, value=name)
@@ -307,9 +309,9 @@ def _factors_sheet(ws: Worksheet, example: Example | None) -> None:
 
 def _prices_sheet(ws: Worksheet, money: str) -> None:
     book = load_pricebook()
-    _heading(ws, f"Prices (price book as of {book.as_of}, {book.currency})",
-             ("Per 1M tokens, per hour. Each row says where and when its price was read. "
-              "Add rows at the bottom for your own models or negotiated rates."))
+    heading(ws, f"Prices (price book as of {book.as_of}, {book.currency})",
+            ("Per 1M tokens, per hour. Each row says where and when its price was read. "
+             "Add rows at the bottom for your own models or negotiated rates."), HINT)
     for col, name in enumerate(PRICE_COLUMNS, start=1):
         head = ws.cell(row=HEADER_ROW, column=col, value=name)
         head.comment = Comment(PRICE_NOTES[name], "ftreport", width=260, height=70)
@@ -337,14 +339,6 @@ def _lists_sheet(ws: Worksheet) -> None:
 
 def _uncertain_inputs() -> tuple[str, ...]:
     return schema.UNCERTAIN_SCENARIO_INPUTS + schema.UNCERTAIN_OPTION_INPUTS
-
-
-def _heading(ws: Worksheet, title: str, hint: str) -> None:
-    """A sheet's title in A1 and a one-line how-to in A2, above the header row."""
-    ws["A1"] = title
-    ws["A1"].font = TITLE
-    ws["A2"] = hint
-    ws["A2"].font = HINT
 
 
 def _table(ws: Worksheet, name: str, n_columns: int, last_row: int) -> None:

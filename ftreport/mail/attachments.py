@@ -1,0 +1,111 @@
+"""Which files to attach: output folders and report files, checked before anything is sent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ftreport.mail.settings import COMMAND_LINE
+from ftreport.model.problems import InputError, Problem, describe
+from ftreport.report.summary import MEMO_SUFFIX, WORKBOOK_SUFFIX, find_summary, report_name
+
+# Providers cap a whole message at 20-25 MB *after* base64 encoding, which adds
+# a third; 15 MB of files is about 20 MB on the wire, under the common caps.
+MAX_ATTACHMENT_BYTES = 15 * 1024 * 1024
+MIME_TYPES = {
+    ".pdf": ("application", "pdf"),
+    ".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+@dataclass
+class Reports:
+    """The files to attach and, when known, the numbers for the body."""
+
+    files: list[Path]
+    summary: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)  # why a summary was not used
+
+
+def _in_folder(folder: Path, problems: list[Problem]) -> list[Path]:
+    """Exactly one memo and one workbook from an output folder."""
+    def visible(pattern: str) -> list[Path]:
+        # Skip atomic_write's hidden temporary files and Office's "~$" lock files.
+        return sorted(p for p in folder.glob(pattern)
+                      if p.is_file() and not p.name.startswith((".", "~$")))
+
+    found = {"memo": visible("*" + MEMO_SUFFIX), "workbook": visible("*" + WORKBOOK_SUFFIX)}
+    pattern = {"memo": "*" + MEMO_SUFFIX, "workbook": "*" + WORKBOOK_SUFFIX}
+    for kind, paths in found.items():
+        if not paths:
+            problems.append(Problem(str(folder), None, None,
+                                    f"a folder with one {pattern[kind]} (the {kind}); name "
+                                    "the files to send instead of the folder to send fewer",
+                                    found=f"no {pattern[kind]}", code="file-not-found"))
+        elif len(paths) > 1:
+            problems.append(Problem(str(folder), None, None,
+                                    f"a folder with one {pattern[kind]}; name the files to "
+                                    "send instead of the folder",
+                                    found=f"{len(paths)}: " + ", ".join(p.name for p in paths),
+                                    code="duplicate"))
+    if any(len(p) != 1 for p in found.values()):
+        return []
+    memo, workbook = found["memo"][0], found["workbook"][0]
+    if report_name(memo) != report_name(workbook):
+        problems.append(Problem(str(folder), None, None,
+                                "a memo and workbook from the same scenario; name the files "
+                                "to send instead of the folder",
+                                found=f"{memo.name} and {workbook.name}", code="invalid-option"))
+        return []
+    return [memo, workbook]
+
+
+def find_reports(paths: Iterable[str | Path]) -> Reports:
+    """The attachments named by ``paths``: output folders (one memo and one workbook
+    each) and/or .pdf and .xlsx files. Raises InputError for anything missing,
+    ambiguous, of another type or too large together (MAX_ATTACHMENT_BYTES)."""
+    problems: list[Problem] = []
+    files: list[Path] = []
+    for given in map(Path, paths):
+        if given.is_dir():
+            files += _in_folder(given, problems)
+        elif not given.is_file():
+            problems.append(Problem(str(given), None, None,
+                                    "an existing report file or output folder",
+                                    found="nothing there", code="file-not-found"))
+        elif given.suffix.lower() not in MIME_TYPES:
+            problems.append(Problem(str(given), None, None,
+                                    "a .pdf memo or an .xlsx report workbook",
+                                    found=describe(given.suffix or "no extension"),
+                                    code="wrong-format"))
+        else:
+            files.append(given)
+    files = list({p.resolve(): p for p in files}.values())  # the same file once
+    if not files and not problems:
+        problems.append(Problem(COMMAND_LINE, None, None, "at least one report to send",
+                                code="missing-value"))
+    _check_size(files, problems)
+    if problems:
+        raise InputError(problems)
+    reports = Reports(files)
+    reports.summary = find_summary(files, reports.notes)
+    return reports
+
+
+def _check_size(files: Sequence[Path], problems: list[Problem]) -> None:
+    sizes = {p: p.stat().st_size for p in files}
+    total = sum(sizes.values())
+    if total > MAX_ATTACHMENT_BYTES:
+        shown = ", ".join(f"{p.name} {_megabytes(n)}" for p, n in sizes.items())
+        problems.append(Problem(str(files[0]) if len(files) == 1 else ", ".join(map(str, files)),
+                                None, None,
+                                f"attachments of at most {_megabytes(MAX_ATTACHMENT_BYTES)} "
+                                "together (about 20 MB once encoded for email, the limit of "
+                                "many mail services); share the files another way",
+                                found=f"{_megabytes(total)} ({shown})", code="too-large"))
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"

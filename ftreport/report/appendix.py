@@ -1,0 +1,45 @@
+"""The memo's appendix: every Scenario and Options input with its unit and cell, and the
+Uncertainty rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ftreport.model import ScenarioBook, Uncertain
+from ftreport.model.format import MISSING, Formatter
+from ftreport.model.schema import OPTION_FIELDS, SCENARIO_FIELDS
+from ftreport.report.input_values import MONEY_INPUTS, input_label, input_value
+from ftreport.report.views import Appendix, InputRow, UncertainRow
+
+
+def appendix(book: ScenarioBook, fmt: Formatter) -> Appendix:
+    def unit(name: str, unit_text: str) -> str:
+        return f"{fmt.currency} {unit_text}".strip() if name in MONEY_INPUTS else unit_text
+
+    def shown(name: str, value: Any) -> str:
+        return input_value(name, value, fmt, exact=True)
+
+    scenario = [InputRow(f.label, unit(f.name, f.unit), [(
+        shown(f.name, getattr(book.scenario, f.name)),
+        book.scenario_cells.get(f.name, MISSING))]) for f in SCENARIO_FIELDS]
+    cells = book.option_cells or [{} for _ in book.options]
+    options = [InputRow(f.label, unit(f.name, f.unit), [
+        (shown(f.name, getattr(o, f.name)), c.get(f.name, MISSING))
+        for o, c in zip(book.options, cells, strict=True)]) for f in OPTION_FIELDS]
+    uncertainty = [uncertain_row(u, fmt) for u in book.uncertainty]
+    return Appendix(scenario, [o.name for o in book.options], options, uncertainty)
+
+
+def uncertain_row(u: Uncertain, fmt: Formatter) -> UncertainRow:
+    """One row of the Uncertainty sheet as the appendix lists it."""
+    bounded = u.clip_min is not None or u.clip_max is not None
+    return UncertainRow(
+        input=input_label(u.input, None),
+        option="scenario" if u.option is None else "all options" if u.option == "*"
+        else u.option,
+        distribution=u.distribution,
+        parameters=", ".join(fmt.number(p) for p in (u.p1, u.p2, u.p3) if p is not None),
+        clip=(f"{fmt.number(u.clip_min) if u.clip_min is not None else '…'} to "
+              f"{fmt.number(u.clip_max) if u.clip_max is not None else '…'}"
+              if bounded else MISSING),
+        notes=u.notes, cell=u.cell or MISSING)

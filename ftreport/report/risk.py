@@ -1,0 +1,117 @@
+"""The memo's risk picture: the Monte Carlo's histogram, percentiles and tornado."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ftreport.model.format import MISSING, Formatter, is_number
+from ftreport.model.outputs import OUTPUT
+from ftreport.model.results import Analysis, SimulatedOption, SimulationResult
+from ftreport.report import charts
+from ftreport.report.input_values import input_label, input_value
+from ftreport.report.views import PercentileRow, RiskPicture, SensitivityRow
+
+MAX_TORNADO_BARS = 8
+# The percentiles the memo shows of a simulated output (the summary has more).
+SHOWN_PERCENTILES = ("p5", "p50", "p95")
+# The simulated outputs of the percentile table, by PercentileRow field.
+PERCENTILE_COLUMNS = {"total_cost": "total_cost", "savings": "savings_vs_baseline",
+                      "break_even_day": "break_even_day"}
+
+Three = tuple[str, str, str]
+
+
+def simulated_options(simulation: SimulationResult | None) -> dict[str, SimulatedOption]:
+    """Each option's simulation summary by option name; empty without a simulation."""
+    return {o["name"]: o for o in simulation.summary} if simulation is not None else {}
+
+
+def risk_picture(analysis: Analysis, simulation: SimulationResult,
+                 fmt: Formatter) -> RiskPicture:
+    s = analysis.book.scenario
+    names = [o.name for o in analysis.options]
+    # The simulation picks the option its histogram and tornado describe.
+    focus = names.index(simulation.featured_option)
+    savings = simulation.summary[focus]["savings_vs_baseline"]
+    base_savings = analysis.results["savings_vs_baseline"][focus]
+    sensitivity, tornado = _sensitivity(analysis, simulation, focus, fmt)
+    return RiskPicture(
+        iterations=fmt.count(simulation.iterations), seed=str(simulation.seed),
+        trimmed=fmt.count(simulation.trimmed),
+        trim_range=f"P{s.trim_low_pct:g} to P{s.trim_high_pct:g}",
+        focus=names[focus], focus_base=fmt.money(base_savings),
+        focus_savings=_three(savings, fmt.money),
+        histogram=_histogram(analysis, simulation, focus, savings, fmt),
+        rows=[_percentile_row(i, o, analysis.baseline, fmt)
+              for i, o in enumerate(simulation.summary)],
+        tornado=tornado, sensitivity=sensitivity)
+
+
+def _histogram(analysis: Analysis, simulation: SimulationResult, focus: int,
+               savings: Mapping[str, Any], fmt: Formatter) -> str:
+    names = [o.name for o in analysis.options]
+    horizon = analysis.book.scenario.horizon_days
+    return charts.histogram_chart(
+        simulation.histogram.get("edges", []), simulation.histogram.get("counts", []),
+        [(v, f"{k.upper()} {fmt.compact_money(v)}") for k in SHOWN_PERCENTILES
+         if is_number(v := savings[k])],
+        x_label=f"Savings of {names[focus]} vs {names[analysis.baseline]} over "
+                f"{fmt.days(horizon)} ({fmt.currency})",
+        money=fmt.compact_money,
+        title=f"Distribution of simulated savings of {names[focus]}")
+
+
+def _three(stats: Mapping[str, Any] | None, show: Callable[[Any], str]) -> Three:
+    if stats is None:
+        return (MISSING, MISSING, MISSING)
+    p5, p50, p95 = (show(stats[k]) for k in SHOWN_PERCENTILES)
+    return (p5, p50, p95)
+
+
+def _percentile_text(key: str, value: float | None, fmt: Formatter) -> str:
+    """A percentile of a simulated output: money to the whole unit (percentiles are
+    estimates: cents would be false precision), "none" for a day that never comes."""
+    output = OUTPUT[key]
+    if value is None and output.never_is_infinite:
+        return "none"
+    if output.unit == "money":
+        return fmt.money(value, 0)
+    return fmt.output(output, value)
+
+
+def _percentile_row(index: int, option: SimulatedOption, baseline: int,
+                    fmt: Formatter) -> PercentileRow:
+    columns = {field: _three(option[key], lambda v, k=key: _percentile_text(k, v, fmt))
+               for field, key in PERCENTILE_COLUMNS.items()}
+    if index == baseline:  # the baseline does not break even against itself
+        columns["break_even_day"] = (MISSING, MISSING, MISSING)
+    return PercentileRow(
+        name=option["name"], p_cheapest=fmt.percent(option["p_cheapest"]),
+        p_beats_baseline=MISSING if index == baseline else fmt.percent(
+            option["p_beats_baseline"]),
+        **columns)
+
+
+def _sensitivity(analysis: Analysis, simulation: SimulationResult, focus: int,
+                 fmt: Formatter) -> tuple[list[SensitivityRow], str]:
+    """The tornado's table and chart (empty when no input was uncertain)."""
+    bars = simulation.sensitivity[:MAX_TORNADO_BARS]
+    rows = [SensitivityRow(
+        input=input_label(b.input, b.option),
+        low_value=input_value(b.input, b.low_value, fmt),
+        high_value=input_value(b.input, b.high_value, fmt),
+        savings_at_low=fmt.money(b.savings_at_low),
+        savings_at_high=fmt.money(b.savings_at_high),
+        swing=fmt.money(b.swing)) for b in bars]
+    if not bars:
+        return rows, ""
+    names = [o.name for o in analysis.options]
+    tornado = charts.tornado_chart(
+        [charts.Bar(row.input, b.savings_at_low, b.savings_at_high, row.low_value,
+                    row.high_value) for row, b in zip(rows, bars, strict=True)],
+        float(analysis.results["savings_vs_baseline"][focus]),
+        x_label=f"Savings of {names[focus]} vs {names[analysis.baseline]} ({fmt.currency})",
+        money=fmt.compact_money,
+        title=f"What moves the savings of {names[focus]}")
+    return rows, tornado

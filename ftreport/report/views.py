@@ -1,0 +1,185 @@
+"""What the memo templates receive: frozen, plain view objects, every number formatted.
+
+ftreport.report.context builds a MemoContext from a run; the templates read
+these fields by name (a firm's own templates too, so a renamed field breaks
+them: keep the names).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    scenario_name: str
+    prepared_by: str
+    currency: str
+    horizon: str
+    horizon_days: int
+    requests_per_day: str
+    monthly_growth: str
+    discount_rate: str
+    generated_at: str  # "2026-03-14 09:30 UTC"
+    generated_iso: str  # for the PDF's creation date
+    generated_date: str
+    first_day: str  # calendar date of day 1
+    last_day: str  # calendar date of the horizon's last day
+    version: str
+    input_file: str
+    input_sha256: str
+    seed: str
+    pricebook_date: str
+    simulated: bool
+
+
+@dataclass(frozen=True)
+class OptionView:
+    index: int
+    name: str
+    approach: str
+    model: str
+    notes: str
+    is_baseline: bool
+    is_recommended: bool
+    colour: str
+    rank: str
+    cost_per_request: str
+    daily_fixed_cost: str
+    training_cost_per_run: str
+    training_runs: str
+    upfront_cost: str
+    total_cost: str
+    npv_cost: str
+    savings: str
+    savings_pct: str
+    savings_per_month: str
+    break_even_day: str  # "day 123", "day 0", or "none within the horizon"
+    break_even_date: str
+    steady_state_break_even: str
+    max_training_tokens: str
+    break_even_volume: str
+    break_even_tokens_per_hour: str
+    roi: str
+    quality_score: str
+    training_examples: str
+    p_cheapest: str
+    p_beats_baseline: str
+
+
+@dataclass(frozen=True)
+class KeyNumber:
+    label: str
+    value: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    sentence: str
+    verdict: str  # short headline: "Fine-tune: Fine-tuned gpt-4.1-mini"
+    switch: bool  # the recommendation is not the baseline
+    key_numbers: list[KeyNumber]
+    risks: list[str]
+
+
+@dataclass(frozen=True)
+class PercentileRow:
+    name: str
+    p_cheapest: str
+    p_beats_baseline: str
+    total_cost: tuple[str, str, str]  # P5, P50, P95
+    savings: tuple[str, str, str]
+    break_even_day: tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class SensitivityRow:
+    input: str
+    low_value: str
+    high_value: str
+    savings_at_low: str
+    savings_at_high: str
+    swing: str
+
+
+@dataclass(frozen=True)
+class RiskPicture:
+    iterations: str
+    seed: str
+    trimmed: str
+    trim_range: str
+    focus: str  # the option whose savings the histogram and tornado show
+    focus_base: str  # its savings as entered
+    focus_savings: tuple[str, str, str]
+    histogram: str  # SVG
+    rows: list[PercentileRow]
+    tornado: str  # SVG, empty when there is no sensitivity
+    sensitivity: list[SensitivityRow]
+
+
+@dataclass(frozen=True)
+class FactorView:
+    question: str
+    answer: str
+    notes: str
+    leaning: str  # "fine-tuning", "prompting", "open" or "neutral"
+    guidance: str
+
+
+@dataclass(frozen=True)
+class Factors:
+    rows: list[FactorView]
+    summary: str
+
+
+@dataclass(frozen=True)
+class InputRow:
+    label: str
+    unit: str
+    values: list[tuple[str, str]]  # (value, cell) per column
+
+
+@dataclass(frozen=True)
+class UncertainRow:
+    input: str
+    option: str
+    distribution: str
+    parameters: str
+    clip: str
+    notes: str
+    cell: str
+
+
+@dataclass(frozen=True)
+class Appendix:
+    scenario: list[InputRow]
+    option_names: list[str]
+    options: list[InputRow]
+    uncertainty: list[UncertainRow]
+
+
+@dataclass(frozen=True)
+class WarningView:
+    option: str
+    message: str
+
+
+@dataclass(frozen=True)
+class MemoContext:
+    meta: Meta
+    decision: Decision
+    options: list[OptionView]
+    recommended: OptionView
+    baseline: OptionView
+    cumulative_chart: str  # SVG
+    risk: RiskPicture | None
+    factors: Factors
+    warnings: list[WarningView]
+    appendix: Appendix
+    methodology: dict[str, str] = field(default_factory=dict)
+
+    def as_template_vars(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}

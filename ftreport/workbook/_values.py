@@ -1,0 +1,126 @@
+"""Input cells and their values: what a cell holds, and converting it to what a field
+wants (a ``type-error`` or ``out-of-range`` when it does not fit)."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from ftreport.model import schema
+from ftreport.model.problems import describe
+
+
+@dataclass
+class InputCell:
+    """An input cell: where it is, what it holds, and (after resolving) its value."""
+
+    sheet: str
+    coord: str
+    raw: object
+    is_formula: bool = False
+    value: object = None
+    failed: str | None = None  # why a formula could not be computed
+
+    @property
+    def address(self) -> str:
+        return f"{sheet_ref(self.sheet)}!{self.coord}"
+
+    @property
+    def shown(self) -> str:
+        if self.failed:
+            formula = getattr(self.raw, "text", self.raw)
+            return f"{describe(formula)} ({self.failed})"
+        return describe(self.value)
+
+
+@dataclass
+class InputTable:
+    name: str
+    sheet: str
+    header_ref: str  # e.g. "A3:W3", for problems about the table as a whole
+    rows: list[dict[str, InputCell]] = field(default_factory=list)  # column name -> cell
+
+
+class Unfit(Exception):
+    """A value that does not fit its field: a ``type-error`` or ``out-of-range``."""
+
+    def __init__(self, code: str = "type-error") -> None:
+        super().__init__(code)
+        self.code = code
+
+
+
+
+def sheet_ref(sheet: str) -> str:
+    """A sheet name as a formula writes it: bare when it is a plain word, else quoted."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", sheet) and not re.fullmatch(
+            r"[A-Za-z]{1,3}\d+|[RrCc]\d*", sheet):
+        return sheet
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def is_blank_option(row: dict[str, InputCell]) -> bool:
+    """An empty row of the Options table: nothing typed (lookup formulas don't count)."""
+    return all(blank(c.raw) or (c.is_formula and blank(row["model"].raw))
+               for c in row.values())
+
+
+def text_of(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def number_of(value: object) -> float | None:
+    """A number from a cell: blank is None; numeric text ("1200", "25%") is accepted."""
+    if blank(value):
+        return None
+    if isinstance(value, bool):
+        raise Unfit()
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip().replace("\u00a0", "")
+        try:
+            number = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            raise Unfit() from None
+    else:
+        raise Unfit()
+    if not math.isfinite(number):
+        raise Unfit()
+    return number
+
+
+def convert(f: schema.Field, value: object) -> object:
+    """``value`` converted to what ``f`` holds; raises Unfit when it does not fit."""
+    if f.kind in ("text", "option"):
+        return text_of(value) or None
+    if f.kind == "choice":
+        text = text_of(value).lower()
+        if text and text not in schema.APPROACHES:
+            raise Unfit("unknown-name")
+        return text or None
+    number = number_of(value)
+    if number is None:
+        return None
+    if f.kind == "whole":
+        if not number.is_integer():
+            raise Unfit()
+        number = int(number)
+    if f.minimum is not None and number < f.minimum:
+        raise Unfit("out-of-range")
+    if f.kind == "share" and not 0 <= number <= 1:
+        raise Unfit("out-of-range")
+    if f.kind == "growth" and number <= -1:
+        raise Unfit("out-of-range")
+    if f.kind == "percentile" and not 0 <= number <= 100:
+        raise Unfit("out-of-range")
+    return number

@@ -1,0 +1,57 @@
+"""Cell references, and the formula cells of a report with the value each caches."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ftreport.workbook._xlsx import Cached
+
+
+def absolute(ref: str) -> str:
+    """``Options!E4`` -> ``Options!$E$4`` (sheet quoted when it needs to be)."""
+    sheet, _, cell = ref.rpartition("!")
+    col, row = re.fullmatch(r"\$?([A-Z]+)\$?([0-9]+)", cell.upper()).groups()  # type: ignore[union-attr]
+    if not sheet:
+        return f"${col}${row}"
+    sheet = sheet.strip("'").replace("''", "'")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", sheet):
+        sheet = "'" + sheet.replace("'", "''") + "'"
+    return f"{sheet}!${col}${row}"
+
+
+def column_letter(index: int) -> str:
+    return get_column_letter(index)
+
+
+def blank_if_undefined(value: Any) -> Cached:
+    """NaN, infinity and None become the blank the formulas show ("")."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+class Cells:
+    """Writes formula cells, remembers the value each caches, and collects defined names."""
+
+    def __init__(self) -> None:
+        self.cached: dict[str, dict[str, Cached]] = {}
+        self.names: list[tuple[str, str]] = []
+
+    def formula(self, ws: Worksheet, ref: str, formula: str, value: Any,
+                fmt: str | None = None) -> None:
+        """``=formula`` in ``ref``, caching the engine's ``value`` (blank when undefined)."""
+        cell = ws[ref]
+        cell.value = "=" + formula
+        if fmt:
+            cell.number_format = fmt
+        self.cached.setdefault(ws.title, {})[ref] = blank_if_undefined(value)
+
+    def name(self, name: str, ref: str) -> None:
+        """A defined name for ``ref``, added to the workbook when every sheet is written."""
+        self.names.append((name, ref))

@@ -1,0 +1,238 @@
+"""Every Excel formula of a report, keyed like the values it computes.
+
+``RESULTS`` has one entry per Results column (ftreport.model.outputs.SHEET_OUTPUTS),
+``SCENARIO_WORKINGS`` and ``OPTION_WORKINGS`` one per Workings quantity (the
+keys of ftreport.engine.workings), and the ``timeline_*`` functions give the
+Timeline's per-day formulas. docs/results-sheets.md explains each one. The
+formulas use only functions Excel 2007+ and LibreOffice 7.4 both compute, and
+name every constant (the Constants sheet).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ftreport.workbook.cells import column_letter
+from ftreport.workbook.layout import RESULT_COLUMN, OptionRefs, References
+
+OptionFormula = Callable[[OptionRefs], str]
+ScenarioFormula = Callable[[References], str]
+# Stands for the row in a Timeline formula (a character no sheet or name can hold).
+ROW = "\0"
+
+
+def _log1p(x: str) -> str:
+    # ln(1+x) without losing digits for tiny x (Kahan's trick; Excel has no LOG1P).
+    return f"IF(1+{x}=1,{x},LN(1+{x})*{x}/((1+{x})-1))"
+
+
+def _geometric(step: str, over: str, count: str) -> str:
+    # sum of step^j for j=0..count-1 = (over-1)/(step-1) with over = step^count, with
+    # Kahan's correction (w-1)/LN(w) so it stays exact when the step is within a hair of 1.
+    return (f"IF({step}=1,{count},{count}*(({over}-1)/LN({over}))"
+            f"/(({step}-1)/LN({step})))")
+
+
+def _training_runs(retrain_every_days: str, day: str) -> str:
+    """``n(d)``: runs started by the end of day ``d`` (first at 0, then every R days)."""
+    r = retrain_every_days
+    return f"IF({r}>0,MAX(1,1+INT(({day}-1)/{r})),1)"
+
+
+def _baseline(key: str) -> str:
+    return f"INDEX(res_{key},baseline_row)"
+
+
+def _if_positive(test: str, value: str) -> str:
+    return f'IF({test}>0,{value},"")'
+
+
+BASE_TOTAL = _baseline("total_cost")
+RECOMMENDED_BREAK_EVEN = "recommended_break_even_day"
+
+
+def _chart_marker_top(refs: References) -> str:
+    last = column_letter(3 + refs.options)
+    return f"MAX(Timeline!$C$2:${last}${refs.last_day_row})"
+
+
+SCENARIO_WORKINGS: dict[str, ScenarioFormula] = {
+    "growth_log1p": lambda x: _log1p(x.scenario["monthly_growth"]),
+    "daily_log_growth": lambda x: "growth_log1p*months_per_year/days_per_year",
+    "discount_log1p": lambda x: _log1p(x.scenario["discount_rate"]),
+    "daily_log_discount": lambda x: "-discount_log1p/days_per_year",
+    "daily_growth_factor": lambda x: "EXP(daily_log_growth)",
+    "growth_over_horizon": lambda x: f"EXP(daily_log_growth*{x.scenario['horizon_days']})",
+    "volume_factor_horizon": lambda x: _geometric(
+        "daily_growth_factor", "growth_over_horizon", x.scenario["horizon_days"]),
+    "discount_per_day": lambda x: "EXP(daily_log_discount)",
+    "discount_over_horizon": lambda x: f"EXP(daily_log_discount*{x.scenario['horizon_days']})",
+    "fixed_pv_factor": lambda x: "discount_per_day*" + _geometric(
+        "discount_per_day", "discount_over_horizon", x.scenario["horizon_days"]),
+    "usage_step": lambda x: "EXP(daily_log_growth+daily_log_discount)",
+    "usage_over_horizon": lambda x: (
+        f"EXP((daily_log_growth+daily_log_discount)*{x.scenario['horizon_days']})"),
+    "usage_pv_factor": lambda x: "discount_per_day*" + _geometric(
+        "usage_step", "usage_over_horizon", x.scenario["horizon_days"]),
+    "baseline_row": lambda x: (
+        f'IF({x.scenario["baseline_option"]}="",IFERROR(MATCH("prompting",wk_approach,0),1),'
+        f'MATCH({x.scenario["baseline_option"]},wk_name,0))'),
+    "any_qualifying": lambda x: "IF(SUM(wk_qualifies)>0,1,0)",
+    "recommended_row": lambda x: "MATCH(MIN(wk_recommend_score),wk_recommend_score,0)",
+    "recommended_option": lambda x: "INDEX(res_name,recommended_row)",
+    "recommended_total_cost": lambda x: "INDEX(res_total_cost,recommended_row)",
+    "recommended_savings": lambda x: "INDEX(res_savings_vs_baseline,recommended_row)",
+    "recommended_break_even_day": lambda x: "INDEX(res_break_even_day,recommended_row)",
+    # The two cells of the Timeline chart's break-even line.
+    "chart_marker_day": lambda x: (f'IF(OR(recommended_row=baseline_row,'
+                                   f'{RECOMMENDED_BREAK_EVEN}=""),NA(),'
+                                   f'{RECOMMENDED_BREAK_EVEN})'),
+    "chart_marker_top": _chart_marker_top,
+}
+
+
+# The option's name and approach: its Options cells themselves.
+OPTION_TEXT: dict[str, OptionFormula] = {
+    key: lambda o, key=key: o.input(key) for key in ("name", "approach")}
+
+
+def _qualifies(o: OptionRefs) -> str:
+    q, floor = o.input("quality_score"), o.scenario["min_quality"]
+    return f'IF({floor}="",1,IF(AND(ISNUMBER({q}),{q}>={floor}),1,0))'
+
+
+def _training_pv_factor(o: OptionRefs) -> str:
+    # Runs are paid at days 0, R, 2R, ...: sum of δ^(kR) for k < runs.
+    retrain, runs = o.input("retrain_every_days"), o.result("training_runs")
+    return _geometric(f"EXP(daily_log_discount*{retrain})",
+                      f"EXP(daily_log_discount*{retrain}*{runs})", runs)
+
+
+def _unit_gap(o: OptionRefs) -> str:
+    return f"{_baseline('cost_per_request')}-{o.result('cost_per_request')}"
+
+
+OPTION_WORKINGS: dict[str, OptionFormula] = {
+    **OPTION_TEXT,
+    "qualifies": _qualifies,
+    "recommend_score": lambda o: (f'IF(OR(any_qualifying=0,{o.working("qualifies")}=1),'
+                                  f'{o.result("npv_cost")},"")'),
+    "training_pv_factor": _training_pv_factor,
+    "investment": lambda o: f"{o.result('upfront_cost')}+{o.result('training_cost_per_run')}",
+    "extra_investment": lambda o: (f"{o.working('investment')}"
+                                   "-INDEX(wk_investment,baseline_row)"),
+    "daily_saving": lambda o: (f"({_unit_gap(o)})*{o.scenario['requests_per_day']}"
+                               f"+{_baseline('daily_fixed_cost')}"
+                               f"-{o.result('daily_fixed_cost')}"),
+    "fixed_part": lambda o: (f"{o.result('upfront_cost')}+{o.result('training_runs')}"
+                             f"*{o.result('training_cost_per_run')}"
+                             f"+{o.result('daily_fixed_cost')}*{o.scenario['horizon_days']}"),
+    "unit_gap": _unit_gap,
+    "training_token_cost": lambda o: (f"{o.result('training_runs')}*{o.input('epochs')}"
+                                      f"*{o.input('price_training_per_1m')}"
+                                      "/tokens_per_price_unit"),
+}
+
+
+def _cost_per_request(o: OptionRefs) -> str:
+    tokens, share = o.input("input_tokens"), o.input("cached_input_share")
+    return (f"({tokens}*(1-{share})*{o.input('price_input_per_1m')}"
+            f"+{tokens}*{share}*{o.input('price_cached_input_per_1m')}"
+            f"+{o.input('output_tokens')}*{o.input('price_output_per_1m')})"
+            "/tokens_per_price_unit")
+
+
+def _break_even_day(o: OptionRefs) -> str:
+    marks = o.marks()
+    return f'IF(INDEX({marks},{o.scenario["horizon_days"]}+1)>0,"",MAX({marks}))'
+
+
+def _break_even_requests_per_day(o: OptionRefs) -> str:
+    gap = o.working("unit_gap")
+    return (f'IF({gap}<>0,({o.working("fixed_part")}-INDEX(wk_fixed_part,baseline_row))'
+            f'/({gap}*volume_factor_horizon),"")')
+
+
+def _break_even_tokens_per_hour(o: OptionRefs) -> str:
+    volume = o.own("break_even_requests_per_day")
+    return (f'IF(ISNUMBER({volume}),{volume}*({o.input("input_tokens")}'
+            f'+{o.input("output_tokens")})/hours_per_day,"")')
+
+
+def _rank(o: OptionRefs) -> str:
+    npv = o.own("npv_cost")
+    col = column_letter(RESULT_COLUMN["npv_cost"])
+    return f"SUMPRODUCT(--(res_npv_cost<{npv}))+SUMPRODUCT(--(${col}$2:{npv}={npv}))"
+
+
+RESULTS: dict[str, OptionFormula] = {
+    **OPTION_TEXT,
+    "cost_per_request": _cost_per_request,
+    "daily_fixed_cost": lambda o: (f"{o.input('hosting_per_hour')}"
+                                   f"*{o.input('hosting_hours_per_day')}"
+                                   f"+{o.input('monthly_fixed_cost')}"
+                                   "*months_per_year/days_per_year"),
+    "training_cost_per_run": lambda o: (f"{o.input('training_tokens')}*{o.input('epochs')}"
+                                        f"*{o.input('price_training_per_1m')}"
+                                        f"/tokens_per_price_unit+{o.input('training_hours')}"
+                                        f"*{o.input('price_per_training_hour')}"),
+    "training_runs": lambda o: _training_runs(o.input("retrain_every_days"),
+                                              o.scenario["horizon_days"]),
+    "upfront_cost": lambda o: f"{o.input('one_time_cost')}+{o.input('data_generation_cost')}",
+    "total_cost": lambda o: (f"{o.own('upfront_cost')}+{o.own('training_runs')}"
+                             f"*{o.own('training_cost_per_run')}"
+                             f"+{o.own('daily_fixed_cost')}*{o.scenario['horizon_days']}"
+                             f"+{o.own('cost_per_request')}*{o.scenario['requests_per_day']}"
+                             "*volume_factor_horizon"),
+    "npv_cost": lambda o: (f"{o.own('upfront_cost')}+{o.own('training_cost_per_run')}"
+                           f"*{o.working('training_pv_factor')}"
+                           f"+{o.own('daily_fixed_cost')}*fixed_pv_factor"
+                           f"+{o.own('cost_per_request')}*{o.scenario['requests_per_day']}"
+                           "*usage_pv_factor"),
+    "savings_vs_baseline": lambda o: f"{BASE_TOTAL}-{o.own('total_cost')}",
+    "savings_pct": lambda o: _if_positive(BASE_TOTAL,
+                                          f"{o.own('savings_vs_baseline')}/{BASE_TOTAL}"),
+    "break_even_day": _break_even_day,
+    "steady_state_break_even_days": lambda o: _if_positive(
+        o.working("daily_saving"),
+        f'MAX({o.working("extra_investment")}/{o.working("daily_saving")},0)'),
+    "max_training_tokens": lambda o: _if_positive(
+        o.working("training_token_cost"),
+        f'{o.input("training_tokens")}+{o.own("savings_vs_baseline")}'
+        f'/{o.working("training_token_cost")}'),
+    "break_even_requests_per_day": _break_even_requests_per_day,
+    "break_even_tokens_per_hour": _break_even_tokens_per_hour,
+    "roi": lambda o: _if_positive(o.working("investment"),
+                                  f'{o.own("savings_vs_baseline")}/{o.working("investment")}'),
+    "rank": _rank,
+    "is_baseline": lambda o: f"{o.working('option_no')}=baseline_row",
+    "recommended": lambda o: f"{o.working('option_no')}=recommended_row",
+}
+
+
+# Timeline: one row per day. Most formulas are the same on every row but for the row
+# number, written ROW: the writer fills it in with ``str(row).join(formula.split(ROW))``.
+
+def timeline_volume(row: int) -> str:
+    """``V(d)/N0`` on ``row`` (day 1 onwards): the row above plus ``q^(d-1)``."""
+    return f"=B{row - 1}+EXP(daily_log_growth*(A{row}-1))"
+
+
+def timeline_baseline(refs: References) -> str:
+    first, last = refs.cost_column(0), refs.cost_column(refs.options - 1)
+    return f"=INDEX(${first}{ROW}:${last}{ROW},baseline_row)"
+
+
+def timeline_cost(o: OptionRefs) -> str:
+    """``C(d)`` of the option on the row's day, from its Results row."""
+    return (f"={o.result('upfront_cost')}"
+            f"+{_training_runs(o.input('retrain_every_days'), f'$A{ROW}')}"
+            f"*{o.result('training_cost_per_run')}+{o.result('daily_fixed_cost')}*$A{ROW}"
+            f"+{o.result('cost_per_request')}*{o.scenario['requests_per_day']}*$B{ROW}")
+
+
+def timeline_mark(o: OptionRefs) -> str:
+    """The payback mark: d+1 when dearer than the baseline on day d, else 0."""
+    c = f"{o.refs.cost_column(o.i)}{ROW}"
+    return (f"=IF(AND($A{ROW}<={o.scenario['horizon_days']},{c}-$C{ROW}>cost_tolerance"
+            f"*MAX(ABS({c}),ABS($C{ROW}))),$A{ROW}+1,0)")
