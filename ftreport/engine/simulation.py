@@ -25,7 +25,6 @@ from ftreport.engine.sensitivity import sensitivity
 from ftreport.engine.statistics import Column, histogram, statistics
 from ftreport.model import ScenarioBook
 from ftreport.model.outputs import OUTPUT, SIMULATED_KEYS
-from ftreport.model.outputs import PERCENTILES as PERCENTILES
 from ftreport.model.results import Analysis, SimulationResult
 
 DEFAULT_CHUNK = 8 * BLOCK  # 32k iterations: arrays stay in cache (measured best of 16k..64k)
@@ -37,10 +36,6 @@ EVALUATED = ("cost_per_request", "daily_fixed_cost", "training_cost_per_run", "u
              "max_training_tokens")
 # Kept for every iteration; the savings come from the stored totals.
 STORED = tuple(k for k in SIMULATED_KEYS if k != "savings_vs_baseline")
-# Transitional: ftreport.workbook.simulation_sheets imports OUTPUTS and PERCENTILES
-# from here; once it imports SIMULATED_KEYS and PERCENTILES from ftreport.model.outputs,
-# this line and the PERCENTILES re-export above go.
-OUTPUTS = SIMULATED_KEYS
 
 
 def _evaluate_chunk(book: ScenarioBook, baseline: int, draws: list[Draw],
