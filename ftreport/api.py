@@ -30,6 +30,7 @@ def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int |
         smtp_host: str | None = None, smtp_port: int | None = None,
         smtp_user: str | None = None, smtp_security: str | None = None,
         smtp_cafile: str | Path | None = None, smtp_timeout: float | None = None,
+        email_deadline: float | None = None,
         ) -> RunResult:
     """Read a scenario workbook, compute, and (with ``outdir``) write the reports.
 
@@ -56,7 +57,8 @@ def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int |
         request = mail.prepare(to=email_to, cc=email_cc, subject=email_subject,
                                sender=email_from, template_dir=template_dir, host=smtp_host,
                                port=smtp_port, user=smtp_user, security=smtp_security,
-                               cafile=smtp_cafile, timeout=smtp_timeout)
+                               cafile=smtp_cafile, timeout=smtp_timeout,
+                               deadline=email_deadline)
         # The reports take the input's name, which then names the attachments.
         unsafe = mail.name_problem(Path(path), "an input workbook")
         if unsafe:
@@ -130,7 +132,8 @@ def send(paths: Iterable[str | Path], *, to: Sequence[str], cc: Sequence[str] = 
          subject: str | None = None, sender: str | None = None, eml: str | Path | None = None,
          template_dir: str | Path | None = None, host: str | None = None,
          port: int | None = None, user: str | None = None, security: str | None = None,
-         cafile: str | Path | None = None, timeout: float | None = None) -> Delivery:
+         cafile: str | Path | None = None, timeout: float | None = None,
+         deadline: float | None = None) -> Delivery:
     """Email the reports named by ``paths``: output folders (one memo and one workbook
     each) and/or .pdf and .xlsx files; with ``eml``, write a draft instead.
 
@@ -145,7 +148,8 @@ def send(paths: Iterable[str | Path], *, to: Sequence[str], cc: Sequence[str] = 
     try:
         request = mail.prepare(to=to, cc=cc, subject=subject, sender=sender, eml=eml,
                                template_dir=template_dir, host=host, port=port, user=user,
-                               security=security, cafile=cafile, timeout=timeout)
+                               security=security, cafile=cafile, timeout=timeout,
+                               deadline=deadline)
     except InputError as exc:
         problems += exc.problems
     try:

@@ -190,13 +190,18 @@ def validate(path: Path, as_json: bool) -> None:
 @click.option("--email-cc", multiple=True, metavar="ADDR", help="Copy the email to ADDR.")
 @click.option("--email-subject", help="Subject (default: scenario and recommendation).")
 @click.option("--email-from", metavar="ADDR", help="Sender (else FTREPORT_SMTP_FROM).")
+@click.option("--email-timeout", "deadline", type=click.FloatRange(min=1), metavar="SECONDS",
+              help="Seconds sending may take in all, however the server behaves (default 60).")
 @smtp_options
 @reports_errors
 def run(path: Path, outdir: Path | None, as_json: bool, iterations: int | None,
         seed: int | None, no_pdf: bool, in_place: bool, template_dir: Path | None,
         email_to: tuple[str, ...], email_cc: tuple[str, ...], email_subject: str | None,
-        email_from: str | None, **smtp: Any) -> None:
-    """Compute costs and break-even for PATH and write the reports to OUTDIR."""
+        email_from: str | None, deadline: float | None, **smtp: Any) -> None:
+    """Compute costs and break-even for PATH and write the reports to OUTDIR.
+
+    Example: ftreport run scenario.xlsx -o out/ --email-to cfo@example.com
+    """
     from ftreport.api import NotSentError
     from ftreport.api import run as run_report
 
@@ -210,7 +215,7 @@ def run(path: Path, outdir: Path | None, as_json: bool, iterations: int | None,
             email_to=email_to, email_cc=email_cc, email_subject=email_subject,
             email_from=email_from, smtp_host=smtp["host"], smtp_port=smtp["port"],
             smtp_user=smtp["user"], smtp_security=smtp["security"], smtp_cafile=smtp["cafile"],
-            smtp_timeout=smtp["timeout"])
+            smtp_timeout=smtp["timeout"], email_deadline=deadline)
     except NotSentError as exc:
         show_run(exc.result, as_json)  # the reports were written: say so before the error
         raise
@@ -248,18 +253,23 @@ def show_run(result: RunResult, as_json: bool) -> None:
                    "instead of sending it.")
 @click.option("--template-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="Your own email.txt.j2 / email.html.j2; ours fill in what it lacks.")
+@click.option("--timeout", "deadline", type=click.FloatRange(min=1), metavar="SECONDS",
+              help="Seconds the whole send may take, however the server behaves "
+                   "(default 60; --smtp-timeout bounds each step).")
 @smtp_options
 @reports_errors
 def send(paths: tuple[Path, ...], to: tuple[str, ...], cc: tuple[str, ...],
          subject: str | None, sender: str | None, eml: Path | None,
-         template_dir: Path | None, **smtp: Any) -> None:
+         template_dir: Path | None, deadline: float | None, **smtp: Any) -> None:
     """Email the memo and report workbook in OUTDIR, or the .pdf/.xlsx files named.
 
     The body's numbers come from <name>.summary.json beside the reports, when
     there is one. Mail settings: these options, then FTREPORT_SMTP_* variables,
     then smtp.toml in your config folder (docs/email.md).
+
+    Example: ftreport send out/ --to cfo@example.com --eml draft.eml
     """
     from ftreport.api import send as send_reports
 
     show_delivery(send_reports(paths, to=to, cc=cc, subject=subject, sender=sender, eml=eml,
-                               template_dir=template_dir, **smtp))
+                               template_dir=template_dir, deadline=deadline, **smtp))

@@ -18,7 +18,7 @@ def deliver(reports: Reports, request: MailRequest) -> Delivery:
         return Delivery(request.recipients, draft=write_eml(message, request.eml),
                         notes=reports.notes)
     assert request.settings is not None  # prepare() resolves them unless eml is set
-    send_message(message, request.settings, request.recipients)
+    send_message(message, request.settings, request.recipients, deadline=request.deadline)
     return Delivery(request.recipients, server=request.settings.server,
                     security=request.settings.security, notes=reports.notes)
 
