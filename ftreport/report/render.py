@@ -19,31 +19,28 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jinja2 import TemplateError
-from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
-
 from ftreport.fileio import atomic_write
-from ftreport.model.results import RunResult
-from ftreport.report.context import build_context, generation_time
-from ftreport.report.templates import (
-    MEMO_TEMPLATE,
-    TemplateRefused,
-    sandboxed_environment,
-    template_problem,
-    template_roots,
-)
 
+# Jinja, the view model and WeasyPrint are imported by the functions that use them:
+# `ftreport run --no-pdf` imports this package (for the summary) but prints no memo.
 if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+    from markupsafe import Markup
+
+    from ftreport.model.results import RunResult
     from ftreport.report.fetch import TemplateFetcher
 
 
 def _svg(markup: str) -> Markup:
+    from markupsafe import Markup
+
     # Charts are built by ftreport.report.charts, which escapes every text it draws.
     return Markup(markup)
 
 
 def environment(roots: Sequence[Path]) -> SandboxedEnvironment:
+    from ftreport.report.templates import sandboxed_environment
+
     env = sandboxed_environment(roots, html=True)
     env.filters["svg"] = _svg
     return env
@@ -52,6 +49,9 @@ def environment(roots: Sequence[Path]) -> SandboxedEnvironment:
 def render_html(result: RunResult, *, template_dir: str | Path | None = None,
                 generated_at: datetime | None = None) -> str:
     """The memo as one HTML document (what the PDF is printed from)."""
+    from ftreport.report.context import build_context, generation_time
+    from ftreport.report.templates import MEMO_TEMPLATE, template_roots
+
     context = build_context(result, generated_at or generation_time())
     env = environment(template_roots(template_dir))
     return env.get_template(MEMO_TEMPLATE).render(context.as_template_vars())
@@ -63,6 +63,10 @@ def write_memo(result: RunResult, target: Path, *, template_dir: Path | None = N
 
     With ``SOURCE_DATE_EPOCH`` set, the same inputs give byte-identical files.
     """
+    from jinja2 import TemplateError
+
+    from ftreport.report.templates import TemplateRefused, template_problem, template_roots
+
     roots = template_roots(template_dir)
     try:
         html = render_html(result, template_dir=template_dir)
