@@ -40,16 +40,17 @@ def fast_break_even_day(options: Mapping[str, ArrayLike], baseline: int, *, hori
                                   monthly_growth, shape)
 
 
-def _segment_start(day: Array, retrain: Array) -> Array:
-    """First day of the stretch of days with as many training runs as ``day``."""
-    safe = np.where(retrain > 0, retrain, 1.0)
-    runs = costs.training_runs(day, retrain)
+def _segment_start(day: Array, periodic: Array, safe: Array,
+                   runs_of: Callable[[Array], Array]) -> Array:
+    """First day of the stretch of days with as many training runs as ``day``; ``safe`` is
+    the retraining interval (1 where there is none, ``periodic`` false), ``runs_of(d)`` is
+    ``n(d)``."""
+    runs = runs_of(day)
     start = np.ceil((runs - 1.0) * safe + 1.0)
     # Guard against rounding with fractional periods: land on the first day of the stretch.
-    start = np.where(costs.training_runs(start, retrain) < runs, start + 1.0, start)
-    start = np.where((start > 1) & (costs.training_runs(start - 1.0, retrain) == runs),
-                     start - 1.0, start)
-    return np.where((retrain > 0) & (runs > 1), start, 0.0)
+    start = np.where(runs_of(start) < runs, start + 1.0, start)
+    start = np.where((start > 1) & (runs_of(start - 1.0) == runs), start - 1.0, start)
+    return np.where(periodic & (runs > 1), start, 0.0)
 
 
 def break_even_from_blocks(blocks: Mapping[str, ArrayLike], retrain_every_days: ArrayLike,
@@ -115,6 +116,44 @@ class _ByDay:
         return self.fn(day, self.parameter[idx])
 
 
+class _Retraining:
+    """One option's ``n(d)`` and the first day of ``d``'s stretch (the days with as many
+    runs), for some samples: per-day tables when every sample retrains alike, else
+    ``costs.training_runs``' arithmetic with the interval's guards worked out once."""
+
+    def __init__(self, retrain: Array, days: Array):
+        r = _samplewise(retrain)
+        self.shared = r.ndim == 0
+        self.periodic = r > 0
+        self.safe = np.where(self.periodic, r, 1.0)
+        self.always = bool(self.periodic.all())
+        if self.shared:
+            self.runs_table = costs.training_runs(days, r)
+            self.start_table = _segment_start(days, self.periodic, self.safe,
+                                              lambda d: costs.training_runs(d, r))
+
+    def runs(self, idx: Array | slice, day: Array, whole_day: Array) -> Array:
+        """``n(day)`` of samples ``idx``; ``whole_day`` is ``day`` as indices."""
+        if self.shared:
+            return self.runs_table[whole_day]
+        return self._runs(idx, day)
+
+    def _runs(self, idx: Array | slice, day: Array) -> Array:
+        # costs.training_runs, step for step (so the same numbers), in place.
+        runs = np.subtract(day, 1.0) / self.safe[idx]
+        np.floor(runs, out=runs)
+        runs += 1.0
+        np.maximum(runs, 1.0, out=runs)
+        return runs if self.always else np.where(self.periodic[idx], runs, 1.0)
+
+    def segment_start(self, idx: Array | slice, day: Array, whole_day: Array) -> Array:
+        """First day of the stretch holding ``day``, for samples ``idx``."""
+        if self.shared:
+            return self.start_table[whole_day]
+        return _segment_start(day, self.periodic[idx], self.safe[idx],
+                              lambda d: self._runs(idx, d))
+
+
 class _OptionCurve:
     """One option's ``C(d)`` over the samples of a chunk, evaluated where asked."""
 
@@ -122,8 +161,9 @@ class _OptionCurve:
         self.upfront, self.per_run, self.fixed, self.per_request = (
             _samplewise(blocks[k]) for k in (
                 "upfront_cost", "training_cost_per_run", "daily_fixed_cost", "cost_per_request"))
-        self.runs = _ByDay(costs.training_runs, retrain, days)
-        self.segment_start = _ByDay(_segment_start, retrain, days)
+        self.retraining = _Retraining(retrain, days)
+        self.runs = self.retraining.runs
+        self.segment_start = self.retraining.segment_start
 
     def cost(self, idx: Array | slice, day: Array, whole_day: Array, volume: Array) -> Array:
         """``C(day)`` of samples ``idx``, ``volume`` being their ``V(day)``."""
@@ -229,7 +269,7 @@ def _find_brackets(pair: _Pair, shape: _Shape, idx: Array, last: np.float64,
     With shared retraining, ``end`` and ``start`` are one day for every sample.
     """
     m, opt, base = pair.m, pair.opt, pair.base
-    shared = opt.segment_start.table is not None and base.segment_start.table is not None
+    shared = opt.retraining.shared and base.retraining.shared
     end = last if shared else np.full(idx.size, last)
     lo_at, hi_at, gap_at = np.empty(m), np.empty(m), np.empty(m)
     bracketed = np.zeros(m, dtype=bool)
