@@ -48,9 +48,10 @@ def _segment_start(day: Array, periodic: Array, safe: Array,
     runs = runs_of(day)
     start = np.ceil((runs - 1.0) * safe + 1.0)
     # Guard against rounding with fractional periods: land on the first day of the stretch.
-    start = np.where(runs_of(start) < runs, start + 1.0, start)
-    start = np.where((start > 1) & (runs_of(start - 1.0) == runs), start - 1.0, start)
-    return np.where(periodic & (runs > 1), start, 0.0)
+    np.add(start, 1.0, out=start, where=runs_of(start) < runs)
+    np.subtract(start, 1.0, out=start, where=(start > 1) & (runs_of(start - 1.0) == runs))
+    np.copyto(start, 0.0, where=~(periodic & (runs > 1)))
+    return start
 
 
 def break_even_from_blocks(blocks: Mapping[str, ArrayLike], retrain_every_days: ArrayLike,
