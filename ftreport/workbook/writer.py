@@ -72,10 +72,11 @@ def keep_text_as_text(wb: Workbook, ours: dict[str, dict[str, Cached]]) -> None:
         if title not in wb.sheetnames:
             continue
         formulas = ours.get(title, {})
-        for row in wb[title].iter_rows():
-            for cell in row:
-                if cell.data_type == "f" and cell.coordinate not in formulas:
-                    cell.data_type = "s"
+        # The cells that exist, not iter_rows(): that creates every cell of the sheet's
+        # rectangle (and writes an empty <row> for each row of blanks).
+        for cell in wb[title]._cells.values():
+            if cell.data_type == "f" and cell.coordinate not in formulas:
+                cell.data_type = "s"
 
 
 def write_report(result: RunResult, target: Path, *, in_place: bool = False) -> None:
