@@ -6,7 +6,9 @@ import math
 import re
 from typing import Any
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ftreport.workbook._xlsx import Cached
@@ -55,3 +57,36 @@ class Cells:
     def name(self, name: str, ref: str) -> None:
         """A defined name for ``ref``, added to the workbook when every sheet is written."""
         self.names.append((name, ref))
+
+
+class FormulaRows:
+    """Formula cells of a long table (a row per day), written straight into ``ws``.
+
+    What ``cell.value = ...; cell.number_format = ...`` would store, for a fraction
+    of the cost: openpyxl checks every string for illegal characters and looks its
+    number format up again in each cell; here a formula's pieces are checked once
+    (``template``) and each format's style is looked up once.
+    """
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.styles: dict[str, Cell] = {}
+
+    @staticmethod
+    def template(formula: str, row_marker: str) -> list[str]:
+        """``formula`` ("=..."), split at ``row_marker``, for ``row.join(pieces)`` in each
+        row (row numbers are digits: the pieces are all there is to check)."""
+        pieces = formula.split(row_marker)
+        if not formula.startswith("=") or any(ILLEGAL_CHARACTERS_RE.search(p) for p in pieces):
+            raise IllegalCharacterError(f"{formula!r} cannot be a formula in a worksheet.")
+        return pieces
+
+    def put(self, row: int, col: int, formula: str, fmt: str) -> None:
+        """``formula`` (joined from ``template`` pieces) in ``(row, col)`` with ``fmt``."""
+        styled = self.styles.get(fmt)
+        if styled is None:
+            styled = self.styles[fmt] = self.ws.cell(row, col)
+            styled.number_format = fmt
+        cell = Cell(self.ws, row=row, column=col, style_array=styled._style)
+        cell._value, cell.data_type = formula, "f"
+        self.ws._add_cell(cell)

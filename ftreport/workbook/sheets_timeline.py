@@ -6,7 +6,7 @@ from openpyxl.chart import Reference, ScatterChart, Series
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ftreport.workbook import formulas
-from ftreport.workbook.cells import column_letter
+from ftreport.workbook.cells import FormulaRows, column_letter
 from ftreport.workbook.context import ReportContext
 from ftreport.workbook.layout import CHART_ROWS, FIRST_COST_COLUMN
 from ftreport.workbook.styles import header_row, note, put, style_header, widths
@@ -35,12 +35,16 @@ def timeline_sheet(ctx: ReportContext) -> None:
     timeline, refs, money = ctx.timeline, ctx.refs, ctx.formats.money
     cached = ctx.cells.cached.setdefault("Timeline", {})
     baseline = ctx.analysis.baseline
-    baseline_parts = formulas.timeline_baseline(refs).split(formulas.ROW)
+    cells = FormulaRows(ws)
+    baseline_parts = cells.template(formulas.timeline_baseline(refs), formulas.ROW)
     columns = [(FIRST_COST_COLUMN + i, refs.cost_column(i),
-                formulas.timeline_cost(o).split(formulas.ROW),
+                cells.template(formulas.timeline_cost(o), formulas.ROW),
                 refs.first_mark_column + i, refs.mark_column(i),
-                formulas.timeline_mark(o).split(formulas.ROW))
+                cells.template(formulas.timeline_mark(o), formulas.ROW))
                for i, o in enumerate(ctx.option_refs)]
+    # Python floats once, not a numpy scalar per cell.
+    volume, cumulative, marks = (a.tolist() for a in (
+        timeline.volume, timeline.cumulative, timeline.marks))
     for d in range(timeline.days.size):
         r = d + 2
         row = str(r)
@@ -49,14 +53,14 @@ def timeline_sheet(ctx: ReportContext) -> None:
             ws.cell(r, 2, 0)
         else:
             put(ws, r, 2, formulas.timeline_volume(r), "#,##0.00")
-            cached[f"B{r}"] = float(timeline.volume[d])
-        put(ws, r, 3, row.join(baseline_parts), money)
-        cached[f"C{r}"] = float(timeline.cumulative[d, baseline])
+            cached[f"B{r}"] = float(volume[d])
+        cells.put(r, 3, row.join(baseline_parts), money)
+        cached[f"C{r}"] = float(cumulative[d][baseline])
         for i, (cost_no, cost_col, cost, mark_no, mark_col, mark) in enumerate(columns):
-            put(ws, r, cost_no, row.join(cost), money)
-            cached[cost_col + row] = float(timeline.cumulative[d, i])
-            put(ws, r, mark_no, row.join(mark), "0")
-            cached[mark_col + row] = float(timeline.marks[d, i])
+            cells.put(r, cost_no, row.join(cost), money)
+            cached[cost_col + row] = float(cumulative[d][i])
+            cells.put(r, mark_no, row.join(mark), "0")
+            cached[mark_col + row] = float(marks[d][i])
     ws.freeze_panes = "B2"
     widths(ws, [8, 14, 30] + [18] * ctx.n)
     _chart(ctx, ws)
