@@ -5,7 +5,9 @@
   previews, mail previews) sees nothing. We post-process the saved package and
   put the engine's value into each formula cell we wrote, the way Excel itself
   stores "formula plus last computed value". The workbook also says
-  ``fullCalcOnLoad`` so Excel and LibreOffice recompute on open.
+  ``fullCalcOnLoad`` so Excel and LibreOffice recompute on open. The report is
+  saved uncompressed first (``save_uncompressed``), so the rewrite is the one
+  pass that compresses it.
 * ``owned_parts`` and ``part_kind_words``: the parts that hang off given sheets,
   and what a part is in words, for ftreport.workbook.package_diff.
 """
@@ -19,8 +21,12 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree import ElementTree
+
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.writer.excel import ExcelWriter
 
 from ftreport.fileio import temporary_name
 
@@ -34,6 +40,7 @@ _NS = {
 # A formula cell as openpyxl's writer emits it: attributes, the formula, an empty value.
 _FORMULA_CELL = re.compile(
     r'<c r="([A-Z]{1,3}[0-9]+)"((?: [a-zA-Z:]+="[^"]*")*)><f>([^<]*)</f><v ?/></c>')
+_TYPE_ATTRIBUTE = re.compile(r' t="[^"]*"')
 # Excel error values a formula may leave as its cached result.
 ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!")
 
@@ -78,13 +85,21 @@ def _fill(xml: str, values: Mapping[str, Cached], sheet: str, complete: bool) ->
             missing.append(ref)
             return match.group(0)
         kind, text = _value_xml(values[ref])
-        attrs = re.sub(r' t="[^"]*"', "", attrs)
+        if ' t="' in attrs:  # openpyxl's own type attribute gives way to the value's
+            attrs = _TYPE_ATTRIBUTE.sub("", attrs)
         return f'<c r="{ref}"{attrs}{kind}><f>{formula}</f><v>{text}</v></c>'
 
     filled = _FORMULA_CELL.sub(replace, xml)
     if missing and complete:
         raise AssertionError(f"no cached value for formula cells {sheet}!{missing[:5]}")
     return filled
+
+
+def save_uncompressed(wb: Workbook, path: Path) -> None:
+    """``wb.save(path)`` without compressing: for a package that ``add_cached_values``
+    rewrites (and compresses) next, so that its parts are compressed once, not twice."""
+    wb.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)  # as wb.save does
+    ExcelWriter(wb, zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True)).save()
 
 
 def add_cached_values(path: Path, values: Mapping[str, Mapping[str, Cached]],
@@ -114,6 +129,8 @@ def add_cached_values(path: Path, values: Mapping[str, Mapping[str, Cached]],
                     if sheet in partial:
                         xml = _fill(xml, partial[sheet], sheet, complete=False)
                     data = xml.encode("utf-8")
+                # Compressed here whatever the source did (see save_uncompressed).
+                item.compress_type = zipfile.ZIP_DEFLATED
                 target.writestr(item, data)
         os.replace(temp, path)
     except BaseException:

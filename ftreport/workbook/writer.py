@@ -26,7 +26,12 @@ from ftreport.fileio import atomic_write
 from ftreport.model.problems import ReportError
 from ftreport.model.results import RunResult
 from ftreport.workbook import OUTPUT_SHEETS, REPORT_SHEETS
-from ftreport.workbook._xlsx import Cached, add_cached_values, formula_values
+from ftreport.workbook._xlsx import (
+    Cached,
+    add_cached_values,
+    formula_values,
+    save_uncompressed,
+)
 from ftreport.workbook.context import ReportContext
 from ftreport.workbook.safety import (
     check_in_place,
@@ -107,7 +112,7 @@ def write_report(result: RunResult, target: Path, *, in_place: bool = False) -> 
     kept = {sheet: cells for sheet, cells in formula_values(original).items()
             if sheet not in OUTPUT_SHEETS and sheet in wb.sheetnames}
     with atomic_write(source.resolve() if in_place else target) as temp:
-        wb.save(temp)
+        save_uncompressed(wb, temp)
         add_cached_values(temp, cached, kept)
         if in_place:  # raising here removes the copy: the analyst's file stays as it was
             check_saved_copy(source, original, temp, load_warnings)
