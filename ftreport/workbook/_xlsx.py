@@ -99,7 +99,9 @@ def save_uncompressed(wb: Workbook, path: Path) -> None:
     """``wb.save(path)`` without compressing: for a package that ``add_cached_values``
     rewrites (and compresses) next, so that its parts are compressed once, not twice."""
     wb.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)  # as wb.save does
-    ExcelWriter(wb, zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True)).save()
+    # Closed on failure too (a full disk), or the archive complains when collected.
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).write_data()
 
 
 def add_cached_values(path: Path, values: Mapping[str, Mapping[str, Cached]],
