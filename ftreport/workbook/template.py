@@ -193,7 +193,7 @@ def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money:
         ws[f"B{row}"].font = NAME_FONT
         cell = ws[f"{VALUE_COLUMN}{row}"]
         value = values.get(f.name, f.default)
-        cell.value = value
+        cell.value = ("yes" if value else "no") if f.kind == "flag" else value
         cell.fill = INPUT_FILL
         cell.number_format = _number_format(f, money)
         cell.comment = _note(f)
@@ -383,6 +383,8 @@ def _validation(f: schema.Field, *, models: str = "", options_range: str = ""
     prompt = f.note[:250]
     if f.kind == "choice":
         return _list_check('"' + ",".join(schema.APPROACHES) + '"', f.name, prompt)
+    if f.kind == "flag":
+        return _list_check('"yes,no"', f.name, prompt)
     if f.name == "model":
         # A warning, not a stop: a model not in the book is allowed, its prices typed in.
         dv = _list_check(models, f.name, prompt)
