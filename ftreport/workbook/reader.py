@@ -235,6 +235,8 @@ class _Reader:
             for c in pending:
                 value = computed[(c.sheet, c.coord)]
                 if isinstance(value, Failed):
+                    # A cell that refers to a broken formula says so ("depends on
+                    # Options!E4") instead of repeating that formula's error.
                     c.failed = value.reason
                     self.problem("formula-error", c, "a formula that can be computed", c.shown)
                 else:

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ftreport.fileio import atomic_write
 from ftreport.model import schema
 from ftreport.model.pricebook import PRICE_COLUMNS, load_pricebook
-from ftreport.model.problems import InputError, Problem
+from ftreport.model.problems import InputError, Problem, describe
 from ftreport.workbook import (
     FACTORS_TABLE,
     OPTIONS_TABLE,
@@ -120,6 +120,10 @@ def write_template(path: Path, *, example: str = "starter", force: bool = False)
     if path.is_dir():
         raise InputError([Problem(str(path), None, None, "a file name, not a folder",
                                   "a folder", code="not-a-file")])
+    if path.suffix.lower() != ".xlsx":
+        raise InputError([Problem(str(path), None, None, "a file name ending in .xlsx (the "
+                                  "template is an Excel workbook)", describe(path.name),
+                                  code="wrong-format")])
     if path.exists() and not force:
         raise InputError([Problem(str(path), None, None,
                                   "a new file name: this file already exists "
