@@ -23,7 +23,6 @@ FLAG_WORDS = {"yes": True, "no": False, "true": True, "false": False}
 # every run finishes in seconds (docs/workbook.md, "Limits").
 MAX_OPTIONS = 50
 MAX_TABLE_ROWS = 2_000  # data rows of the Options, Uncertainty or Factors table
-MAX_TEXT_CHARS = 32_767  # Excel's own limit for one cell
 MAX_HORIZON_DAYS = 36_500
 MAX_MC_ITERATIONS = 1_000_000_000
 # Requests on the last day of the horizon, after growth: keeps every total finite.
@@ -73,7 +72,9 @@ class Field:
     @property
     def at_most(self) -> str:
         """The upper limit in the words of an error message."""
-        return f"at most {self.maximum:,g} (ftreport's limit, see docs/workbook.md)"
+        m = self.maximum or 0.0
+        shown = f"{m:,.0f}" if m == int(m) and m < 1e13 else f"{m:g}"
+        return f"at most {shown} (ftreport's limit, see docs/workbook.md)"
 
 
 APPROACHES = ("prompting", "fine-tuning", "distillation", "self-hosted")

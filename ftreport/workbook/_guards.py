@@ -124,12 +124,3 @@ def check_growth(scenario: Scenario, cells: dict[str, InputCell], problem: Repor
                 f"{cells['horizon_days'].address if 'horizon_days' in cells else 'horizon_days'})",
                 growth_cell.shown, field_name="monthly_growth")
 
-
-def refuse_long_text(cells: Iterable[InputCell], problem: Report) -> None:
-    """A problem for text longer than Excel allows in a cell (a pasted file, a hostile
-    workbook); the cell then counts as unreadable, so it gives no second problem."""
-    for c in cells:
-        if isinstance(c.value, str) and len(c.value) > schema.MAX_TEXT_CHARS:
-            problem("too-large", c, f"text of at most {schema.MAX_TEXT_CHARS:,} characters "
-                    "(Excel's limit for a cell)", f"{len(c.value):,} characters")
-            c.value, c.failed = None, "too long"

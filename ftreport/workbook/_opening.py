@@ -40,9 +40,13 @@ EMPTY_SHEET = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheet
                b"<sheetData/></worksheet>")
 
 
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+MAX_TEXT_CHARS = 32_767  # Excel's limit for one cell; openpyxl cuts longer text silently
+
+
 def file_problem(path: Path, expected: str, found: str, code: str,
-                 sheet: str | None = None) -> InputError:
-    return InputError([Problem(str(path), sheet, None, expected, found, code=code)])
+                 sheet: str | None = None, cell: str | None = None) -> InputError:
+    return InputError([Problem(str(path), sheet, cell, expected, found, code=code)])
 
 
 def read_bytes(path: Path) -> bytes:
@@ -96,6 +100,7 @@ def open_workbook(path: Path, data: bytes) -> Workbook:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = _sheet_parts(path, archive)
         _refuse_large_parts(path, archive, parts)
+        _refuse_long_text(path, archive, parts)
         inputs_only = _without_outputs(archive, parts) or data
     try:
         with warnings.catch_warnings():
@@ -131,6 +136,47 @@ def _refuse_large_parts(path: Path, archive: zipfile.ZipFile, parts: dict[str, s
                            "the workbook's cells (ftreport's limit)",
                            f"{sizes[SHARED_STRINGS] / 2**20:,.0f} MiB in {SHARED_STRINGS}",
                            "too-large")
+
+
+def _refuse_long_text(path: Path, archive: zipfile.ZipFile, parts: dict[str, str]) -> None:
+    """Refuse a cell of an input sheet holding more text than Excel allows: openpyxl would
+    cut it short without a word. A sheet that is not well-formed XML is named here."""
+    names = set(archive.namelist())
+    lengths = []
+    if SHARED_STRINGS in names:
+        for _, item in ElementTree.iterparse(archive.open(SHARED_STRINGS)):
+            if item.tag == f"{MAIN}si":
+                lengths.append(sum(len(t.text or "") for t in item.iter(f"{MAIN}t")))
+                item.clear()
+    for sheet, part in parts.items():
+        if sheet in OUTPUT_SHEETS or part not in names:
+            continue
+        try:
+            for _, cell in ElementTree.iterparse(archive.open(part)):
+                if cell.tag != f"{MAIN}c":
+                    continue
+                chars = _text_length(cell, lengths)
+                if chars > MAX_TEXT_CHARS:
+                    raise file_problem(path, f"text of at most {MAX_TEXT_CHARS:,} characters "
+                                       "(Excel's limit for a cell)", f"{chars:,} characters",
+                                       "too-large", sheet=sheet, cell=cell.get("r"))
+                cell.clear()
+        except ElementTree.ParseError as bad:
+            raise file_problem(path, "a readable .xlsx workbook", f"a damaged sheet {sheet}: "
+                               f"{part} is not well-formed XML ({bad})", "damaged-file",
+                               sheet=sheet) from None
+
+
+def _text_length(cell: ElementTree.Element, shared_lengths: list[int]) -> int:
+    kind = cell.get("t")
+    if kind == "inlineStr":
+        return sum(len(t.text or "") for t in cell.iter(f"{MAIN}t"))
+    value = cell.find(f"{MAIN}v")
+    text = value.text or "" if value is not None else ""
+    if kind == "s":
+        return shared_lengths[int(text)] if text.isdigit() and int(text) < len(
+            shared_lengths) else 0
+    return len(text) if kind == "str" else 0
 
 
 def _without_outputs(archive: zipfile.ZipFile, parts: dict[str, str]) -> bytes | None:

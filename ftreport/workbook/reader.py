@@ -95,7 +95,6 @@ class _Reader:
             if table:
                 cells += [c for row in table.rows for c in row.values()]
         self._resolve(cells)
-        _guards.refuse_long_text(cells, self.problem)
 
         scenario = self._scenario(scenario_cells)
         option_list = self._options(options) if options else []
