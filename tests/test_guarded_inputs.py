@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import load_workbook
 
 from ftreport.cli import main
 from ftreport.engine.analysis import analyse
@@ -21,8 +20,10 @@ from ftreport.engine.errors import EngineError
 from ftreport.model import Option, Scenario, ScenarioBook
 from ftreport.workbook._xlsx import sheet_parts
 from ftreport.workbook.reader import read_workbook
-from tests.test_bad_input import _edited, _problems, _set, good  # noqa: F401 - a fixture
+from tests import test_bad_input
+from tests.test_bad_input import _edited, _problems, _set
 
+good = test_bad_input.good  # the support example's bytes (a fixture)
 LOOKUP_COLUMNS = "GHILNO"  # the Options columns the template fills by a price lookup
 
 
@@ -343,7 +344,7 @@ def test_init_refuses_a_name_that_is_not_xlsx(tmp_path):
 def test_debug_after_the_subcommand_shows_the_traceback(tmp_path):
     missing = str(tmp_path / "missing.xlsx")
     quiet = CliRunner().invoke(main, ["validate", missing])
-    assert quiet.exit_code == 2 and quiet.exception is None or isinstance(
+    assert (quiet.exit_code == 2 and quiet.exception is None) or isinstance(
         quiet.exception, SystemExit)
     loud = CliRunner().invoke(main, ["validate", missing, "--debug"])
     assert type(loud.exception).__name__ == "InputError"
