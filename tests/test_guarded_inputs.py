@@ -5,10 +5,8 @@ warning that names the cell."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,9 +16,9 @@ from ftreport.cli import main
 from ftreport.engine.analysis import analyse
 from ftreport.engine.errors import EngineError
 from ftreport.model import Option, Scenario, ScenarioBook
-from ftreport.workbook._xlsx import sheet_parts
 from ftreport.workbook.reader import read_workbook
 from tests import test_bad_input
+from tests.support.packages import patch_package
 from tests.test_bad_input import _edited, _problems, _set
 
 good = test_bad_input.good  # the support example's bytes (a fixture)
@@ -43,16 +41,7 @@ def _run_json(path: Path, tmp_path: Path) -> tuple[int, dict | str]:
 
 def _patched(tmp_path: Path, data: bytes, sheet: str, change) -> Path:
     """The workbook with ``change(xml) -> xml`` applied to one sheet's part."""
-    path = tmp_path / "patched.xlsx"
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(
-            path, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        part = sheet_parts(source)[sheet]
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == part:
-                content = change(content.decode()).encode()
-            target.writestr(item, content)
-    return path
+    return patch_package(data, tmp_path / "patched.xlsx", sheet=sheet, change=change)
 
 
 # -- silent wrong answers -------------------------------------------------------------------
@@ -256,13 +245,8 @@ def test_sheet_too_large_is_refused_before_it_is_parsed(tmp_path, good):
 
 
 def test_shared_strings_too_large(tmp_path, good):
-    path = tmp_path / "strings.xlsx"
-    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(
-            path, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            target.writestr(item, source.read(item.filename))
-        target.writestr("xl/sharedStrings.xml", "<sst><si><t>" + "x" * (33 * 2**20)
-                        + "</t></si></sst>")
+    text = [b"<sst><si><t>", b"x" * (33 * 2**20), b"</t></si></sst>"]
+    path = patch_package(good, tmp_path / "strings.xlsx", extra={"xl/sharedStrings.xml": text})
     assert _problems(path) == ["at most 32 MiB of text in the workbook's cells (ftreport's "
                                "limit), got 33 MiB in xl/sharedStrings.xml"]
 

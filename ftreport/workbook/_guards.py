@@ -14,9 +14,17 @@ from collections.abc import Callable, Iterable
 from ftreport.engine import plausibility
 from ftreport.model import Option, Scenario, schema
 from ftreport.model.pricebook import load_pricebook
+from ftreport.model.problems import describe
 from ftreport.workbook import PRICES_TABLE
 from ftreport.workbook._tables import locate_table
-from ftreport.workbook._values import InputCell, blank, text_of
+from ftreport.workbook._values import (
+    InputCell,
+    Unfit,
+    blank,
+    convert,
+    is_blank_option,
+    text_of,
+)
 
 Report = Callable[..., None]  # _Reader.problem
 PRICE_FIELDS = ("price_input_per_1m", "price_cached_input_per_1m", "price_output_per_1m",
@@ -73,14 +81,34 @@ def check_models(rows: Iterable[dict[str, InputCell]], known: set[str], where: s
     return unknown
 
 
+def check_options(wb: object, table_rows: list[dict[str, InputCell]], options: list[Option],
+                  problem: Report) -> None:
+    """The model and request-cost checks of every non-blank Options row."""
+    rows = [row for row in table_rows if not is_blank_option(row)]
+    known, where = known_models(wb)
+    unknown = check_models(rows, known, where, problem)
+    if len(options) == len(rows):  # else a row failed to read and they do not pair up
+        check_request_costs(options, rows, unknown, problem)
+
+
+def check_baseline(scenario: Scenario, cells: dict[str, InputCell], options: list[Option],
+                   problem: Report) -> None:
+    wanted = scenario.baseline_option
+    if wanted and options and wanted not in {o.name for o in options}:
+        f = schema.SCENARIO["baseline_option"]
+        problem("unknown-name", cells["baseline_option"], f.expected, describe(wanted),
+                field_name=f.name)
+
+
 def check_request_costs(options: list[Option], rows: list[dict[str, InputCell]],
                         skip: set[int], problem: Report) -> None:
     """An error for each option that costs nothing per request and pays no hosting fee:
     it would win every comparison. A self-hosted model pays by the hour instead."""
     for i, (option, row) in enumerate(zip(options, rows, strict=True)):
-        cells = [row[f] for f in REQUEST_COST_FIELDS if f in row]
-        if i in skip or any(c.failed for c in cells):
-            continue
+        fields = [f for f in REQUEST_COST_FIELDS if f in row]
+        if i in skip or not all(_readable(row[f], f) for f in fields):
+            continue  # a cell already reported: its 0 is not the analyst's
+        cells = [row[f] for f in fields]
         per_request = (option.input_tokens * (1 - option.cached_input_share)
                        * option.price_input_per_1m
                        + option.input_tokens * option.cached_input_share
@@ -95,6 +123,14 @@ def check_request_costs(options: list[Option], rows: list[dict[str, InputCell]],
                 "and it pays no hosting fee (pick a model of the Prices sheet, type its "
                 "prices, or give the hosting fee of a self-hosted model)",
                 sheet=cells[0].sheet, where=span)
+
+
+def _readable(cell: InputCell, name: str) -> bool:
+    try:
+        convert(schema.OPTION[name], cell.value)
+    except Unfit:
+        return False
+    return not cell.failed
 
 
 def check_growth(scenario: Scenario, cells: dict[str, InputCell], problem: Report) -> None:

@@ -99,15 +99,11 @@ class _Reader:
         scenario = self._scenario(scenario_cells)
         option_list = self._options(options) if options else []
         if options and scenario is not None:
-            self._check_scenario_against_options(scenario, scenario_cells, option_list)
+            _guards.check_baseline(scenario, scenario_cells, option_list, self.problem)
         if scenario is not None:
             _guards.check_growth(scenario, scenario_cells, self.problem)
         if options:
-            rows = [row for row in options.rows if not is_blank_option(row)]
-            known, where = _guards.known_models(self.wb)
-            unknown = _guards.check_models(rows, known, where, self.problem)
-            if len(option_list) == len(rows):
-                _guards.check_request_costs(option_list, rows, unknown, self.problem)
+            _guards.check_options(self.wb, options.rows, option_list, self.problem)
         # Without a readable Options table, option names cannot be checked.
         names = {o.name for o in option_list} if options else None
         uncertain = self._uncertainty(uncertainty, names) if uncertainty else []
@@ -310,14 +306,6 @@ class _Reader:
                          "table below its "
                          "header row", "none", sheet=table.sheet, where=table.header_ref)
         return options
-
-    def _check_scenario_against_options(self, scenario: Scenario, cells: dict[str, InputCell],
-                                        options: list[Option]) -> None:
-        wanted = scenario.baseline_option
-        if wanted and options and wanted not in {o.name for o in options}:
-            f = schema.SCENARIO["baseline_option"]
-            self.problem("unknown-name", cells["baseline_option"], f.expected, describe(wanted),
-                         field_name=f.name)
 
     def _uncertainty(self, table: InputTable, option_names: set[str] | None) -> list[Uncertain]:
         rows: list[Uncertain] = []
