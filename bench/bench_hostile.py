@@ -56,14 +56,14 @@ def scenario(**values: object) -> Callable[[object], None]:
 
 
 def many_options(n: int) -> Callable[[object], None]:
+    """The sample's three options and n - 3 more below them."""
     def change(wb: object) -> None:
         ws = wb["Options"]  # type: ignore[index]
-        for row in range(4, 4 + n):
+        for row in range(7, 4 + n):
             for col, value in zip("ABCDFGI", (f"Option {row}", "prompting", "", 500, 300, 2.0,
                                              8.0), strict=True):
                 ws[f"{col}{row}"] = value
         ws.tables["Options"].ref = f"A3:W{3 + n}"
-        wb["Scenario"]["C11"] = None  # type: ignore[index]
     return change
 
 

@@ -344,3 +344,21 @@ def test_samples_and_template_have_nothing_outside_their_tables(tmp_path):
         result = CliRunner().invoke(main, ["validate", "--json", str(path)])
         assert result.exit_code == 0, result.output
         assert json.loads(result.output)["valid"] is True
+
+
+def test_growth_drawn_at_100_percent_a_month_or_more(tmp_path, good):
+    # Uncertainty!A5: monthly_growth triangular(0, 0.03, max in F5).
+    path = _edited(tmp_path, good, _set(Uncertainty_F5=5))
+    assert _problems(path) == [
+        "Uncertainty!F5: p3 must be a distribution whose draws of monthly_growth stay below 1 "
+        "(100% a month), unless allow_extreme_growth is yes; it can draw 5: narrow the range "
+        "or set clip_max, got 5"]
+
+
+def test_draws_beyond_the_input_limit(tmp_path, good):
+    # Uncertainty!A6: output_tokens normal(mean in D6, sd 80).
+    path = _edited(tmp_path, good, _set(Uncertainty_D6=1e300))
+    assert _problems(path) == [
+        "Uncertainty!D6: p1 must be a distribution whose draws of output_tokens stay at most "
+        "1,000,000,000 (ftreport's limit, see docs/workbook.md); it can draw 1e+300: narrow "
+        "the range or set clip_max, got 1e+300"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+from ftreport.engine.distributions import lognormal_log_parameters
 from ftreport.engine.errors import EngineError
 from ftreport.model import ScenarioBook, Uncertain
 from ftreport.model.problems import Problem
@@ -24,6 +25,8 @@ BOUNDED = {"fixed": ("p1", "p1"), "uniform": ("p1", "p2"), "integer": ("p1", "p2
            "triangular": ("p1", "p3"), "pert": ("p1", "p3")}
 # ln of the largest float: a magnitude beyond it is infinite.
 LOG_MAX = math.log(1.7e308)
+# A draw beyond 8 standard deviations has a chance below 1e-15: none in 1e9 samples.
+TAIL_SDS = 8.0
 
 
 def last_day_requests(requests_per_day: float, monthly_growth: float, horizon_days: int
@@ -95,6 +98,28 @@ def _range_of(u: Uncertain) -> tuple[float, float] | None:
     if low is None or high is None or (low == -math.inf and high == math.inf):
         return None
     return low, high
+
+
+def highest_draw(u: Uncertain) -> float:
+    """The highest value an Uncertainty row can draw in practice (its bound, or 8 sd out
+    for an unbounded distribution), after its clip; ``inf`` when beyond a float."""
+    a, b = u.p1 or 0.0, u.p2 or 0.0
+    try:
+        if u.distribution in BOUNDED:
+            high = float(getattr(u, BOUNDED[u.distribution][1]))
+        elif u.distribution == "normal":
+            high = a + TAIL_SDS * b
+        elif u.distribution == "lognormal":
+            mu, sigma = lognormal_log_parameters(a, b)
+            high = math.exp(mu + TAIL_SDS * sigma) if mu + TAIL_SDS * sigma < LOG_MAX \
+                else math.inf
+        else:  # poisson
+            high = a + TAIL_SDS * math.sqrt(a) + TAIL_SDS
+    except (OverflowError, ValueError, ZeroDivisionError):
+        high = math.inf
+    if u.clip_max is not None:
+        high = min(high, u.clip_max)
+    return high if math.isfinite(high) else math.inf
 
 
 def _outside_range_warnings(book: ScenarioBook) -> list[ReportWarning]:

@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Iterable
 
 from ftreport.engine import plausibility
-from ftreport.model import Option, Scenario, schema
+from ftreport.model import Option, Scenario, Uncertain, schema
 from ftreport.model.pricebook import load_pricebook
 from ftreport.model.problems import describe
 from ftreport.workbook import PRICES_TABLE
@@ -160,3 +160,38 @@ def check_growth(scenario: Scenario, cells: dict[str, InputCell], problem: Repor
                 f"{cells['horizon_days'].address if 'horizon_days' in cells else 'horizon_days'})",
                 growth_cell.shown, field_name="monthly_growth")
 
+
+
+def check_draws(item: Uncertain, row: dict[str, InputCell], scenario: Scenario | None,
+                problem: Report) -> None:
+    """An Uncertainty row must not draw what the input itself may not hold: beyond its
+    limit, or growth of 100% a month or more (unless allowed), or a volume past
+    MAX_DAILY_REQUESTS a day. The simulation would otherwise overflow."""
+    f = schema.SCENARIO.get(item.input) or schema.OPTION.get(item.input)
+    if f is None:
+        return
+    high = plausibility.highest_draw(item)
+    # The cell of the bound, or of the mean for an unbounded distribution.
+    column = {"triangular": "p3", "pert": "p3", "uniform": "p2", "integer": "p2"}.get(
+        item.distribution, "p1")
+    cell = row[column]
+    shown = f"{high:.4g}" if math.isfinite(high) else "more than 1e308"
+    advice = "narrow the range or set clip_max"
+    if f.maximum is not None and high > f.maximum:
+        problem("implausible-value", cell, f"a distribution whose draws of {item.input} stay "
+                f"{f.at_most}; it can draw {shown}: {advice}", cell.shown, field_name=column)
+        return
+    if scenario is None or item.input not in ("monthly_growth", "requests_per_day"):
+        return
+    growth = high if item.input == "monthly_growth" else scenario.monthly_growth
+    if growth >= schema.EXTREME_GROWTH and not scenario.allow_extreme_growth:
+        problem("implausible-value", cell, "a distribution whose draws of monthly_growth stay "
+                f"below 1 (100% a month), unless allow_extreme_growth is yes; it can draw "
+                f"{shown}: {advice}", cell.shown, field_name=column)
+        return
+    requests = high if item.input == "requests_per_day" else scenario.requests_per_day
+    if plausibility.last_day_requests(requests, growth, scenario.horizon_days
+                                      ) > schema.MAX_DAILY_REQUESTS:
+        problem("implausible-value", cell, f"a distribution whose draws of {item.input} keep "
+                f"the volume at most {schema.MAX_DAILY_REQUESTS:g} requests a day over the "
+                f"horizon; it can draw {shown}: {advice}", cell.shown, field_name=column)

@@ -106,7 +106,7 @@ class _Reader:
             _guards.check_options(self.wb, options.rows, option_list, self.problem)
         # Without a readable Options table, option names cannot be checked.
         names = {o.name for o in option_list} if options else None
-        uncertain = self._uncertainty(uncertainty, names) if uncertainty else []
+        uncertain = self._uncertainty(uncertainty, names, scenario) if uncertainty else []
         factor_list = self._factors(factors) if factors else []
         if self.problems or scenario is None or options is None:
             return None
@@ -307,7 +307,8 @@ class _Reader:
                          "header row", "none", sheet=table.sheet, where=table.header_ref)
         return options
 
-    def _uncertainty(self, table: InputTable, option_names: set[str] | None) -> list[Uncertain]:
+    def _uncertainty(self, table: InputTable, option_names: set[str] | None,
+                     scenario: Scenario | None) -> list[Uncertain]:
         rows: list[Uncertain] = []
         seen: dict[tuple[str, str | None], str] = {}
         for row in table.rows:
@@ -316,6 +317,7 @@ class _Reader:
             item = self._uncertain_row(row, option_names)
             if item is None:
                 continue
+            _guards.check_draws(item, row, scenario, self.problem)
             key = (item.input, item.option)
             if key in seen:
                 self.problem("duplicate", row["input"],
