@@ -362,3 +362,11 @@ def test_draws_beyond_the_input_limit(tmp_path, good):
         "Uncertainty!D6: p1 must be a distribution whose draws of output_tokens stay at most "
         "1,000,000,000 (ftreport's limit, see docs/workbook.md); it can draw 1e+300: narrow "
         "the range or set clip_max, got 1e+300"]
+
+
+def test_growth_drawn_past_any_finite_volume(tmp_path, good):
+    path = _edited(tmp_path, good, _set(Uncertainty_F5=0.5, Scenario_C7=3650))
+    assert _problems(path) == [
+        "Uncertainty!F5: p3 must be a distribution whose draws of monthly_growth keep the "
+        "volume at most 1e+15 requests a day over the horizon; it can draw 0.5: narrow the "
+        "range or set clip_max, got 0.5"]

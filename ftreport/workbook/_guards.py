@@ -181,10 +181,14 @@ def check_draws(item: Uncertain, row: dict[str, InputCell], scenario: Scenario |
         problem("implausible-value", cell, f"a distribution whose draws of {item.input} stay "
                 f"{f.at_most}; it can draw {shown}: {advice}", cell.shown, field_name=column)
         return
-    if scenario is None or item.input not in ("monthly_growth", "requests_per_day"):
-        return
+    if scenario is None or item.input not in ("monthly_growth", "requests_per_day") or \
+            plausibility.last_day_requests(scenario.requests_per_day, scenario.monthly_growth,
+                                           scenario.horizon_days) > schema.MAX_DAILY_REQUESTS:
+        return  # the point values themselves are reported
     growth = high if item.input == "monthly_growth" else scenario.monthly_growth
     if growth >= schema.EXTREME_GROWTH and not scenario.allow_extreme_growth:
+        if item.input == "requests_per_day":
+            return  # the growth cell itself is reported
         problem("implausible-value", cell, "a distribution whose draws of monthly_growth stay "
                 f"below 1 (100% a month), unless allow_extreme_growth is yes; it can draw "
                 f"{shown}: {advice}", cell.shown, field_name=column)
