@@ -166,7 +166,7 @@ def test_option_value_outside_its_clipped_range_is_warned(tmp_path, good):
     code, result = _run_json(path, tmp_path)
     assert code == 0
     assert [w["message"] for w in result["warnings"] if w["code"] == "outside_uncertainty"] == [
-        "Fine-tuned gpt-4.1-mini: output_tokens is 20 (Options!F5), outside the range its "
+        "output_tokens of Fine-tuned gpt-4.1-mini is 20 (Options!F5), outside the range its "
         "Uncertainty row (Uncertainty!A6) draws from, 50 to inf: the point results and the "
         "simulation describe different scenarios."]
 

@@ -143,9 +143,9 @@ def _outside_range_warnings(book: ScenarioBook) -> list[ReportWarning]:
         for option, value, cell in points:
             if low <= value <= high:
                 continue
-            who = f"{option}: " if option else ""
+            of = f" of {option}" if option else ""
             found.append(ReportWarning("outside_uncertainty", (
-                f"{who}{u.input} is {value:,.6g} ({cell}), outside the range its Uncertainty "
+                f"{u.input}{of} is {value:,.6g} ({cell}), outside the range its Uncertainty "
                 f"row ({u.cell}) draws from, {low:,.6g} to {high:,.6g}: the point results and "
                 "the simulation describe different scenarios."), option))
     return found
