@@ -156,8 +156,7 @@ def check_growth(scenario: Scenario, cells: dict[str, InputCell], problem: Repor
                 f"a growth that keeps the volume at most {schema.MAX_DAILY_REQUESTS:g} requests "
                 f"a day: {scenario.requests_per_day:g} requests a day growing {g:.4g} a month "
                 f"for {scenario.horizon_days:,} days reach {shown} on the last day "
-                f"(see {cells['requests_per_day'].address} and "
-                f"{cells['horizon_days'].address if 'horizon_days' in cells else 'horizon_days'})",
+                f"(see {cells['requests_per_day'].address} and {cells['horizon_days'].address})",
                 growth_cell.shown, field_name="monthly_growth")
 
 
