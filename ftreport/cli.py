@@ -111,7 +111,18 @@ def show_delivery(delivery: Any, *, err: bool = False) -> None:
     click.echo(str(delivery), err=err)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class MainGroup(click.Group):
+    """The `ftreport` group; ``--debug`` may also follow the subcommand
+    (`ftreport validate x.xlsx --debug`), where it is usually typed on a second try."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        end = args.index("--") if "--" in args else len(args)
+        if "--debug" in args[:end]:
+            args = ["--debug"] + [a for a in args[:end] if a != "--debug"] + args[end:]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=MainGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ftreport")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
 def main(debug: bool) -> None:
