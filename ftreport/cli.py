@@ -17,6 +17,7 @@ import click
 
 from ftreport import __version__
 from ftreport.model.problems import FtreportError, InputError
+from ftreport.model.schema import MAX_MC_ITERATIONS
 
 if TYPE_CHECKING:
     from ftreport.model.results import RunResult
@@ -188,7 +189,7 @@ def validate(path: Path, as_json: bool) -> None:
 @click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the report workbook and memo (created if missing).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object.")
-@click.option("--iterations", type=click.IntRange(min=0),
+@click.option("--iterations", type=click.IntRange(0, MAX_MC_ITERATIONS),
               help="Monte Carlo samples (overrides mc_iterations; 0 = none).")
 @click.option("--seed", type=click.IntRange(min=0), help="Random seed (overrides mc_seed).")
 @click.option("--no-pdf", is_flag=True, help="Do not write the PDF memo.")
