@@ -8,6 +8,7 @@ import re
 from datetime import date
 from importlib import resources
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
@@ -243,3 +244,10 @@ def test_overlapping_rows_are_refused():
     raw["rows"].append({**raw["rows"][0], "valid_from": "2026-01-01"})
     with pytest.raises(InputError, match="overlap"):
         parse_pricebook(raw, "mine.json")
+
+
+def test_the_docs_list_every_provider_in_the_book():
+    text = (Path(__file__).resolve().parent.parent / "docs" / "prices.md").read_text(
+        encoding="utf-8")
+    for provider in load_pricebook().providers():
+        assert provider.removesuffix(" (self-hosted)") in text, provider
