@@ -301,9 +301,9 @@ def row_problems(entry: object, file: str, index: int) -> list[Problem]:
     if entry["kind"] not in KINDS:
         problems.append(bad("kind", "one of " + ", ".join(KINDS), "out-of-range"))
     for key in (*PRICE_FIELDS, "batch_discount"):
-        if not _number(entry[key]) or entry[key] < 0:
+        if not finite_number(entry[key]) or entry[key] < 0:
             problems.append(bad(key, "a number >= 0"))
-    if _number(entry["batch_discount"]) and entry["batch_discount"] > 1:
+    if finite_number(entry["batch_discount"]) and entry["batch_discount"] > 1:
         problems.append(bad("batch_discount", "a share from 0 to 1", "out-of-range"))
     for key in LIMIT_FIELDS:
         if entry[key] is not None and (not isinstance(entry[key], int) or entry[key] <= 0):
@@ -343,7 +343,8 @@ def overlap_problems(rows: list[PriceRow], file: str) -> list[Problem]:
     return problems
 
 
-def _number(value: object) -> bool:
+def finite_number(value: object) -> bool:
+    """A JSON number that is a price could be: int or float, not bool, not NaN or inf."""
     return isinstance(value, int | float) and not isinstance(value, bool) \
         and math.isfinite(value)
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import math
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -27,7 +26,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from ftreport.fileio import atomic_write
-from ftreport.model.pricebook import NoPriceInForce, PriceBook, PriceRow, parse_pricebook
+from ftreport.model.pricebook import (
+    NoPriceInForce,
+    PriceBook,
+    PriceRow,
+    finite_number,
+    parse_pricebook,
+)
 from ftreport.model.problems import InputError, Problem, describe
 from ftreport.prices.listing import COLUMNS, rows_table
 
@@ -167,18 +172,13 @@ def _entry_problems(path: Path, name: str, entry: object) -> list[Problem]:
             problems.append(bad(key, "a text", entry[key]))
     for key in (*TOKEN_PRICES.values(), *BATCH_PRICES.values()):
         value = entry.get(key)
-        if value is not None and (not _number(value) or value < 0):
+        if value is not None and (not finite_number(value) or value < 0):
             problems.append(bad(key, "a number >= 0 (USD per token)", value))
     for key in LIMITS.values():
         value = entry.get(key)
-        if value is not None and (not _number(value) or value <= 0 or value != int(value)):
+        if value is not None and (not finite_number(value) or value <= 0 or value != int(value)):
             problems.append(bad(key, "a whole number of tokens > 0", value))
     return problems
-
-
-def _number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) \
-        and math.isfinite(value)
 
 
 def _per_1m(per_token: float) -> float:
