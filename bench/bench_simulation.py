@@ -25,15 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ftreport.engine import compare
 from ftreport.engine.analysis import analyse, option_arrays
-from ftreport.engine.simulation import (
-    DEFAULT_CHUNK,
-    EVALUATED,
-    break_even_from_blocks,
-    chunk_inputs,
-    draw_chunk,
-    resolve,
-    simulate,
-)
+from ftreport.engine.breakeven import break_even_from_blocks
+from ftreport.engine.sampling import chunk_inputs, draw_chunk, resolve
+from ftreport.engine.simulation import DEFAULT_CHUNK, EVALUATED, SCENARIO_KEYS, simulate
 from tests.support.scenarios import support_book
 
 
@@ -48,8 +42,7 @@ def core(book, analysis, iterations: int, break_even: bool) -> None:
     s = book.scenario
     draws = resolve(book)
     base = option_arrays(book.options)
-    scen = {k: float(getattr(s, k)) for k in ("requests_per_day", "monthly_growth",
-                                               "discount_rate")}
+    scen = {k: float(getattr(s, k)) for k in SCENARIO_KEYS}
     n_opt = len(book.options)
     for start in range(0, iterations, DEFAULT_CHUNK):
         stop = min(iterations, start + DEFAULT_CHUNK)

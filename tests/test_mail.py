@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import socket
 import ssl
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes, policy
@@ -124,12 +125,15 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 # --------------------------------------------------------------------------- reports
 
 def support_result(outdir: Path, **scenario: object) -> RunResult:
-    """A run's result and its reports on disk (stand-in files: mail sends bytes as is)."""
+    """A run's result and its reports on disk (stand-in files of the right kinds: mail
+    sends bytes as is)."""
     result = RunResult(analyse(support_book(**scenario)))
     outdir.mkdir(parents=True, exist_ok=True)
     memo, workbook = outdir / "support.memo.pdf", outdir / "support.report.xlsx"
     memo.write_bytes(b"%PDF-1.7\n" + os.urandom(40_000))
-    workbook.write_bytes(b"PK\x03\x04" + os.urandom(60_000))
+    with zipfile.ZipFile(workbook, "w") as package:
+        package.writestr("xl/workbook.xml", "<workbook/>")
+        package.writestr("xl/worksheets/sheet1.xml", os.urandom(60_000))
     result.outputs = {"workbook": str(workbook), "memo": str(memo)}
     return result
 

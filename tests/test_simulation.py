@@ -14,8 +14,11 @@ from hypothesis.extra import numpy as hnp
 
 from ftreport.engine import compare
 from ftreport.engine.analysis import analyse, option_arrays, scenario_inputs
-from ftreport.engine.simulation import OUTPUTS, fast_break_even_day, simulate, statistics
+from ftreport.engine.breakeven import fast_break_even_day
+from ftreport.engine.simulation import simulate
+from ftreport.engine.statistics import statistics
 from ftreport.model import Option, Uncertain
+from ftreport.model.outputs import SIMULATED_KEYS
 from ftreport.model.problems import InputError
 from ftreport.model.schema import OPTION_NUMBERS
 from tests.support.scenarios import support_book
@@ -54,7 +57,7 @@ def test_all_fixed_reproduces_the_deterministic_outputs_exactly() -> None:
     det = analysis.results
     cheapest = int(np.argmin(det["npv_cost"]))
     for i, entry in enumerate(result.summary):
-        for key in OUTPUTS:
+        for key in SIMULATED_KEYS:
             expected = stat_or_none(float(det[key][i]))
             stats = entry[key]
             for k in ("p5", "p25", "p50", "p75", "p95", "mean", "trimmed_mean"):
@@ -141,7 +144,7 @@ def test_json_has_no_nan_or_infinity_and_probabilities_add_up() -> None:
     hosted = data["options"][2]
     assert hosted["max_training_tokens"]["p50"] is None  # no per-token training price
     for option in data["options"]:
-        for key in OUTPUTS:
+        for key in SIMULATED_KEYS:
             assert set(option[key]) >= {"p5", "p25", "p50", "p75", "p95", "mean",
                                         "trimmed_mean"}
 
@@ -221,41 +224,26 @@ def option_inputs() -> st.SearchStrategy[dict[str, np.ndarray]]:
                                   "cached_input_share": share})
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(options=option_inputs(), horizon=st.integers(1, 400),
        volume=hnp.arrays(np.float64, SAMPLES, elements=st.floats(0, 1e5)),
-       growth=hnp.arrays(np.float64, SAMPLES, elements=st.floats(-0.9, 2.0)
-                         | st.just(0.0)),
+       growth=hnp.arrays(np.float64, SAMPLES, elements=st.floats(-0.9, 2.0) | st.just(0.0)),
+       shared_retraining=st.booleans(), shared_growth=st.booleans(),
        baseline=st.integers(0, OPTIONS - 1))
-def test_fast_break_even_day_equals_the_grid(options: dict[str, np.ndarray], horizon: int,
-                                            volume: np.ndarray, growth: np.ndarray,
-                                            baseline: int) -> None:
+def test_fast_break_even_day_equals_the_grid(
+        options: dict[str, np.ndarray], horizon: int, volume: np.ndarray, growth: np.ndarray,
+        shared_retraining: bool, shared_growth: bool, baseline: int) -> None:
+    # Retraining per sample, or shared: then every sample walks the same stretches, each
+    # tested at one day for all. Growth (rising, falling or none) per sample, or one
+    # number for all: then the search looks days up in tables.
+    if shared_retraining:
+        shared = np.repeat(options["retrain_every_days"][:, :1], SAMPLES, axis=1)
+        options = {**options, "retrain_every_days": shared}
+    monthly_growth: float | np.ndarray = float(growth[0]) if shared_growth else growth
     grid = compare.evaluate(options, baseline, horizon_days=horizon, requests_per_day=volume,
-                            monthly_growth=growth)["break_even_day"]
+                            monthly_growth=monthly_growth)["break_even_day"]
     fast = fast_break_even_day(options, baseline, horizon_days=horizon,
-                               requests_per_day=volume, monthly_growth=growth)
-    np.testing.assert_array_equal(fast, grid)
-
-
-@settings(max_examples=300, deadline=None)
-@given(options=option_inputs(), horizon=st.integers(1, 400),
-       volume=hnp.arrays(np.float64, SAMPLES, elements=st.floats(0, 1e5)),
-       growth=st.floats(-0.9, 2.0) | st.just(0.0)
-       | hnp.arrays(np.float64, SAMPLES, elements=st.floats(-0.9, 2.0) | st.just(0.0)),
-       retrain=hnp.arrays(np.float64, (OPTIONS, 1),
-                          elements=st.sampled_from([0.0, 1.0, 7.0, 30.0, 45.5, 90.0, 400.0])),
-       baseline=st.integers(0, OPTIONS - 1))
-def test_fast_break_even_day_with_shared_retraining(
-        options: dict[str, np.ndarray], horizon: int, volume: np.ndarray,
-        growth: float | np.ndarray, retrain: np.ndarray, baseline: int) -> None:
-    # Shared retraining: every sample walks the same stretches, each tested at one day
-    # for all. Growth shared too, the search looks days up in tables; growth per
-    # sample, the volume on those days is still per sample.
-    options = {**options, "retrain_every_days": np.repeat(retrain, SAMPLES, axis=1)}
-    grid = compare.evaluate(options, baseline, horizon_days=horizon, requests_per_day=volume,
-                            monthly_growth=growth)["break_even_day"]
-    fast = fast_break_even_day(options, baseline, horizon_days=horizon,
-                               requests_per_day=volume, monthly_growth=growth)
+                               requests_per_day=volume, monthly_growth=monthly_growth)
     np.testing.assert_array_equal(fast, grid)
 
 
@@ -282,26 +270,6 @@ def test_fast_break_even_day_when_samples_settle_in_different_stretches() -> Non
     grid = compare.evaluate(options, 0, **kwargs)["break_even_day"]
     assert 0 < grid[1, 0] < 90 < 180 < grid[1, 1] < 365
     np.testing.assert_array_equal(fast_break_even_day(options, 0, **kwargs), grid)
-
-
-@settings(max_examples=200, deadline=None)
-@given(options=option_inputs(), horizon=st.integers(1, 400),
-       volume=hnp.arrays(np.float64, SAMPLES, elements=st.floats(0, 1e5)),
-       growth=hnp.arrays(np.float64, SAMPLES, elements=st.floats(-0.9, 2.0) | st.just(0.0)),
-       retrain=hnp.arrays(np.float64, (OPTIONS, 1),
-                          elements=st.sampled_from([0.0, 1.0, 7.0, 30.0, 45.5, 90.0, 400.0])),
-       baseline=st.integers(0, OPTIONS - 1))
-def test_fast_break_even_day_with_shared_retraining_and_growth_per_sample(
-        options: dict[str, np.ndarray], horizon: int, volume: np.ndarray, growth: np.ndarray,
-        retrain: np.ndarray, baseline: int) -> None:
-    # Shared retraining: every sample walks the same stretches, each tested at one day
-    # for all; the volume on those days is still per sample.
-    options = {**options, "retrain_every_days": np.repeat(retrain, SAMPLES, axis=1)}
-    grid = compare.evaluate(options, baseline, horizon_days=horizon, requests_per_day=volume,
-                            monthly_growth=growth)["break_even_day"]
-    fast = fast_break_even_day(options, baseline, horizon_days=horizon,
-                               requests_per_day=volume, monthly_growth=growth)
-    np.testing.assert_array_equal(fast, grid)
 
 
 def test_fast_break_even_day_on_the_horizon_and_with_identical_samples() -> None:

@@ -358,7 +358,7 @@ def test_failure_mid_write_leaves_the_old_file_whole(tmp_path: Path,
     run = make_run(tmp_path)
     before = run.book.path.read_bytes()
 
-    def broken(path: Path, values: Any) -> None:
+    def broken(path: Path, values: Any, partial: Any = None) -> None:
         path.write_bytes(b"half a file")
         raise OSError("disk full")
 

@@ -30,6 +30,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from ftreport.engine.costs import Array
+from ftreport.model.results import plain_number
 from ftreport.model.schema import DISTRIBUTION_PARAMS, DISTRIBUTIONS, NON_NEGATIVE, SHARES
 
 PERT_SHAPE = 4.0  # the classic Beta-PERT weight of the mode
@@ -61,7 +62,7 @@ def _parameter_problems(dist: str, given: dict[str, float | None]
                         ) -> Iterator[tuple[str, str]]:
     names = DISTRIBUTION_PARAMS[dist]
     columns = ("p1", "p2", "p3")
-    p = {k: v if v is not None and math.isfinite(v) else None for k, v in given.items()}
+    p = {k: plain_number(v) for k, v in given.items()}
     missing = False
     for i, column in enumerate(columns):
         if i < len(names) and p[column] is None:
@@ -117,7 +118,7 @@ def draw(distribution: str, params: Sequence[float | None], rng: np.random.Gener
 
     Each call consumes the generator in a fixed way per sample, so drawing a
     block at once or in pieces gives the same numbers only by block; callers
-    keep the block size fixed (ftreport.engine.simulation.BLOCK).
+    keep the block size fixed (ftreport.engine.sampling.BLOCK).
     """
     a, b, c = (float(p) if p is not None else math.nan for p in (*params, None, None, None)[:3])
     if distribution == "fixed":

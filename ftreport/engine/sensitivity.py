@@ -14,7 +14,7 @@ import numpy as np
 
 from ftreport.engine import compare, distributions
 from ftreport.engine.analysis import option_arrays, scenario_inputs
-from ftreport.engine.simulation import Draw
+from ftreport.engine.sampling import Draw
 from ftreport.model import ScenarioBook
 from ftreport.model.results import SensitivityBar
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,9 +33,10 @@ class Reports:
 def _in_folder(folder: Path, problems: list[Problem]) -> list[Path]:
     """Exactly one memo and one workbook from an output folder."""
     def visible(pattern: str) -> list[Path]:
-        # Skip atomic_write's hidden temporary files and Office's "~$" lock files.
+        # Skip atomic_write's hidden temporary files and Office's "~$" lock files;
+        # links are kept, to be refused by name.
         return sorted(p for p in folder.glob(pattern)
-                      if p.is_file() and not p.name.startswith((".", "~$")))
+                      if (p.is_file() or p.is_symlink()) and not p.name.startswith((".", "~$")))
 
     found = {"memo": visible("*" + MEMO_SUFFIX), "workbook": visible("*" + WORKBOOK_SUFFIX)}
     pattern = {"memo": "*" + MEMO_SUFFIX, "workbook": "*" + WORKBOOK_SUFFIX}
@@ -69,7 +71,11 @@ def find_reports(paths: Iterable[str | Path]) -> Reports:
     problems: list[Problem] = []
     files: list[Path] = []
     for given in map(Path, paths):
-        if given.is_dir():
+        if given.is_symlink():
+            problems.append(Problem(str(given), None, None, "a report file itself, not a "
+                                    "link (only the files ftreport wrote are attached)",
+                                    found=f"a link to {given.resolve()}", code="not-a-file"))
+        elif given.is_dir():
             files += _in_folder(given, problems)
         elif not given.is_file():
             problems.append(Problem(str(given), None, None,
@@ -82,6 +88,7 @@ def find_reports(paths: Iterable[str | Path]) -> Reports:
                                     code="wrong-format"))
         else:
             files.append(given)
+    problems += [problem for p in files if (problem := _not_what_it_says(p))]
     files = list({p.resolve(): p for p in files}.values())  # the same file once
     if not files and not problems:
         problems.append(Problem(COMMAND_LINE, None, None, "at least one report to send",
@@ -92,6 +99,30 @@ def find_reports(paths: Iterable[str | Path]) -> Reports:
     reports = Reports(files)
     reports.summary = find_summary(files, reports.notes)
     return reports
+
+
+def _not_what_it_says(path: Path) -> Problem | None:
+    """A problem when ``path`` is a link or its content is not what its extension says
+    (an .xlsx is a workbook package, a .pdf starts with %PDF)."""
+    if path.is_symlink():
+        return Problem(str(path), None, None, "a report file itself, not a link (only the "
+                       "files ftreport wrote are attached)", found=f"a link to {path.resolve()}",
+                       code="not-a-file")
+    with path.open("rb") as f:
+        head = f.read(5)
+    if path.suffix.lower() == ".pdf":
+        ok = head.startswith(b"%PDF")
+    else:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                ok = "xl/workbook.xml" in archive.namelist()
+        except (zipfile.BadZipFile, OSError):
+            ok = False
+    if ok:
+        return None
+    kind = "PDF file" if path.suffix.lower() == ".pdf" else "workbook"
+    return Problem(str(path), None, None, f"a {kind}, as its name says",
+                   found="a file of other content", code="wrong-format")
 
 
 def _check_size(files: Sequence[Path], problems: list[Problem]) -> None:

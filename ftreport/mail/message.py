@@ -16,7 +16,12 @@ from ftreport.mail.attachments import MIME_TYPES, Reports
 from ftreport.mail.request import MailRequest
 from ftreport.model.format import Formatter
 from ftreport.report.summary import report_name
-from ftreport.report.templates import find_template
+from ftreport.report.templates import (
+    TemplateRefused,
+    sandboxed_environment,
+    template_problem,
+    template_roots,
+)
 
 
 def _money(value: float | None, currency: str = "") -> str:
@@ -32,25 +37,22 @@ def _percent(share: float | None) -> str:
 def render_body(summary: Mapping[str, Any] | None,
                 attachments: Sequence[str], template_dir: Path | None = None,
                 ) -> tuple[str, str]:
-    """The plain-text and HTML bodies from templates/email.txt.j2 and email.html.j2."""
-    import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
+    """The plain-text and HTML bodies from templates/email.txt.j2 and email.html.j2; a
+    template that fails is an InputError naming it and its line."""
+    from jinja2 import TemplateError
 
-    def environment(html: bool) -> SandboxedEnvironment:
-        # Sandboxed like the memo's: a --template-dir may come from anyone.
-        env = SandboxedEnvironment(autoescape=html, undefined=jinja2.StrictUndefined,
-                                   trim_blocks=True, lstrip_blocks=True,
-                                   keep_trailing_newline=True)
-        env.filters.update(money=_money, percent=_percent)
-        return env
-
-    def template(name: str) -> str:
-        return find_template(name, template_dir).read_text(encoding="utf-8")
-
+    roots = template_roots(template_dir)
     context = {"summary": summary, "attachments": list(attachments), "version": __version__}
-    text = environment(html=False).from_string(template("email.txt.j2"))
-    html = environment(html=True).from_string(template("email.html.j2"))
-    return text.render(context), html.render(context)
+
+    def render(name: str, html: bool) -> str:
+        env = sandboxed_environment(roots, html=html)
+        env.filters.update(money=_money, percent=_percent)
+        return env.get_template(name).render(context)
+
+    try:
+        return render("email.txt.j2", False), render("email.html.j2", True)
+    except (TemplateError, TemplateRefused) as exc:
+        raise template_problem(exc, roots) from exc
 
 
 def default_subject(summary: Mapping[str, Any] | None, files: Sequence[Path]) -> str:

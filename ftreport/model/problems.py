@@ -42,6 +42,9 @@ CODES = {
     # the command line and settings
     "invalid-option": "a command-line option or setting that does not fit",
     "invalid-address": "an email address that cannot be used",
+    # templates (--template-dir)
+    "outside-folder": "a template or asset that leads outside its template folder",
+    "bad-template": "a template that cannot be rendered (missing, unsafe, malformed)",
 }
 
 

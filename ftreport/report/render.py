@@ -19,14 +19,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from ftreport.fileio import atomic_write
 from ftreport.model.results import RunResult
 from ftreport.report.context import build_context, generation_time
-from ftreport.report.templates import MEMO_TEMPLATE, template_roots
+from ftreport.report.templates import (
+    MEMO_TEMPLATE,
+    TemplateRefused,
+    sandboxed_environment,
+    template_problem,
+    template_roots,
+)
 
 if TYPE_CHECKING:
     from ftreport.report.fetch import TemplateFetcher
@@ -38,10 +44,7 @@ def _svg(markup: str) -> Markup:
 
 
 def environment(roots: Sequence[Path]) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(str(root)) for root in roots]),
-        autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True)
+    env = sandboxed_environment(roots, html=True)
     env.filters["svg"] = _svg
     return env
 
@@ -55,12 +58,16 @@ def render_html(result: RunResult, *, template_dir: str | Path | None = None,
 
 
 def write_memo(result: RunResult, target: Path, *, template_dir: Path | None = None) -> None:
-    """Write the PDF decision memo for ``result`` to ``target``.
+    """Write the PDF decision memo for ``result`` to ``target``; a template that fails
+    (refused, missing, unsafe, malformed) is an InputError naming it and its line.
 
     With ``SOURCE_DATE_EPOCH`` set, the same inputs give byte-identical files.
     """
     roots = template_roots(template_dir)
-    html = render_html(result, template_dir=template_dir)
+    try:
+        html = render_html(result, template_dir=template_dir)
+    except (TemplateError, TemplateRefused) as exc:
+        raise template_problem(exc, roots) from exc
     pdf = html_to_pdf(html, roots)
     with atomic_write(target) as temp:
         temp.write_bytes(pdf)

@@ -123,6 +123,11 @@ def find_summary(files: Sequence[Path], notes: list[str]) -> dict[str, Any] | No
     if summary is None:
         notes.append(f"ignored {path.name}: not a summary this version of ftreport wrote")
         return None
+    damage = damaged(summary)
+    if damage:
+        notes.append(f"ignored {path.name}: it is damaged ({damage}); run ftreport again to "
+                     "rewrite it; the email has a general note instead of the numbers")
+        return None
     # A summary from an earlier run would put stale numbers in the email.
     stale = [p.name for p in files
              if p.name in summary["files"] and summary["files"][p.name] != sha256(p)]
@@ -131,6 +136,30 @@ def find_summary(files: Sequence[Path], notes: list[str]) -> dict[str, Any] | No
                      f"{', '.join(stale)}; the email has a general note instead of the numbers")
         return None
     return summary
+
+
+_TEXT_KEYS = ("scenario_name", "currency", "recommended", "baseline")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def damaged(summary: dict[str, Any]) -> str | None:
+    """What in a summary is not what ftreport writes (a value of the wrong type), or None."""
+    for key in SUMMARY_KEYS:
+        value = summary[key]
+        if key in _TEXT_KEYS:
+            ok = isinstance(value, str)
+        elif key == "warnings":
+            ok = isinstance(value, list) and all(isinstance(w, str) for w in value)
+        elif key == "files":
+            ok = all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+        else:  # numbers, None where the result is undefined
+            ok = value is None or _is_number(value)
+        if not ok:
+            return f"{key} holds {type(value).__name__} {json.dumps(value)[:40]}"
+    return None
 
 
 def _read_summary(path: Path) -> dict[str, Any] | None:

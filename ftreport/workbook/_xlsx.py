@@ -6,21 +6,23 @@
   put the engine's value into each formula cell we wrote, the way Excel itself
   stores "formula plus last computed value". The workbook also says
   ``fullCalcOnLoad`` so Excel and LibreOffice recompute on open.
-* ``unsafe_content``: what openpyxl would silently drop when it re-saves a
-  workbook, so an in-place write can refuse instead of losing the analyst's
-  charts, pictures, macros or pivot tables.
+* ``owned_parts`` and ``part_kind_words``: the parts that hang off given sheets,
+  and what a part is in words, for ftreport.workbook.package_diff.
 """
 
 from __future__ import annotations
 
+import io
 import math
+import os
 import posixpath
 import re
-import shutil
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from xml.etree import ElementTree
+
+from ftreport.fileio import temporary_name
 
 Cached = float | int | bool | str | None
 
@@ -86,28 +88,40 @@ def _fill(xml: str, values: Mapping[str, Cached], sheet: str, complete: bool) ->
 
 
 def add_cached_values(path: Path, values: Mapping[str, Mapping[str, Cached]],
-                      *, complete: bool = True) -> None:
-    """Rewrite the package at ``path`` with ``values[sheet][cell]`` cached in formula cells.
+                      partial: Mapping[str, Mapping[str, Cached]] | None = None) -> None:
+    """Rewrite the package at ``path``, in one pass, with ``values[sheet][cell]`` cached in
+    formula cells.
 
-    Only the sheets named in ``values`` are touched. With ``complete``, every
-    formula cell in them must have a value (a formula we wrote without one is a
-    bug, not a blank); without, cells with no known value stay as they are.
+    Only the sheets named are touched. Every formula cell of a sheet in ``values``
+    must have a value (a formula we wrote without one is a bug, not a blank); in
+    ``partial`` (the analyst's own formulas), cells with no known value stay as they
+    are. The rewrite goes to a temporary file beside ``path``, removed on failure.
     """
-    temp = path.with_name(path.name + ".cache")
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(
-            temp, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        parts = {part: sheet for sheet, part in sheet_parts(source).items() if sheet in values}
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename in parts:
-                sheet = parts[item.filename]
-                data = _fill(data.decode("utf-8"), values[sheet], sheet, complete
-                             ).encode("utf-8")
-            target.writestr(item, data)
-    shutil.move(temp, path)
+    partial = partial or {}
+    temp = path.with_name(temporary_name(path))
+    try:
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(
+                temp, "w", compression=zipfile.ZIP_DEFLATED) as target:
+            parts = {part: sheet for sheet, part in sheet_parts(source).items()
+                     if sheet in values or sheet in partial}
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename in parts:
+                    sheet = parts[item.filename]
+                    xml = data.decode("utf-8")
+                    if sheet in values:
+                        xml = _fill(xml, values[sheet], sheet, complete=True)
+                    if sheet in partial:
+                        xml = _fill(xml, partial[sheet], sheet, complete=False)
+                    data = xml.encode("utf-8")
+                target.writestr(item, data)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
-def formula_values(path: Path) -> dict[str, dict[str, Cached]]:
+def formula_values(package: bytes) -> dict[str, dict[str, Cached]]:
     """The cached value of every formula cell in the package, by sheet and cell.
 
     openpyxl drops these when it saves a workbook; reading them first lets a
@@ -115,7 +129,7 @@ def formula_values(path: Path) -> dict[str, dict[str, Cached]]:
     """
     main = f"{{{_NS['main']}}}"
     found: dict[str, dict[str, Cached]] = {}
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
         for sheet, part in sheet_parts(archive).items():
             if part not in archive.namelist():
                 continue
@@ -138,28 +152,24 @@ def formula_values(path: Path) -> dict[str, dict[str, Cached]]:
     return found
 
 
-# Parts openpyxl reads and writes back faithfully (or regenerates, like the VML
-# that draws cell notes). Anything else in a package is content it drops.
-_KEPT = re.compile(
-    r"^(\[Content_Types\]\.xml|_rels/\.rels|docProps/[^/]+\.xml"
-    r"|xl/(workbook\.xml|styles\.xml|sharedStrings\.xml|calcChain\.xml|_rels/workbook\.xml\.rels"
-    r"|theme/[^/]+\.xml|worksheets/sheet[^/]*\.xml|worksheets/_rels/[^/]+\.rels"
-    r"|tables/[^/]+\.xml|comments[^/]*\.xml|comments/[^/]+\.xml|drawings/[^/]+\.vml"
-    r"|printerSettings/[^/]+\.bin))$")
+# Words for a kind of part a re-saved workbook would lack, by a piece of its path.
 _WHAT = (("vbaProject", "macros (VBA)"), ("chart", "charts"), ("drawing", "drawings or shapes"),
          ("media/", "pictures"), ("pivot", "pivot tables"), ("slicer", "slicers"),
          ("timeline", "timeline filters"), ("externalLink", "links to other workbooks"),
          ("threadedComment", "threaded comments"), ("embeddings", "embedded objects"),
          ("activeX", "ActiveX controls"), ("ctrlProps", "form controls"),
          ("connections", "data connections"), ("queryTable", "queries"),
-         ("richData", "rich data types"), ("model/", "a data model"))
-# Worksheet extensions openpyxl drops without a warning.
-_SHEET_EXTENSIONS = (("sparklineGroups", "sparklines"), ("x14:dataValidations",
-                     "extended data validation"), ("x14:conditionalFormattings",
-                     "extended conditional formatting"), ("slicerList", "slicers"))
+         ("richData", "rich data types"), ("model/", "a data model"),
+         ("customXml", "custom XML data"), ("persons", "people of threaded comments"))
 
 
-def _owned_parts(archive: zipfile.ZipFile, sheets: Iterable[str]) -> set[str]:
+def part_kind_words(part: str) -> str:
+    """What a part of a package is, in words (``xl/charts/chart.xml`` -> "charts")."""
+    return next((w for key, w in _WHAT if key.lower() in part.lower()),
+                f"content openpyxl does not keep ({part})")
+
+
+def owned_parts(archive: zipfile.ZipFile, sheets: Iterable[str]) -> set[str]:
     """Drawings and charts hanging off the given sheets (ours, replaced on every run)."""
     names = set(archive.namelist())
     parts = sheet_parts(archive)
@@ -182,26 +192,3 @@ def _owned_parts(archive: zipfile.ZipFile, sheets: Iterable[str]) -> set[str]:
                 owned.add(target)
                 todo.append(target)
     return owned - {parts[s] for s in parts if s not in sheets}
-
-
-def unsafe_content(path: Path, own_sheets: Iterable[str]) -> list[str]:
-    """What in the package at ``path`` openpyxl would drop on save, in words.
-
-    Parts that belong to ``own_sheets`` (output sheets a re-run replaces) are
-    ignored.
-    """
-    own = list(own_sheets)
-    found: list[str] = []
-    with zipfile.ZipFile(path) as archive:
-        owned = _owned_parts(archive, own)
-        for name in archive.namelist():
-            if name in owned or name.endswith("/") or _KEPT.match(name):
-                continue
-            what = next((w for key, w in _WHAT if key.lower() in name.lower()), None)
-            found.append(what or f"content openpyxl does not keep ({name})")
-        for sheet, part in sheet_parts(archive).items():
-            if sheet in own:
-                continue
-            xml = archive.read(part).decode("utf-8", "replace")
-            found += [f"{what} on sheet {sheet}" for key, what in _SHEET_EXTENSIONS if key in xml]
-    return sorted(set(found))

@@ -28,7 +28,14 @@ from ftreport.model.results import RunResult
 from ftreport.workbook import OUTPUT_SHEETS, REPORT_SHEETS
 from ftreport.workbook._xlsx import Cached, add_cached_values, formula_values
 from ftreport.workbook.context import ReportContext
-from ftreport.workbook.safety import check_in_place, load, lock_files, remove_outputs
+from ftreport.workbook.safety import (
+    check_in_place,
+    check_saved_copy,
+    load,
+    read_source,
+    refuse_clashing_sheets,
+    remove_outputs,
+)
 from ftreport.workbook.sheet_run import run_sheet
 from ftreport.workbook.sheets_results import results_sheet
 from ftreport.workbook.sheets_timeline import timeline_sheet
@@ -75,28 +82,31 @@ def write_report(result: RunResult, target: Path, *, in_place: bool = False) -> 
     """Write the analyst's workbook plus the result sheets to ``target``.
 
     A normal run never touches the input file. ``in_place=True`` writes into
-    the input file itself, and refuses (ReportError, the file untouched) when
-    that could lose anything. Either way the file appears whole or not at all.
+    the input file itself (through a symbolic link, into the file it points to,
+    keeping its mode), and refuses (ReportError, the file untouched) when that
+    could lose anything. Either way the file appears whole or not at all, and
+    the report is built from the bytes the reader read.
     """
     source, target = Path(result.book.path), Path(target)
-    if not source.exists():
-        raise ReportError(f"{source}: the input workbook is gone; cannot write the report")
     if not in_place and target.exists() and target.resolve() == source.resolve():
         raise ReportError(f"{target}: is the input workbook; use in_place to write into it")
-    wb, load_warnings = load(source)
+    if in_place and target.resolve() != source.resolve():
+        raise ReportError(f"in-place writing goes into the input file {source}, not {target}")
+    original = read_source(source, result.book.sha256)
     if in_place:
-        check_in_place(result, target, load_warnings)
+        check_in_place(source)
+    wb, load_warnings = load(original)
+    refuse_clashing_sheets(wb, source)
     remove_outputs(wb)
     cached = build_report(wb, result)
     # Excel and LibreOffice recompute every formula on open; the cached values are for
     # readers that never calculate.
     wb.calculation = CalcProperties(fullCalcOnLoad=True)
-    if in_place and lock_files(source):  # opened while we were computing
-        raise ReportError(f"{source}: opened in Excel or LibreOffice meanwhile; not written")
     # The analyst's own formulas keep the values their file had (openpyxl drops them).
-    kept = {sheet: cells for sheet, cells in formula_values(source).items()
+    kept = {sheet: cells for sheet, cells in formula_values(original).items()
             if sheet not in OUTPUT_SHEETS and sheet in wb.sheetnames}
-    with atomic_write(target) as temp:
+    with atomic_write(source.resolve() if in_place else target) as temp:
         wb.save(temp)
-        add_cached_values(temp, cached)
-        add_cached_values(temp, kept, complete=False)
+        add_cached_values(temp, cached, kept)
+        if in_place:  # raising here removes the copy: the analyst's file stays as it was
+            check_saved_copy(source, original, temp, load_warnings)

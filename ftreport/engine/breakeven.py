@@ -1,0 +1,353 @@
+"""The break-even day without walking every day of the horizon.
+
+``fast_break_even_day`` gives ``compare.break_even_day`` (the engine's
+day-by-day grid) for option x sample arrays: the same definition and the same
+comparison, a few dozen days looked at per sample instead of every day.
+``break_even_from_blocks`` describes the method; docs/simulation.md walks
+through it, and tests/test_simulation.py checks it against the grid with
+hypothesis.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ftreport.engine import compare, costs
+from ftreport.engine.costs import Array
+
+NEWTON_STEPS = 3  # on the smooth model, for the break-even search's first guess
+NEWTON_ROUNDS = 3  # of the break-even search, before it halves brackets instead
+
+
+def fast_break_even_day(options: Mapping[str, ArrayLike], baseline: int, *, horizon_days: int,
+                        requests_per_day: ArrayLike, monthly_growth: ArrayLike = 0.0) -> Array:
+    """``compare.break_even_day`` over the horizon, for option x sample arrays.
+
+    Equal to the engine's grid result (tests/test_simulation.py checks it with
+    hypothesis); see ``break_even_from_blocks`` for the method.
+    """
+    blocks = compare.option_costs(options)
+    retrain = np.asarray(options["retrain_every_days"], dtype=float)
+    shape = np.broadcast_shapes(*(np.shape(v) for v in (*blocks.values(), retrain)),
+                                (1, *np.shape(requests_per_day)), (1, *np.shape(monthly_growth)))
+    return break_even_from_blocks(blocks, retrain, baseline, horizon_days, requests_per_day,
+                                  monthly_growth, shape)
+
+
+def _segment_start(day: Array, retrain: Array) -> Array:
+    """First day of the stretch of days with as many training runs as ``day``."""
+    safe = np.where(retrain > 0, retrain, 1.0)
+    runs = costs.training_runs(day, retrain)
+    start = np.ceil((runs - 1.0) * safe + 1.0)
+    # Guard against rounding with fractional periods: land on the first day of the stretch.
+    start = np.where(costs.training_runs(start, retrain) < runs, start + 1.0, start)
+    start = np.where((start > 1) & (costs.training_runs(start - 1.0, retrain) == runs),
+                     start - 1.0, start)
+    return np.where((retrain > 0) & (runs > 1), start, 0.0)
+
+
+def break_even_from_blocks(blocks: Mapping[str, ArrayLike], retrain_every_days: ArrayLike,
+                           baseline: int, horizon_days: int, requests_per_day: ArrayLike,
+                           monthly_growth: ArrayLike, shape: tuple[int, ...]) -> Array:
+    """Break-even day of every option (axis 0) and sample (axis 1) from ``u, F, T, U``.
+
+    Between two training runs of either option, ``(1-tol) C_i(d) - C_b(d)`` (the
+    engine's "dearer" test for non-negative costs) is ``a + b*d + c*V(d)``
+    with ``V`` convex (growth > 0), linear or concave (growth < 0), so on such
+    a stretch the dearer days form a prefix and/or a suffix (convex, linear) or
+    an interval around the maximum (concave, found from the derivative).
+    Walking the stretches back from the horizon, the first stretch with a dearer
+    day is found by testing only where its largest value can be (one day on a
+    falling stretch, two otherwise); the last dearer day on it then comes from
+    a bracket search started by Newton's steps. Each test is the engine's own
+    ``cost_through`` and ``more_expensive``, so the answer is the grid's. Only
+    the samples still open are tested. When every sample has the same
+    retraining periods (the usual case) the stretches are the same days for
+    all, tested at once; ``n(d)``, ``V(d)`` and the stretch starts are looked up
+    in per-day tables when every sample shares their parameter.
+    """
+    horizon = int(horizon_days)
+    n_opt, m = shape
+    full = {k: np.broadcast_to(np.asarray(v, dtype=float), shape) for k, v in blocks.items()}
+    retrain = np.broadcast_to(np.asarray(retrain_every_days, dtype=float), shape)
+    n0 = np.broadcast_to(np.asarray(requests_per_day, dtype=float), (m,))
+    g = np.broadcast_to(np.asarray(monthly_growth, dtype=float), (m,))
+    # Days 0..D+1: the search may test the day after the horizon (never an answer).
+    days = np.arange(horizon + 2, dtype=float)
+    volume = _ByDay(lambda d, x: costs.volume_factor(x, d), g, days)
+    base = _OptionCurve({k: v[baseline] for k, v in full.items()}, retrain[baseline], days)
+    out = np.zeros(shape)
+    for i in range(n_opt):
+        if i != baseline:
+            opt = _OptionCurve({k: v[i] for k, v in full.items()}, retrain[i], days)
+            out[i] = _break_even_one(opt, base, horizon, _samplewise(n0), volume, m)
+    return out
+
+
+def _samplewise(values: Array) -> Array:
+    """``values`` as one 0-d number when every sample has the same, else as they are."""
+    return values[:1].reshape(()) if values.size and (values == values[0]).all() else values
+
+
+def _take(values: Array, idx: Array | slice) -> Array:
+    return values if values.ndim == 0 else values[idx]
+
+
+class _ByDay:
+    """``fn(days, parameter)`` for some samples: a lookup in a table of days 0..D+1 when
+    every sample has the same parameter (the table is ``fn`` itself, so values agree)."""
+
+    def __init__(self, fn: Callable[[Array, Array], Array], parameter: Array, days: Array):
+        self.fn, self.parameter = fn, _samplewise(parameter)
+        self.table = fn(days, self.parameter) if self.parameter.ndim == 0 else None
+
+    def __call__(self, idx: Array | slice, day: Array, whole_day: Array) -> Array:
+        """At ``day`` (floats: one for all, or one per sample) of samples ``idx``;
+        ``whole_day`` is ``day`` as indices."""
+        if self.table is not None:
+            return self.table[whole_day]
+        return self.fn(day, self.parameter[idx])
+
+
+class _OptionCurve:
+    """One option's ``C(d)`` over the samples of a chunk, evaluated where asked."""
+
+    def __init__(self, blocks: Mapping[str, Array], retrain: Array, days: Array):
+        self.upfront, self.per_run, self.fixed, self.per_request = (
+            _samplewise(blocks[k]) for k in (
+                "upfront_cost", "training_cost_per_run", "daily_fixed_cost", "cost_per_request"))
+        self.runs = _ByDay(costs.training_runs, retrain, days)
+        self.segment_start = _ByDay(_segment_start, retrain, days)
+
+    def cost(self, idx: Array | slice, day: Array, whole_day: Array, volume: Array) -> Array:
+        """``C(day)`` of samples ``idx``, ``volume`` being their ``V(day)``."""
+        return costs.cost_through(day, _take(self.upfront, idx), _take(self.per_run, idx),
+                                  self.runs(idx, day, whole_day), _take(self.fixed, idx),
+                                  _take(self.per_request, idx), volume)
+
+
+def _volume_and_slope(rate: Array, day: Array) -> tuple[Array, Array]:
+    """``V(day)/N0`` and its derivative on the smooth model, for guesses only: from one
+    ``exp`` (cheaper than the exact ``expm1`` form; the tests decide, not the guess)."""
+    if rate.ndim == 0 and rate == 0:
+        return day, np.ones_like(day)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        e = np.exp(rate * day)
+        scale = np.expm1(rate)
+        volume, slope = (e - 1.0) / scale, rate * e / scale
+    if rate.ndim == 0:
+        return volume, slope
+    flat = rate == 0
+    return np.where(flat, day, volume), np.where(flat, 1.0, slope)
+
+
+class _Pair:
+    """One option against the baseline over the samples of a chunk: the engine's test."""
+
+    def __init__(self, opt: _OptionCurve, base: _OptionCurve, n0: Array,
+                 volume_factor: _ByDay, m: int):
+        self.opt, self.base, self.n0, self.volume_factor, self.m = opt, base, n0, volume_factor, m
+
+    def rows(self, idx: Array) -> Array | slice:
+        """``idx`` (in order) or, when that is every sample, a slice: views, not copies."""
+        return slice(None) if idx.size == self.m else idx
+
+    def dearer(self, idx: Array | slice, day: Array) -> tuple[Array, Array]:
+        """The engine's test at ``day`` for samples ``idx``, and ``C_i - C_b`` (for guesses)."""
+        whole = day.astype(np.intp)
+        # cumulative_volume's own product: N0 * V(d)/N0.
+        v = _take(self.n0, idx) * self.volume_factor(idx, day, whole)
+        yes, gap = compare.cost_gap(self.opt.cost(idx, day, whole, v),
+                                    self.base.cost(idx, day, whole, v))
+        if yes.ndim == 0:  # every input the same in every sample
+            size = self.m if isinstance(idx, slice) else idx.size
+            yes, gap = np.full(size, yes), np.full(size, gap)
+        return yes, gap
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """The test function ``a + b*d + c*V(d)`` on a stretch: ``b``, ``c``, the daily log
+    growth ``lam`` of ``V``, the samples where it is concave and the day of its maximum."""
+
+    b: Array
+    c: Array
+    lam: Array
+    concave: Array
+    peak: Array
+
+
+def _may_be_dearer(pair: _Pair, last: np.float64) -> Array:
+    """The samples that may be dearer on some day, in order.
+
+    Never dearer on any day (so 0) when no block of the option costs more: then
+    ``C_i(d) <= C_b(d)`` exactly for every d and the tolerance covers the rounding.
+    """
+    opt, base = pair.opt, pair.base
+    blocks = (opt.upfront, opt.per_run, opt.fixed, opt.per_request,
+              base.upfront, base.per_run, base.fixed, base.per_request, pair.n0)
+    cheaper = functools.reduce(np.logical_and, (
+        opt.upfront + opt.runs(slice(None), last, last.astype(np.intp)) * opt.per_run
+        <= base.upfront + base.per_run, opt.fixed <= base.fixed,
+        opt.per_request <= base.per_request, *(b >= 0 for b in blocks)))
+    return np.flatnonzero(~np.broadcast_to(cheaper, (pair.m,)))
+
+
+def _test_shape(pair: _Pair) -> _Shape:
+    """Shape of the test function ``a + b*d + c*V(d)``: concave when ``c*V`` is concave."""
+    opt, base, m = pair.opt, pair.base, pair.m
+    tol = compare.COST_TOLERANCE
+    lam = costs.daily_log_growth(pair.volume_factor.parameter)
+    c = ((1 - tol) * opt.per_request - base.per_request) * pair.n0
+    b = (1 - tol) * opt.fixed - base.fixed
+    concave = np.broadcast_to(c * lam < 0, (m,))
+    peak = np.full(m, -np.inf)
+    if concave.any():
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            # Where the derivative b + c*lam*e^(lam*x)/(e^lam - 1) vanishes.
+            at = np.broadcast_to(np.log(-b * np.expm1(lam) / (c * lam)) / lam, (m,))
+        # No such point (NaN): the slope keeps the sign of c on every day.
+        at = np.where(np.isnan(at), np.where(c > 0, np.inf, -np.inf), at)
+        np.copyto(peak, at, where=concave)
+    return _Shape(b, c, lam, concave, peak)
+
+
+def _find_brackets(pair: _Pair, shape: _Shape, idx: Array, last: np.float64,
+                   ) -> tuple[Array, Array, Array, Array]:
+    """Stage 1, find the bracketing stretch: walk the stretches back from the horizon.
+
+    A sample leaves the walk on the first stretch with a dearer day, with a
+    bracket: dearer at ``lo``, not after ``hi - 1`` (``hi`` is the next stretch's
+    start, known not dearer, or the day after the horizon). Returns the bracketed
+    samples (in order), their ``lo``, ``hi`` and the gap ``C_i - C_b`` at ``lo``.
+    With shared retraining, ``end`` and ``start`` are one day for every sample.
+    """
+    m, opt, base = pair.m, pair.opt, pair.base
+    shared = opt.segment_start.table is not None and base.segment_start.table is not None
+    end = last if shared else np.full(idx.size, last)
+    lo_at, hi_at, gap_at = np.empty(m), np.empty(m), np.empty(m)
+    bracketed = np.zeros(m, dtype=bool)
+    left_of_peak = np.floor(shape.peak)
+    while idx.size:
+        at = pair.rows(idx)
+        whole_end = end.astype(np.intp)
+        start = np.maximum(opt.segment_start(at, end, whole_end),
+                           base.segment_start(at, end, whole_end))
+        yes, lo, gap = _test_stretch(pair, idx, start, end, left_of_peak[at], shape.concave[at])
+        if yes.any():
+            found = idx[yes]
+            bracketed[found] = True
+            lo_at[found], hi_at[found], gap_at[found] = lo[yes], _take(end + 1.0, yes), gap[yes]
+        # The rest look at the stretch before (none before day 0: never dearer).
+        end = start - 1.0
+        keep = ~yes & (start >= 1)
+        if not keep.all():
+            idx, end = idx[keep], _take(end, keep)
+    idx = np.flatnonzero(bracketed)
+    at = pair.rows(idx)
+    return idx, lo_at[at], hi_at[at], gap_at[at]
+
+
+def _test_stretch(pair: _Pair, idx: Array, start: Array, end: Array, left: Array,
+                  bent: Array) -> tuple[Array, Array, Array]:
+    """Whether samples ``idx`` are dearer on their stretch ``start..end``, the dearer day
+    ``lo`` and the gap there: tested where the stretch's largest value can be.
+
+    That is at the start or next to the inner maximum of a concave stretch (its end
+    when the maximum lies beyond; ``left`` is the day before the maximum, ``bent``
+    whether the stretch is concave), at the start and the end otherwise. A falling
+    stretch needs no test at its end: the next stretch's start is known not dearer.
+    """
+    # ``probe``: the start, or the day of a concave stretch's maximum; ``second``:
+    # the day after that maximum, or the end of a stretch that is not concave.
+    inner = bent & (left >= start)
+    probe = np.where(inner, np.minimum(left, end), start) if inner.any() else start
+    two = np.flatnonzero((inner & (left < end)) | ~bent)
+    second = np.where(bent[two], left[two] + 1.0, _take(end, two)) \
+        if bent[two].any() else _take(end, two)
+    yes, gap = pair.dearer(pair.rows(idx), probe)
+    lo = np.broadcast_to(probe, idx.shape)
+    if two.size:
+        more, more_gap = pair.dearer(pair.rows(idx[two]), second)
+        moved = two[more]
+        lo = lo.copy()
+        lo[moved] = np.broadcast_to(second, two.shape)[more]
+        gap[moved] = more_gap[more]
+        yes[moved] = True
+    return yes, lo, gap
+
+
+def _newton_guesses(pair: _Pair, shape: _Shape, idx: Array, lo: Array, hi: Array,
+                    gap_lo: Array) -> Array:
+    """Stage 2, Newton guesses: the last dearer day in each bracket, roughly.
+
+    Newton's steps on the stretch's gap as a smooth function of the day,
+    ``gap_lo + b*(x-lo) + c*(V(x)-V(lo))/N0``, from the bracket's end: a guess
+    within a day, usually. Only a guess: stage 3 tests the days.
+    """
+    at = pair.rows(idx)
+    slope, curve = (np.broadcast_to(v, (pair.m,))[at] for v in (shape.b, shape.c))
+    rate = _take(shape.lam, at)
+    guess = hi
+    volume_lo = _volume_and_slope(rate, lo)[0]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for _ in range(NEWTON_STEPS):
+            volume, growth = _volume_and_slope(rate, guess)
+            value = gap_lo + slope * (guess - lo) + curve * (volume - volume_lo)
+            guess = guess - value / (slope + curve * growth)
+    return guess
+
+
+def _settle_brackets(pair: _Pair, idx: Array, lo: Array, hi: Array, guess: Array,
+                     out: Array) -> None:
+    """Stage 3, settle the bracket: the break-even day (last dearer day + 1) into ``out``.
+
+    The guessed day and the next are tested; the brackets still open after that
+    take a few more rounds (the line through the two gaps just found, then
+    halving the bracket).
+    """
+    for rounds in itertools.count(1):
+        closed = hi - lo <= 1.0
+        if closed.any():
+            out[idx[closed]] = lo[closed] + 1.0
+            open_ = ~closed
+            idx, lo, hi, guess = idx[open_], lo[open_], hi[open_], guess[open_]
+        if not idx.size:
+            break
+        at = pair.rows(idx)
+        day = np.fmin(np.fmax(np.floor(guess), lo), hi - 1.0)
+        at_day, gap_day = pair.dearer(at, day)
+        at_next, gap_next = pair.dearer(at, day + 1.0)
+        at_next &= day + 1.0 < hi
+        lo = np.where(at_next, day + 1.0, np.where(at_day, day, lo))
+        hi = np.where(at_day, np.where(at_next, hi, day + 1.0), day)
+        if rounds < NEWTON_ROUNDS:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                guess = day + gap_day / (gap_day - gap_next)
+        else:
+            guess = np.floor((lo + hi) / 2)
+
+
+def _break_even_one(opt: _OptionCurve, base: _OptionCurve, horizon: int, n0: Array,
+                    volume_factor: _ByDay, m: int) -> Array:
+    """Break-even day of one option against the baseline, for the ``m`` samples of a chunk:
+    the samples never dearer are 0, the others go through the three stages."""
+    pair = _Pair(opt, base, n0, volume_factor, m)
+    out = np.zeros(m)
+    last = np.float64(horizon)
+    idx = _may_be_dearer(pair, last)
+    if idx.size == 0:
+        return out
+    shape = _test_shape(pair)
+    idx, lo, hi, gap_lo = _find_brackets(pair, shape, idx, last)
+    guess = _newton_guesses(pair, shape, idx, lo, hi, gap_lo)
+    _settle_brackets(pair, idx, lo, hi, guess, out)
+    # Dearer on the horizon itself: does not pay back.
+    out[out > horizon] = np.nan
+    return out

@@ -1,0 +1,124 @@
+"""The simulation's statistics: each output's samples, percentiles, means and histogram.
+
+docs/simulation.md gives the treatment of "never" and undefined values, the
+trim and the memory use.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ftreport.engine.costs import Array
+from ftreport.model.outputs import PERCENTILES
+from ftreport.model.results import plain_number
+
+HISTOGRAM_BINS = 30
+
+
+class Column:
+    """One output of one option over every iteration, stored only if it varies.
+
+    A constant output (the baseline's savings, an option nobody made uncertain)
+    costs no memory, and its statistics are exactly the deterministic value.
+    """
+
+    def __init__(self, size: int, dtype: type = np.float64):
+        self.size, self.dtype = size, dtype
+        self.value: float | None = None  # the constant so far
+        self.data: np.ndarray | None = None
+
+    def add(self, start: int, values: Array) -> None:
+        if self.data is None:
+            if start == 0:
+                self.value = float(values[0])
+            v = float(self.value)  # type: ignore[arg-type]
+            if (values == v).all() or (math.isnan(v) and np.isnan(values).all()):
+                return
+            self.data = np.empty(self.size, dtype=self.dtype)
+            self.data[:start] = v
+        self.data[start:start + values.size] = values
+
+    def values(self) -> Array:
+        if self.data is None:
+            return np.full(self.size, self.value, dtype=float)
+        return self.data.astype(float, copy=False)
+
+
+def _quantiles(ordered: Array, pcts: tuple[float, ...]) -> list[float]:
+    """numpy's linear percentiles of sorted samples, but +inf stays +inf (numpy's lerp
+    gives NaN)."""
+    n = ordered.size
+    out = []
+    for p in pcts:
+        h = p / 100.0 * (n - 1)
+        frac = h - math.floor(h)
+        a, b = float(ordered[math.floor(h)]), float(ordered[math.ceil(h)])
+        if frac == 0 or a == b:
+            out.append(a)
+        elif math.isinf(a) or math.isinf(b):
+            out.append(a if a == -math.inf and b < math.inf else
+                       b if b == math.inf and a > -math.inf else math.nan)
+        else:
+            out.append(a + (b - a) * frac)
+    return out
+
+
+def _mean(run: Array) -> float | None:
+    """Mean of a run of sorted finite samples; exact for a constant (offset by the minimum)."""
+    if run.size == 0:
+        return None
+    low = float(run[0])
+    return low + float(np.sum(run - low)) / run.size
+
+
+def statistics(x: Array, iterations: int, trim: tuple[float, float], *,
+               never_is_infinite: bool = False) -> tuple[dict[str, Any], tuple[float, float]]:
+    """The contract's percentile object for one output of one option, and the trim bounds.
+
+    Undefined samples (NaN) are left out; with ``never_is_infinite`` (break-even
+    day) NaN means "never" and counts as +inf. Percentiles include infinite
+    samples and are null when they land on one; means are over finite samples.
+    ``trimmed`` counts the samples outside the trim percentiles.
+    """
+    # One sort gives the percentiles, and the finite samples and those inside the
+    # trim as runs of it: no masked passes (numpy's SIMD sort also beats
+    # np.partition at the seven ranks; measured 16 ms against 26 ms for 1M).
+    ordered = np.where(np.isnan(x), np.inf, x) if never_is_infinite else x.copy()
+    ordered.sort()
+    valid = ordered[:np.searchsorted(ordered, np.nan)]  # NaN sorts last
+    first = int(np.searchsorted(valid, -np.inf, side="right"))
+    stop = int(np.searchsorted(valid, np.inf, side="left"))
+    stats: dict[str, Any] = {f"p{p}": None for p in PERCENTILES}
+    stats.update(mean=None, trimmed_mean=None, trimmed=0,
+                 finite_share=float(stop - first) / iterations)
+    if valid.size == 0:
+        return stats, (math.nan, math.nan)
+    *marks, low, high = _quantiles(valid, (*PERCENTILES, *trim))
+    for p, v in zip(PERCENTILES, marks, strict=True):
+        stats[f"p{p}"] = plain_number(v)
+    # Inside the trim, bounds included: a run of the sorted samples (none when a
+    # bound is NaN, the percentile between -inf and +inf).
+    if math.isnan(low) or math.isnan(high):
+        inner = outer = valid.size
+    else:
+        inner = int(np.searchsorted(valid, low, side="left"))
+        outer = max(inner, int(np.searchsorted(valid, high, side="right")))
+    stats.update(mean=_mean(valid[first:stop]),
+                 trimmed_mean=_mean(valid[max(first, inner):min(stop, outer)]),
+                 trimmed=valid.size - (outer - inner))
+    return stats, (low, high)
+
+
+def histogram(x: Array, low: float, high: float) -> dict[str, list[float]]:
+    """Counts of the samples inside ``[low, high]`` in equal bins (one bin if they are equal)."""
+    inside = x[np.isfinite(x) & (x >= low) & (x <= high)]
+    if inside.size == 0:
+        return {"edges": [], "counts": []}
+    low, high = float(inside.min()), float(inside.max())
+    bins = HISTOGRAM_BINS if high > low else 1
+    counts, edges = np.histogram(inside, bins=bins, range=(low, high) if high > low else
+                                 (low - 0.5, low + 0.5))
+    return {"edges": [float(e) for e in edges], "counts": [float(c) for c in counts]}
