@@ -251,3 +251,9 @@ def test_the_docs_list_every_provider_in_the_book():
         encoding="utf-8")
     for provider in load_pricebook().providers():
         assert provider.removesuffix(" (self-hosted)") in text, provider
+
+
+def test_an_alias_must_lead_to_a_row_in_force_on_its_date():
+    raw = {**_one_row(), "aliases": {"gpt-4.1-old": {"model": "gpt-4.1", "on": "2020-01-01"}}}
+    with pytest.raises(InputError, match=re.escape("aliases.gpt-4.1-old")):
+        parse_pricebook(raw, "mine.json")

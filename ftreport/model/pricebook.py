@@ -274,9 +274,19 @@ def parse_pricebook(raw: object, file: str) -> PriceBook:
             problems.append(Problem(file, None, None, code="type-error", field=f"aliases.{old}",
                                     expected='{"model": NAME, "on": DATE}',
                                     found=describe(str(target))))
+    book = PriceBook(str(raw.get("currency", "USD")), tuple(rows), aliases)
+    for old, alias in aliases.items():
+        try:
+            found = book.at(old, alias.on)
+        except NoPriceInForce:
+            found = None
+        if found is None:
+            problems.append(Problem(file, None, None, code="unknown-name",
+                                    field=f"aliases.{old}", found=alias.model,
+                                    expected=f"a model with a row in force on {alias.on}"))
     if problems:
         raise InputError(problems)
-    return PriceBook(str(raw.get("currency", "USD")), tuple(rows), aliases)
+    return book
 
 
 def row_problems(entry: object, file: str, index: int) -> list[Problem]:
