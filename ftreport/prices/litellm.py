@@ -36,8 +36,8 @@ from ftreport.model.pricebook import (
 from ftreport.model.problems import InputError, Problem, describe
 from ftreport.prices.listing import COLUMNS, rows_table
 
-# LiteLLM's own table is about 1.5 MB (2026); a file 20 times that is refused unread.
-MAX_LITELLM_BYTES = 32 * 1024 * 1024
+# LiteLLM's own table is about 1.6 MB (2026); a file ten times that is refused unread.
+MAX_LITELLM_BYTES = 16 * 1024 * 1024
 FILE_NAMES = ("model_prices_and_context_window.json",
               "model_prices_and_context_window_backup.json")  # the name inside the package
 SOURCE = "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json"
@@ -138,11 +138,15 @@ def read_litellm(path: Path) -> LiteLLMTable:
 
 
 def _bounded_bytes(path: Path) -> bytes:
-    too_large = Problem(str(path), None, None, code="too-large",
-                        expected=f"a price table of at most {MAX_LITELLM_BYTES:,} bytes")
+    def too_large(size: int) -> InputError:
+        return InputError([Problem(str(path), None, None, code="too-large",
+                                   expected=f"a price table of at most {MAX_LITELLM_BYTES:,} "
+                                            "bytes", found=f"{size:,} bytes or more")])
+
     try:
-        if path.stat().st_size > MAX_LITELLM_BYTES:
-            raise InputError([too_large])
+        size = path.stat().st_size
+        if size > MAX_LITELLM_BYTES:
+            raise too_large(size)
         with path.open("rb") as f:
             data = f.read(MAX_LITELLM_BYTES + 1)  # bounded even if the size was wrong
     except FileNotFoundError:
@@ -155,7 +159,7 @@ def _bounded_bytes(path: Path) -> bytes:
         raise InputError([Problem(str(path), None, None, code="unreadable-file",
                                   expected="a readable file", found=str(exc))]) from None
     if len(data) > MAX_LITELLM_BYTES:
-        raise InputError([too_large])
+        raise too_large(len(data))
     return data
 
 
