@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from ftreport.engine.analysis import analyse
-from ftreport.fileio import report_stem
+from ftreport.fileio import folder_lock, remove_stale_temporaries, report_stem
 from ftreport.model.problems import InputError, Problem, ReportError
 from ftreport.model.results import Delivery, RunResult
 from ftreport.report.summary import MEMO_SUFFIX, WORKBOOK_SUFFIX
@@ -57,6 +57,10 @@ def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int |
                                sender=email_from, template_dir=template_dir, host=smtp_host,
                                port=smtp_port, user=smtp_user, security=smtp_security,
                                cafile=smtp_cafile, timeout=smtp_timeout)
+        # The reports take the input's name, which then names the attachments.
+        unsafe = mail.name_problem(Path(path), "an input workbook")
+        if unsafe:
+            raise InputError([unsafe])
     result = _compute_and_write(path, outdir, iterations=iterations, seed=seed,
                                 workbook=workbook, pdf=pdf, in_place=in_place,
                                 template_dir=template_dir, progress=progress)
@@ -74,13 +78,13 @@ def _compute_and_write(path: str | Path, outdir: str | Path | None, *, iteration
                        seed: int | None, workbook: bool, pdf: bool, in_place: bool,
                        template_dir: str | Path | None,
                        progress: Callable[[int, int], None] | None) -> RunResult:
-    """What :func:`run` does before it emails: read, compute, write."""
+    """What :func:`run` does before it emails: read, compute, then write into the output
+    folder (or the input's, in place) while holding its lock, so that two runs never
+    mix their reports, after removing what killed runs left there."""
     from ftreport.workbook.reader import read_workbook
 
     path = Path(path)
     book = read_workbook(path)
-    if outdir is not None:
-        Path(outdir).mkdir(parents=True, exist_ok=True)
     if iterations is not None:
         book.scenario.mc_iterations = iterations
     if seed is not None:
@@ -91,7 +95,18 @@ def _compute_and_write(path: str | Path, outdir: str | Path | None, *, iteration
         from ftreport.engine.simulation import simulate
 
         result.simulation = simulate(book, result.analysis, progress=progress)
+    folder = Path(outdir) if outdir is not None else path.parent if in_place else None
+    if folder is not None:
+        with folder_lock(folder):
+            remove_stale_temporaries(folder)
+            _write(result, path, outdir, workbook=workbook, pdf=pdf, in_place=in_place,
+                   template_dir=template_dir)
+    return result
 
+
+def _write(result: RunResult, path: Path, outdir: str | Path | None, *, workbook: bool,
+           pdf: bool, in_place: bool, template_dir: str | Path | None) -> None:
+    """Write the report workbook, the memo and (last) the summary, as asked."""
     if in_place or (outdir is not None and workbook):
         from ftreport.workbook.writer import write_report
 
@@ -109,7 +124,6 @@ def _compute_and_write(path: str | Path, outdir: str | Path | None, *, iteration
         from ftreport.report.summary import write_summary
 
         result.outputs["summary"] = str(write_summary(result, outdir))
-    return result
 
 
 def send(paths: Iterable[str | Path], *, to: Sequence[str], cc: Sequence[str] = (),

@@ -29,8 +29,12 @@ _TEMP = re.compile(r"^\.(?P<name>.*)\.(?P<pid>\d+)-[0-9a-f]{8}\.tmp$", re.DOTALL
 
 
 def report_stem(path: Path) -> str:
-    """``Q3 plan.xlsx`` -> ``Q3 plan``: the name the outputs share."""
-    return path.name[: -len(path.suffix)] if path.suffix else path.name
+    """``Q3 plan.xlsx`` -> ``Q3 plan``: the name the outputs share. A report given as
+    input keeps its scenario's name (``Q3 plan.report.xlsx`` -> ``Q3 plan``), so a run on
+    it never writes ``Q3 plan.report.report.xlsx``."""
+    stem = path.name[: -len(path.suffix)] if path.suffix else path.name
+    return stem[: -len(".report")] if stem.lower().endswith(".report") and len(stem) > 7 \
+        else stem
 
 
 def temporary_name(target: Path) -> str:

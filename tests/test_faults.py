@@ -5,11 +5,13 @@ naming the path, and no temporary file left behind."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -132,3 +134,98 @@ def test_a_second_run_into_the_same_folder_is_refused_while_the_first_writes(
             assert time.monotonic() < deadline
             time.sleep(0.05)
     assert (tmp_path / LOCK_NAME).exists() and os.access(tmp_path, os.W_OK)
+
+
+# --- whole runs -------------------------------------------------------------------------
+
+SAMPLE = ROOT / "sample_inputs" / "customer-support.xlsx"
+
+
+def ftreport(*args: str) -> subprocess.CompletedProcess[str]:
+    """`ftreport` in a process of its own: its whole stderr, as a user sees it."""
+    return subprocess.run([sys.executable, "-m", "ftreport", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def clean_failure(done: subprocess.CompletedProcess[str], words: str) -> None:
+    assert done.returncode == 1, done.stderr
+    assert words in done.stderr
+    assert "Traceback" not in done.stderr and "unexpected" not in done.stderr
+
+
+def test_a_run_into_a_full_disk_fails_cleanly(tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "small") as folder:
+        done = ftreport("run", str(SAMPLE), "-o", str(folder), "--iterations", "0")
+        clean_failure(done, "the disk is full")
+        assert [p.name for p in folder.iterdir() if p.name != LOCK_NAME] == []
+
+
+def test_a_run_into_a_read_only_folder_fails_cleanly(tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "ro", "ro") as folder:
+        clean_failure(ftreport("run", str(SAMPLE), "-o", str(folder / "out"),
+                               "--iterations", "0"), "read-only file system")
+
+
+def test_a_run_into_a_path_through_a_file_fails_cleanly(tmp_path: Path) -> None:
+    (tmp_path / "plain").write_text("a file")
+    clean_failure(ftreport("run", str(SAMPLE), "-o", str(tmp_path / "plain" / "out"),
+                           "--iterations", "0"), "a part of the path is a file")
+
+
+def test_a_long_input_name_whose_outputs_fit_runs(tmp_path: Path) -> None:
+    source = tmp_path / ("é" * 118 + ".xlsx")  # its report's name is 248 bytes
+    source.write_bytes(SAMPLE.read_bytes())
+    done = ftreport("run", str(source), "-o", str(tmp_path / "out"), "--iterations", "0")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / ("é" * 118 + ".report.xlsx")).is_file()
+
+
+def complete(path: Path) -> bool:
+    if path.suffix == ".pdf":
+        return path.read_bytes().rstrip().endswith(b"%%EOF")
+    if path.suffix == ".xlsx":
+        with zipfile.ZipFile(path) as archive:
+            return archive.testzip() is None
+    json.loads(path.read_text(encoding="utf-8"))
+    return True
+
+
+@pytest.mark.parametrize("after", [0.8, 1.6, 2.4])
+def test_a_killed_run_never_leaves_a_partial_file_under_a_final_name(
+        tmp_path: Path, after: float) -> None:
+    out = tmp_path / "out"
+    with subprocess.Popen([sys.executable, "-m", "ftreport", "run", str(SAMPLE), "-o",
+                           str(out), "--iterations", "20000"], cwd=ROOT,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as child:
+        time.sleep(after)
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    finals = [p for p in out.iterdir() if not p.name.startswith(".")] if out.exists() else []
+    assert all(complete(p) for p in finals)
+    done = ftreport("run", str(SAMPLE), "-o", str(out), "--iterations", "0", "--no-pdf")
+    assert done.returncode == 0, done.stderr
+    assert leftovers(out) == []  # the next run removed the killed run's temporary files
+
+
+def test_two_runs_into_one_folder_never_mix_their_reports(tmp_path: Path) -> None:
+    from ftreport.report.summary import find_summary
+
+    other = ROOT / "sample_inputs" / "distillation.xlsx"
+    inputs = []
+    for folder, source in (("a", SAMPLE), ("b", other)):  # two scenarios, one name
+        (tmp_path / folder).mkdir()
+        inputs.append(tmp_path / folder / "plan.xlsx")
+        inputs[-1].write_bytes(source.read_bytes())
+    out = tmp_path / "out"
+    runs = [subprocess.Popen([sys.executable, "-m", "ftreport", "run", str(p), "-o", str(out),
+                              "--iterations", "2000"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True) for p in inputs]
+    results = [(r.wait(timeout=300), r.communicate()[1]) for r in runs]
+    for code, stderr in results:
+        assert code == 0 or (code == 1 and "another ftreport run is writing here" in stderr), \
+            stderr
+    notes: list[str] = []
+    reports = [out / "plan.memo.pdf", out / "plan.report.xlsx"]
+    summary = find_summary(reports, notes)
+    assert summary is not None and notes == []  # the summary matches both files beside it
+    assert set(summary["files"]) == {p.name for p in reports}

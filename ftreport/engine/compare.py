@@ -127,30 +127,17 @@ def evaluate(options: Mapping[str, ArrayLike], baseline: int, *, horizon_days: i
         if "savings_pct" in wanted:
             out["savings_pct"] = np.where(base(total) > 0, savings / base(total), np.nan)
         if "steady_state_break_even_days" in wanted:
-            # Steady state (the seed's D_min): no growth, no retraining.
-            extra_investment = upfront + train - base(upfront + train)
-            daily_saving = (base(u) - u) * n0 + base(fixed) - fixed
-            # Divide only where defined: the rest stays +inf ("never").
-            d_min = np.full(np.broadcast_shapes(daily_saving.shape, shape), np.inf)
-            pays = daily_saving > 0
-            np.divide(extra_investment, daily_saving, out=d_min, where=pays)
-            np.maximum(d_min, 0.0, out=d_min, where=pays)
-            out["steady_state_break_even_days"] = d_min
+            out["steady_state_break_even_days"] = steady_state_break_even_days(
+                upfront + train - base(upfront + train),
+                (base(u) - u) * n0 + base(fixed) - fixed, shape)
         if "max_training_tokens" in wanted:
-            # The seed's T_max: training tokens at which savings reach zero.
-            per_token = runs * _f(options["epochs"]) * options["price_training_per_1m"] \
-                / TOKENS_PER_PRICE_UNIT
-            t_max = savings / per_token
-            t_max += options["training_tokens"]
-            np.copyto(t_max, np.nan, where=~(per_token > 0))
-            out["max_training_tokens"] = t_max
+            out["max_training_tokens"] = max_training_tokens(savings, runs, options)
         if wanted & {"break_even_requests_per_day", "break_even_tokens_per_hour"}:
             # Starting volume at which totals are equal.
             fixed_part = upfront + runs * train + fixed * horizon
-            growth_factor = costs.volume_factor(g, horizon)
             unit_gap = base(u) - u
             volume = np.where(unit_gap != 0, (fixed_part - base(fixed_part))
-                              / (unit_gap * growth_factor), np.nan)
+                              / (unit_gap * costs.volume_factor(g, horizon)), np.nan)
             out["break_even_requests_per_day"] = volume
             out["break_even_tokens_per_hour"] = volume * (
                 _f(options["input_tokens"]) + options["output_tokens"]) / HOURS_PER_DAY
@@ -166,6 +153,28 @@ def evaluate(options: Mapping[str, ArrayLike], baseline: int, *, horizon_days: i
     return {k: out[k] if out[k].shape == shape and out[k].dtype == np.float64
             else np.broadcast_to(out[k], shape).astype(float)
             for k in RESULT_KEYS if k in wanted and k in out}
+
+
+def steady_state_break_even_days(extra_investment: Array, daily_saving: Array,
+                                 shape: tuple[int, ...]) -> Array:
+    """The seed's ``D_min`` (no growth, no retraining): extra investment / daily saving,
+    at least 0, where the daily saving is positive; +inf ("never") elsewhere."""
+    d_min = np.full(np.broadcast_shapes(daily_saving.shape, shape), np.inf)
+    pays = daily_saving > 0
+    np.divide(extra_investment, daily_saving, out=d_min, where=pays)
+    np.maximum(d_min, 0.0, out=d_min, where=pays)
+    return d_min
+
+
+def max_training_tokens(savings: Array, runs: Array, options: Mapping[str, ArrayLike]) -> Array:
+    """The seed's ``T_max``: the training tokens at which savings reach zero, all else
+    equal; NaN where training is not priced per token."""
+    per_token = runs * _f(options["epochs"]) * options["price_training_per_1m"] \
+        / TOKENS_PER_PRICE_UNIT
+    t_max = savings / per_token
+    t_max += options["training_tokens"]
+    np.copyto(t_max, np.nan, where=~(per_token > 0))
+    return t_max
 
 
 def rank(npv_cost: ArrayLike) -> Array:

@@ -19,7 +19,13 @@ Modules: ``addresses`` (parsing), ``settings`` (SMTP settings and their layers),
 """
 
 from ftreport.mail.addresses import MESSAGE
-from ftreport.mail.attachments import MAX_ATTACHMENT_BYTES, MIME_TYPES, Reports, find_reports
+from ftreport.mail.attachments import (
+    MAX_ATTACHMENT_BYTES,
+    MIME_TYPES,
+    Reports,
+    find_reports,
+    name_problem,
+)
 from ftreport.mail.delivery import deliver, email_result
 from ftreport.mail.message import build_message, default_subject, render_body, write_eml
 from ftreport.mail.request import MailRequest, prepare
@@ -39,5 +45,6 @@ __all__ = [
     "COMMAND_LINE", "DEFAULT_PORTS", "DEFAULT_TIMEOUT", "ENV_VARS", "MAX_ATTACHMENT_BYTES",
     "MESSAGE", "MIME_TYPES", "SECURITY_MODES", "Delivery", "MailRequest", "Reports",
     "SmtpSettings", "build_message", "config_path", "default_subject", "deliver",
-    "email_result", "find_reports", "prepare", "render_body", "send_message", "write_eml",
+    "email_result", "find_reports", "name_problem", "prepare", "render_body", "send_message",
+    "write_eml",
 ]

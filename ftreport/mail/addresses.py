@@ -11,16 +11,24 @@ from ftreport.model.problems import Problem, describe
 MESSAGE = "email"  # the Problem.file for addresses and subject
 
 
+# Line and paragraph breaks beyond CR and LF: mail programs and Python's email package
+# may treat them as line ends too.
+LINE_BREAKS = frozenset("\x85\u2028\u2029")
+
+
 def has_control(text: str) -> bool:
-    """Whether ``text`` holds a control character other than tab."""
+    """Whether ``text`` holds a control character other than tab, or any line break."""
     # CR and LF would let a value start a new header (header injection).
-    return any((ord(c) < 32 and c != "\t") or c == "\x7f" for c in text)
+    return any((ord(c) < 32 and c != "\t") or c == "\x7f" or c in LINE_BREAKS
+               for c in text)
 
 
 def visible(value: object) -> object:
     """``value`` with its line breaks written out, for a message that quotes it."""
     if isinstance(value, str):
-        return value.replace("\r", "\\r").replace("\n", "\\n")
+        for breaking, shown in (("\r", "\\r"), ("\n", "\\n"), ("\x85", "\\x85"),
+                                ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+            value = value.replace(breaking, shown)
     return value
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ftreport.mail.addresses import has_control, visible
 from ftreport.mail.settings import COMMAND_LINE
 from ftreport.model.problems import InputError, Problem, describe
 from ftreport.report.summary import MEMO_SUFFIX, WORKBOOK_SUFFIX, find_summary, report_name
@@ -88,7 +89,8 @@ def find_reports(paths: Iterable[str | Path]) -> Reports:
                                     code="wrong-format"))
         else:
             files.append(given)
-    problems += [problem for p in files if (problem := _not_what_it_says(p))]
+    problems += [problem for p in files
+                 if (problem := name_problem(p, "a report") or _not_what_it_says(p))]
     files = list({p.resolve(): p for p in files}.values())  # the same file once
     if not files and not problems:
         problems.append(Problem(COMMAND_LINE, None, None, "at least one report to send",
@@ -99,6 +101,15 @@ def find_reports(paths: Iterable[str | Path]) -> Reports:
     reports = Reports(files)
     reports.summary = find_summary(files, reports.notes)
     return reports
+
+
+def name_problem(path: Path, what: str) -> Problem | None:
+    """A problem when a file's name would break a mail header (a line break in it)."""
+    if not has_control(path.name):
+        return None
+    return Problem(str(visible(str(path))), None, None, f"{what} whose name has no line "
+                   "breaks (it becomes an attachment name in the email); rename the file",
+                   found=describe(visible(path.name)), code="invalid-option")
 
 
 def _not_what_it_says(path: Path) -> Problem | None:
