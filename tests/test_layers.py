@@ -17,7 +17,7 @@ LAYERS = (
     ("model", ("ftreport.model", "ftreport.fileio")),
     ("engine", ("ftreport.engine",)),
     ("outputs", ("ftreport.workbook", "ftreport.report")),
-    ("mail", ("ftreport.mail",)),
+    ("mail", ("ftreport.mail", "ftreport.prices")),
     ("api", ("ftreport.api",)),
     ("cli", ("ftreport.cli", "ftreport.__main__")),
 )
