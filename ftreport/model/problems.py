@@ -39,6 +39,7 @@ CODES = {
     "unknown-name": "a name that matches nothing it may refer to",
     "duplicate": "a value that must be unique is used twice",
     "formula-error": "a formula that cannot be computed",
+    "external-reference": "a formula that refers to another workbook (never opened)",
     "invalid-distribution": "an Uncertainty row whose parameters do not fit its distribution",
     "unknown-model": "an option's model is in no price list and its prices are not typed in",
     "implausible-value": "a value that is allowed but almost surely a typo (needs confirming)",

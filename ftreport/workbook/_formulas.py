@@ -35,16 +35,29 @@ class Failed:
     depends_on: str | None = None
 
 
-def evaluate(path: Path, cells: list[tuple[str, str]]) -> dict[tuple[str, str], object]:
-    """Values of ``cells`` ((sheet, "C8") pairs) computed from the formulas in ``path``.
+# A reference into another workbook: "[1]Sheet1!A1", "'C:\\x\\[book.xlsx]Sheet'!A1".
+_EXTERNAL = re.compile(r"\[[^\]]*\]")
+EXTERNAL_REASON = "it refers to another workbook"
+
+
+def refers_to_another_workbook(formula: str) -> bool:
+    """Whether ``formula`` refers to a cell of another workbook (string literals aside):
+    ftreport never opens another file to compute a formula."""
+    return bool(_EXTERNAL.search(_STRING.sub("", formula)))
+
+
+def evaluate(data: bytes, cells: list[tuple[str, str]]) -> dict[tuple[str, str], object]:
+    """Values of ``cells`` ((sheet, "C8") pairs) computed from the formulas of the
+    workbook package ``data`` (the bytes the reader read).
 
     A cell maps to a number, text, bool or None (an empty result), or to
     :class:`Failed` when its formula gives an Excel error or cannot be computed.
     A formula the library cannot parse fails alone: it is left out of the
-    computation, and only the cells that refer to it fail with it.
+    computation, and only the cells that refer to it fail with it; so does a formula
+    that refers to another workbook (links to other workbooks are dropped first).
     """
     try:
-        solution, broken = _calculate(path)
+        solution, broken = _calculate(data)
     except Exception as exc:  # the library's many failure types: report, never crash
         reason = f"{type(exc).__name__}: {exc}"[:120]
         return {cell: Failed(reason) for cell in cells}
@@ -63,7 +76,7 @@ def evaluate(path: Path, cells: list[tuple[str, str]]) -> dict[tuple[str, str], 
     return result
 
 
-def _calculate(path: Path) -> tuple[dict[object, object], dict[tuple[str, str], Failed]]:
+def _calculate(data: bytes) -> tuple[dict[object, object], dict[tuple[str, str], Failed]]:
     """The library's solution, and the cells left out of it: unparsable formulas and
     the formulas that refer to them (by upper-case sheet and cell)."""
     import formulas
@@ -74,7 +87,8 @@ def _calculate(path: Path) -> tuple[dict[object, object], dict[tuple[str, str], 
         # The library draws a progress bar on stderr and may warn about features it
         # skips (charts, styles); neither concerns the person validating a workbook.
         warnings.simplefilter("ignore")
-        wb = load_workbook(path)
+        wb = load_workbook(io.BytesIO(data))
+        wb._external_links = []  # never let the library open another workbook
         for title in [t for t in wb.sheetnames if t in OUTPUT_SHEETS]:
             # Inputs never depend on a previous run's output sheets, and a ten-year
             # Timeline would take minutes to compute.
@@ -99,6 +113,9 @@ def _unparsable(wb: object, parser: object) -> dict[tuple[str, str], Failed]:
                 texts[(ws.title.upper(), cell.coordinate)] = cell.value
     broken: dict[tuple[str, str], Failed] = {}
     for key, text in texts.items():
+        if refers_to_another_workbook(text):
+            broken[key] = Failed(EXTERNAL_REASON)
+            continue
         try:
             parser.ast(text)  # type: ignore[attr-defined]
         except Exception as exc:  # the parser's errors have no common type

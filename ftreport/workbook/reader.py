@@ -32,6 +32,7 @@ from ftreport.workbook import (
     UNCERTAINTY_TABLE,
     _guards,
 )
+from ftreport.workbook._formulas import EXTERNAL_REASON, refers_to_another_workbook
 from ftreport.workbook._opening import open_workbook, read_bytes
 from ftreport.workbook._tables import (
     cached_values,
@@ -214,6 +215,13 @@ class _Reader:
                 c.value = c.raw
         if not formulas:
             return
+        for c in formulas:
+            if refers_to_another_workbook(str(getattr(c.raw, "text", c.raw))):
+                # Its cached value came from the other file: use nothing of it.
+                c.failed = EXTERNAL_REASON
+                self.problem("external-reference", c, "a value or a formula within this "
+                             "workbook: paste the other workbook's value instead", c.shown)
+        formulas = [c for c in formulas if not c.failed]
         wanted: dict[str, list[tuple[int, int]]] = {}
         for c in formulas:
             wanted.setdefault(c.sheet, []).append(coordinate_to_tuple(c.coord))
@@ -226,7 +234,7 @@ class _Reader:
         if pending:
             from ftreport.workbook._formulas import Failed, evaluate
 
-            computed = evaluate(self.path, [(c.sheet, c.coord) for c in pending])
+            computed = evaluate(self.data, [(c.sheet, c.coord) for c in pending])
             for c in pending:
                 value = computed[(c.sheet, c.coord)]
                 if isinstance(value, Failed):
