@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["InputError", "Problem", "__version__", "read_workbook", "run"]
+__all__ = ["InputError", "Problem", "__version__", "batch", "read_workbook", "run"]
 
 if TYPE_CHECKING:
     from ftreport.api import run
+    from ftreport.batch import batch
     from ftreport.model.problems import InputError, Problem
     from ftreport.workbook.reader import read_workbook
 
@@ -27,6 +28,11 @@ def __getattr__(name: str) -> Any:
         from ftreport.api import run
 
         return run
+    if name == "batch":
+        # The package ftreport.batch, which calls ftreport.batch.batch (see its __init__).
+        import ftreport.batch
+
+        return ftreport.batch
     if name in ("InputError", "Problem"):
         from ftreport.model import problems
 
