@@ -57,14 +57,12 @@ def find_workbooks(arguments: Iterable[str | Path], outdir: Path) -> Found:
             continue
         for shown, explicit in candidates:
             path = Path(shown).resolve()
-            if path in seen:
+            reason = _reason_to_leave_out(path, outdir)
+            if reason is not None and explicit:
+                found.skipped.append(f"{shown}: {reason}")  # named, so say why it is not run
+            if reason is not None or path in seen:
                 continue
             seen.add(path)
-            reason = _reason_to_leave_out(path, outdir)
-            if reason is not None:
-                if explicit:
-                    found.skipped.append(f"{shown}: {reason}")
-                continue
             found.workbooks.append(Workbook(shown, path, _unique(report_stem(path), folders)))
     return found
 

@@ -87,13 +87,13 @@ def write_table(result: BatchResult, target: Path) -> None:
     sheet.append([header for header, *_ in COLUMNS])
     link = Font(color="0563C1", underline="single")
     for row, outcome in enumerate(result.outcomes, start=2):
-        for column, (_, attribute, number_format, _) in enumerate(COLUMNS, start=1):
+        for column, (header, attribute, number_format, _) in enumerate(COLUMNS, start=1):
             cell = sheet.cell(row=row, column=column, value=cell_value(outcome, attribute))
             if number_format and cell.value is not None:
                 cell.number_format = number_format
             if attribute in ("memo", "workbook") and cell.value:
                 # Relative to portfolio.xlsx, so the links survive moving OUTDIR.
-                cell.hyperlink, cell.value, cell.font = cell.value, attribute, link
+                cell.hyperlink, cell.value, cell.font = cell.value, header, link
     for column, (*_, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     last = f"{get_column_letter(len(COLUMNS))}{max(2, len(result.outcomes) + 1)}"
@@ -129,7 +129,9 @@ def pdf_rows(result: BatchResult) -> tuple[list[PdfRow], list[WorkbookOutcome]]:
     for rank, o in enumerate(ran, start=1):
         fmt = Formatter(o.currency or "USD")
         payback = MISSING if o.payback_day is None else f"day {o.payback_day:,}"
-        if o.payback_day is not None and o.payback_date:
+        if o.recommended == o.baseline:
+            payback = "keeps the baseline"
+        elif o.payback_day is not None and o.payback_date:
             payback += f", {calendar_date(date.fromisoformat(o.payback_date))}"
         rows.append(PdfRow(rank, o.scenario or o.file, o.file, o.recommended or MISSING,
                            fmt.money(o.savings), fmt.money(o.pv_savings), payback,

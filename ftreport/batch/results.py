@@ -127,8 +127,10 @@ def portfolio_numbers(run: dict[str, Any], first_day: date | None) -> dict[str, 
         "savings": chosen["savings_vs_baseline"],
         "pv_savings": pv_savings,
         "payback_day": day,
+        # No date when the baseline stays: nothing is switched, so nothing pays back.
         "payback_date": (date_of_day(first_day, day).isoformat()
-                         if day is not None and first_day is not None else None),
+                         if day is not None and first_day is not None
+                         and run["recommended"] != run["baseline"] else None),
         "p_cheapest": simulated.get(run["recommended"], {}).get("p_cheapest"),
         "warnings": len(run["warnings"]),
     }
