@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ftreport import __version__
-from ftreport.batch.inputs import Workbook, file_sha256, find_workbooks
+from ftreport.batch.inputs import Found, Workbook, file_sha256, find_workbooks
 from ftreport.batch.results import (
     BAD_INPUT,
     FAILED,
@@ -81,7 +81,8 @@ def batch(paths: Iterable[str | Path], outdir: str | Path, *, client: Any = None
     return result
 
 
-def order(found: Any) -> list[str]:
+def order(found: Found) -> list[str]:
+    """The outcomes' order: arguments that named nothing, then the workbooks as found."""
     return [p.file for p in found.missing] + [w.shown for w in found.workbooks]
 
 
