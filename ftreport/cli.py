@@ -260,7 +260,7 @@ def send(paths: tuple[Path, ...], to: tuple[str, ...], cc: tuple[str, ...],
 
 
 class BatchProgress:
-    """The batch's progress as click's bar on stderr, begun when the first run ends."""
+    """The batch's progress as click's bar on stderr, drawn from ``bar(done, total)``."""
 
     def __init__(self) -> None:
         self.bar: Any = None

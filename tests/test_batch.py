@@ -17,8 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 import ftreport
-from ftreport.batch import BatchResult
+from ftreport.batch import BatchResult, WorkbookOutcome
 from ftreport.batch.inputs import find_workbooks
+from ftreport.batch.portfolio import write_portfolio
 from ftreport.cli import main
 from ftreport.model.format import Formatter
 from tests.test_cli import HEAVY, imported_modules
@@ -173,6 +174,23 @@ def test_library_call_returns_a_typed_result(client, tmp_path):
     assert "memo" not in ran.outputs and ran.p_cheapest is None
     assert json.loads(Path(result.portfolio["json"]).read_text()) == json.loads(
         json.dumps(result.to_dict()))
+
+
+def test_portfolio_pdf_stays_one_page_for_sixty_workbooks(tmp_path):
+    outcomes = [WorkbookOutcome(f"scenarios/product-line-{n:02d}.xlsx", f"/p/{n}", "ok",
+                                scenario=f"Product line {n} with a long descriptive name",
+                                currency="EUR", recommended="Fine-tuned gpt-4.1-mini",
+                                baseline="Few-shot gpt-4.1", savings=1000.0 * n,
+                                pv_savings=900.0 * n, payback_day=n, payback_date="2027-01-01",
+                                p_cheapest=0.5, warnings=1) for n in range(50)]
+    outcomes += [WorkbookOutcome(f"bad-{n}.xlsx", f"/p/bad-{n}", "failed", error="disk full")
+                 for n in range(10)]
+    result = BatchResult(str(tmp_path), outcomes)
+    write_portfolio(result)
+    assert len(pypdf.PdfReader(tmp_path / "portfolio.pdf").pages) == 1
+    text = pdf_text(tmp_path / "portfolio.pdf")
+    assert "50 scenarios ranked" in text and "€49,000.00" in text and "And 25 more" in text
+    assert "bad-0.xlsx" in text and "and 5 more" in text
 
 
 def test_lock_files_reports_and_the_output_folder_are_not_inputs(tmp_path):

@@ -19,8 +19,8 @@ from ftreport.model.format import MISSING, Formatter, calendar_date
 
 TABLE = "Portfolio"
 PDF_TEMPLATE = "portfolio.html.j2"
-# A4 holds this many rows at the template's type size; the rest are counted.
-MAX_PDF_ROWS = 30
+# A4 landscape holds this many rows and the not-run list; the rest are counted.
+MAX_PDF_ROWS = 25
 
 # (header, outcome attribute, number format, width): the table's columns.
 COLUMNS = (
@@ -133,7 +133,8 @@ def pdf_rows(result: BatchResult) -> tuple[list[PdfRow], list[WorkbookOutcome]]:
             payback = "keeps the baseline"
         elif o.payback_day is not None and o.payback_date:
             payback += f", {calendar_date(date.fromisoformat(o.payback_date))}"
-        rows.append(PdfRow(rank, o.scenario or o.file, o.file, o.recommended or MISSING,
+        rows.append(PdfRow(rank, o.scenario or o.file, Path(o.file).name,
+                           o.recommended or MISSING,
                            fmt.money(o.savings), fmt.money(o.pv_savings), payback,
                            fmt.percent(o.p_cheapest, places=0), Formatter.count(o.warnings),
                            o.status))
@@ -147,7 +148,7 @@ def write_pdf(result: BatchResult, target: Path, generated_date: str) -> None:
     rows, not_run = pdf_rows(result)
     roots = template_roots(None)
     html = environment(roots).get_template(PDF_TEMPLATE).render(
-        generated_date=generated_date, rows=rows[:MAX_PDF_ROWS],
+        generated_date=generated_date, rows=rows[:MAX_PDF_ROWS], ranked=len(rows),
         more=len(rows) - min(len(rows), MAX_PDF_ROWS),
         not_run=[(o.file, o.status) for o in not_run], total=len(result.outcomes),
         unchanged=result.count("unchanged"),

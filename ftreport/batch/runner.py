@@ -98,6 +98,8 @@ def run_on_dask(client: Any, todo: list[tuple[Workbook, str]], outdir: Path,
     futures = {client.submit(run_workbook, str(w.path), str((outdir / w.folder).resolve()),
                              settings, pure=False, key=f"ftreport-batch-{w.folder}-{i}"):
                (w, sha256) for i, (w, sha256) in enumerate(todo)}
+    if progress is not None:
+        progress(0, len(todo))
     for done, future in enumerate(as_completed(futures), start=1):
         workbook, sha256 = futures[future]
         try:
