@@ -20,6 +20,7 @@ import ftreport
 from ftreport.batch import BatchResult, WorkbookOutcome
 from ftreport.batch.inputs import find_workbooks
 from ftreport.batch.portfolio import write_portfolio
+from ftreport.batch.runner import LOCAL_HTTP
 from ftreport.cli import main
 from ftreport.model.format import Formatter
 from tests.test_cli import HEAVY, imported_modules
@@ -35,7 +36,7 @@ ITERATIONS = "2000"
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as local:
+                                  dashboard_address=LOCAL_HTTP) as local:
         yield local
 
 
@@ -191,6 +192,21 @@ def test_portfolio_pdf_stays_one_page_for_sixty_workbooks(tmp_path):
     text = pdf_text(tmp_path / "portfolio.pdf")
     assert "50 scenarios ranked" in text and "€49,000.00" in text and "And 25 more" in text
     assert "bad-0.xlsx" in text and "and 5 more" in text
+
+
+def test_the_command_starts_its_own_local_cluster_when_given_none(tmp_path):
+    result = CliRunner().invoke(main, ["batch", str(SAMPLES[0]), "-o", str(tmp_path),
+                                       "--workers", "1", "--iterations", "0", "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"ok        {SAMPLES[0]}")
+
+
+def test_dask_scheduler_address_names_the_cluster(cluster, tmp_path):
+    env = {"DASK_SCHEDULER_ADDRESS": cluster.scheduler_address}
+    args = ["batch", str(SAMPLES[0]), "-o", str(tmp_path), "--iterations", "0", "--no-pdf"]
+    assert CliRunner().invoke(main, args, env=env).exit_code == 0
+    mixed = CliRunner().invoke(main, [*args, "--workers", "3"], env=env)
+    assert mixed.exit_code == 2 and "--workers" in mixed.stderr
 
 
 def test_lock_files_reports_and_the_output_folder_are_not_inputs(tmp_path):

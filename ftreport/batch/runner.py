@@ -31,6 +31,7 @@ from ftreport.batch.results import (
 from ftreport.model.problems import InputError, Problem, ReportError
 
 PORTFOLIO_JSON = "portfolio.json"
+LOCAL_HTTP = "127.0.0.1:0"
 INSTALL_HINT = "ftreport batch needs Dask: pip install 'ftreport[batch]' (dask and distributed)"
 
 
@@ -50,7 +51,7 @@ def batch(paths: Iterable[str | Path], outdir: str | Path, *, client: Any = None
     One workbook's bad input or failure never stops the others: see each outcome's
     ``status`` and the result's ``exit_code``.
     """
-    outdir = Path(outdir)
+    paths, outdir = list(paths), Path(outdir)
     found = find_workbooks(paths, outdir)
     if not found.workbooks and not found.missing:
         raise InputError([Problem(", ".join(map(str, paths)) or "(no paths)", None, None,
@@ -60,9 +61,12 @@ def batch(paths: Iterable[str | Path], outdir: str | Path, *, client: Any = None
     previous = previous_outcomes(outdir) if resume else {}
     outcomes: dict[str, WorkbookOutcome] = {
         p.file: WorkbookOutcome(p.file, p.file, BAD_INPUT, problems=[p]) for p in found.missing}
-    todo: list[tuple[Workbook, str]] = []
+    todo: list[tuple[Workbook, str | None]] = []
     for workbook in found.workbooks:
-        sha256 = file_sha256(workbook.path)
+        try:
+            sha256 = file_sha256(workbook.path)
+        except OSError:
+            sha256 = None  # the run reports why the file cannot be read
         kept = previous.get(str(workbook.path))
         if kept is not None and unchanged(kept, sha256, settings, outdir):
             kept.status, kept.file, kept.seconds = UNCHANGED, workbook.shown, 0.0
@@ -86,7 +90,7 @@ def order(found: Found) -> list[str]:
     return [p.file for p in found.missing] + [w.shown for w in found.workbooks]
 
 
-def run_on_dask(client: Any, todo: list[tuple[Workbook, str]], outdir: Path,
+def run_on_dask(client: Any, todo: list[tuple[Workbook, str | None]], outdir: Path,
                 settings: dict[str, Any], progress: Callable[[int, int], None] | None,
                 ) -> Iterator[WorkbookOutcome]:
     """Submit one task per workbook; yield each outcome as its task finishes."""
@@ -114,7 +118,7 @@ def run_on_dask(client: Any, todo: list[tuple[Workbook, str]], outdir: Path,
         yield outcome_of(workbook, sha256, answer, settings, outdir, first_day)
 
 
-def outcome_of(workbook: Workbook, sha256: str, answer: dict[str, Any],
+def outcome_of(workbook: Workbook, sha256: str | None, answer: dict[str, Any],
                settings: dict[str, Any], outdir: Path, first_day: date) -> WorkbookOutcome:
     """A worker's plain answer as the typed outcome; problem messages name the file as
     the user named it, so they read as `ftreport validate` prints them."""
@@ -144,10 +148,10 @@ def previous_outcomes(outdir: Path) -> dict[str, WorkbookOutcome]:
     return {o.path: o for o in outcomes}
 
 
-def unchanged(kept: WorkbookOutcome, sha256: str, settings: dict[str, Any],
+def unchanged(kept: WorkbookOutcome, sha256: str | None, settings: dict[str, Any],
               outdir: Path) -> bool:
     """Whether a previous outcome still stands for this input, tool and settings."""
-    return (kept.status in (OK, UNCHANGED) and kept.sha256 == sha256
+    return (kept.status in (OK, UNCHANGED) and sha256 is not None and kept.sha256 == sha256
             and kept.tool_version == __version__ and kept.settings == settings
             and bool(kept.outputs)
             and all((outdir / p).is_file() for p in kept.outputs.values()))
@@ -185,8 +189,9 @@ def dask_client(client: Any, scheduler: str | None, workers: int | None) -> Iter
             yield connected
         return
     # One single-threaded process per core: the work is Python (openpyxl, WeasyPrint),
-    # so threads would share one GIL; no dashboard, so no port is taken.
+    # so threads would share one GIL. The scheduler's HTTP server (dashboard, metrics)
+    # listens on a free port of this machine only, never on a fixed or public one.
     with distributed.LocalCluster(n_workers=workers or CPU_COUNT, threads_per_worker=1,
-                                  processes=True, dashboard_address=None) as cluster, \
+                                  processes=True, dashboard_address=LOCAL_HTTP) as cluster, \
             distributed.Client(cluster) as started:
         yield started
