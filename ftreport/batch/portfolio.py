@@ -18,6 +18,7 @@ from ftreport.fileio import atomic_write
 from ftreport.model.format import MISSING, Formatter, calendar_date
 
 TABLE = "Portfolio"
+FILES = {"workbook": "portfolio.xlsx", "json": "portfolio.json", "pdf": "portfolio.pdf"}
 PDF_TEMPLATE = "portfolio.html.j2"
 # A4 landscape holds this many rows and the not-run list; the rest are counted.
 MAX_PDF_ROWS = 25
@@ -44,21 +45,19 @@ COLUMNS = (
 )
 
 
-def write_portfolio(result: BatchResult) -> None:
-    """Write the three portfolio files into ``result.outdir``; record them in
-    ``result.portfolio``."""
+def write_portfolio(result: BatchResult, folder: Path | None = None) -> None:
+    """Write the three portfolio files into ``folder`` (default ``result.outdir``);
+    record them in ``result.portfolio`` (under ``result.outdir``) and the time."""
     from ftreport.report.context import generation_time
 
-    outdir = Path(result.outdir)
+    folder = folder or Path(result.outdir)
     generated = generation_time()
     result.generated_at = generated.isoformat()
-    result.portfolio = {"workbook": str(outdir / "portfolio.xlsx"),
-                        "json": str(outdir / "portfolio.json"),
-                        "pdf": str(outdir / "portfolio.pdf")}
-    write_table(result, Path(result.portfolio["workbook"]))
-    write_pdf(result, Path(result.portfolio["pdf"]), calendar_date(generated.date()))
+    result.portfolio = {kind: str(Path(result.outdir) / name) for kind, name in FILES.items()}
+    write_table(result, folder / FILES["workbook"])
+    write_pdf(result, folder / FILES["pdf"], calendar_date(generated.date()))
     # Last: --resume trusts the JSON, so it is written only once the rest is there.
-    with atomic_write(result.portfolio["json"]) as temp:
+    with atomic_write(folder / FILES["json"]) as temp:
         temp.write_text(json.dumps(result.to_dict(), indent=2, allow_nan=False) + "\n",
                         encoding="utf-8")
 

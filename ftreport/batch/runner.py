@@ -12,12 +12,13 @@ import contextlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ftreport import __version__
 from ftreport.batch.inputs import Found, Workbook, file_sha256, find_workbooks
+from ftreport.batch.portfolio import FILES
 from ftreport.batch.results import (
     BAD_INPUT,
     FAILED,
@@ -28,9 +29,9 @@ from ftreport.batch.results import (
     portfolio_numbers,
     problem_from_dict,
 )
+from ftreport.batch.worker import write_portfolio_files
 from ftreport.model.problems import InputError, Problem, ReportError
 
-PORTFOLIO_JSON = "portfolio.json"
 LOCAL_HTTP = "127.0.0.1:0"
 INSTALL_HINT = "ftreport batch needs Dask: pip install 'ftreport[batch]' (dask and distributed)"
 
@@ -73,15 +74,22 @@ def batch(paths: Iterable[str | Path], outdir: str | Path, *, client: Any = None
             outcomes[workbook.shown] = kept
         else:
             todo.append((workbook, sha256))
-    if todo:
-        with dask_client(client, scheduler, workers) as dask:
-            for outcome in run_on_dask(dask, todo, outdir, settings, progress):
-                outcomes[outcome.file] = outcome
-    result = BatchResult(str(outdir), [outcomes[k] for k in order(found)],
-                         skipped=found.skipped, tool_version=__version__, settings=settings)
-    from ftreport.batch.portfolio import write_portfolio
-
-    write_portfolio(result)
+    result = BatchResult(str(outdir), [], skipped=found.skipped, tool_version=__version__,
+                         settings=settings)
+    result.portfolio = {kind: str(outdir / name) for kind, name in FILES.items()}
+    folder = str(outdir.resolve())
+    if not todo:
+        result.outcomes = [outcomes[k] for k in order(found)]
+        result.generated_at = write_portfolio_files(result, folder)
+        return result
+    with dask_client(client, scheduler, workers) as dask:
+        for outcome in run_on_dask(dask, todo, outdir, settings, progress):
+            outcomes[outcome.file] = outcome
+        result.outcomes = [outcomes[k] for k in order(found)]
+        # On a worker, which has WeasyPrint and openpyxl loaded already: the client
+        # would spend seconds importing them, after every run has finished.
+        result.generated_at = dask.submit(write_portfolio_files, result, folder,
+                                          pure=False).result()
     return result
 
 
@@ -97,8 +105,6 @@ def run_on_dask(client: Any, todo: list[tuple[Workbook, str | None]], outdir: Pa
     from distributed import as_completed
 
     from ftreport.batch.worker import run_workbook
-
-    first_day = memo_first_day()
     futures = {client.submit(run_workbook, str(w.path), str((outdir / w.folder).resolve()),
                              settings, pure=False, key=f"ftreport-batch-{w.folder}-{i}"):
                (w, sha256) for i, (w, sha256) in enumerate(todo)}
@@ -115,11 +121,11 @@ def run_on_dask(client: Any, todo: list[tuple[Workbook, str | None]], outdir: Pa
         future.release()
         if progress is not None:
             progress(done, len(todo))
-        yield outcome_of(workbook, sha256, answer, settings, outdir, first_day)
+        yield outcome_of(workbook, sha256, answer, settings, outdir)
 
 
 def outcome_of(workbook: Workbook, sha256: str | None, answer: dict[str, Any],
-               settings: dict[str, Any], outdir: Path, first_day: date) -> WorkbookOutcome:
+               settings: dict[str, Any], outdir: Path) -> WorkbookOutcome:
     """A worker's plain answer as the typed outcome; problem messages name the file as
     the user named it, so they read as `ftreport validate` prints them."""
     outcome = WorkbookOutcome(
@@ -130,6 +136,7 @@ def outcome_of(workbook: Workbook, sha256: str | None, answer: dict[str, Any],
                   for p in answer.get("problems", [])])
     run = answer.get("result")
     if run is not None:
+        first_day = date.fromisoformat(answer["first_day"])
         for key, value in portfolio_numbers(run, first_day).items():
             setattr(outcome, key, value)
         base = outdir.resolve()
@@ -141,7 +148,7 @@ def outcome_of(workbook: Workbook, sha256: str | None, answer: dict[str, Any],
 def previous_outcomes(outdir: Path) -> dict[str, WorkbookOutcome]:
     """The last portfolio.json's entries by absolute input path; none if unreadable."""
     try:
-        entries = json.loads((outdir / PORTFOLIO_JSON).read_text(encoding="utf-8"))["workbooks"]
+        entries = json.loads((outdir / FILES["json"]).read_text(encoding="utf-8"))["workbooks"]
         outcomes = [WorkbookOutcome.from_dict(e) for e in entries]
     except (OSError, ValueError, KeyError, TypeError):
         return {}  # no usable summary: everything runs, as on a first run
@@ -155,13 +162,6 @@ def unchanged(kept: WorkbookOutcome, sha256: str | None, settings: dict[str, Any
             and kept.tool_version == __version__ and kept.settings == settings
             and bool(kept.outputs)
             and all((outdir / p).is_file() for p in kept.outputs.values()))
-
-
-def memo_first_day() -> date:
-    """Day 1 as the memo counts it: the day after it is generated."""
-    from ftreport.report.context import generation_time
-
-    return generation_time().date() + timedelta(days=1)
 
 
 @contextlib.contextmanager
@@ -190,8 +190,11 @@ def dask_client(client: Any, scheduler: str | None, workers: int | None) -> Iter
         return
     # One single-threaded process per core: the work is Python (openpyxl, WeasyPrint),
     # so threads would share one GIL. The scheduler's HTTP server (dashboard, metrics)
-    # listens on a free port of this machine only, never on a fixed or public one.
-    with distributed.LocalCluster(n_workers=workers or CPU_COUNT, threads_per_worker=1,
-                                  processes=True, dashboard_address=LOCAL_HTTP) as cluster, \
+    # listens on a free port of this machine only, never on a fixed or public one. The
+    # workers' statistical profiler is off: it samples every stack each 10 ms, which
+    # cost ~10% of each run here, for a dashboard nobody watches.
+    with dask.config.set({"distributed.worker.profile.enabled": False}), \
+            distributed.LocalCluster(n_workers=workers or CPU_COUNT, threads_per_worker=1,
+                                     processes=True, dashboard_address=LOCAL_HTTP) as cluster, \
             distributed.Client(cluster) as started:
         yield started

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ftreport import __version__
+
+if TYPE_CHECKING:
+    from ftreport.batch.results import BatchResult
 
 
 def run_workbook(path: str, outdir: str, settings: dict[str, Any]) -> dict[str, Any]:
     """Run one workbook into ``outdir`` with ``ftreport.api.run``; return what happened.
 
     ``settings`` holds ``iterations``, ``seed`` and ``pdf``. The answer's ``status``
-    is ``ok`` (with ``result``, the run's ``to_dict()``), ``bad-input`` (with
+    is ``ok`` (with ``result``, the run's ``to_dict()``, and ``first_day``, the memo's
+    day 1), ``bad-input`` (with
     ``problems``, each ``Problem.to_dict()``) or ``failed`` (with ``error``).
     """
     from ftreport.api import run
@@ -31,7 +37,8 @@ def run_workbook(path: str, outdir: str, settings: dict[str, Any]) -> dict[str, 
                      pdf=settings["pdf"])
         # Through JSON, so the answer is exactly what `ftreport run --json` prints.
         answer.update(status="ok",
-                      result=json.loads(json.dumps(result.to_dict(), allow_nan=False)))
+                      result=json.loads(json.dumps(result.to_dict(), allow_nan=False)),
+                      first_day=memo_first_day().isoformat())
     except InputError as exc:
         answer.update(status="bad-input", problems=[p.to_dict() for p in exc.problems])
     except FtreportError as exc:
@@ -41,3 +48,19 @@ def run_workbook(path: str, outdir: str, settings: dict[str, Any]) -> dict[str, 
         answer.update(status="failed", error=f"unexpected {type(exc).__name__}: {exc}")
     answer["seconds"] = round(time.perf_counter() - started, 3)
     return answer
+
+
+def memo_first_day() -> date:
+    """Day 1 as the memo counts it: the day after it is generated."""
+    from ftreport.report.context import generation_time
+
+    return generation_time().date() + timedelta(days=1)
+
+
+def write_portfolio_files(result: BatchResult, folder: str) -> str:
+    """Write the portfolio of ``result`` into ``folder`` (OUTDIR, absolute); return the
+    time it was generated (ISO)."""
+    from ftreport.batch.portfolio import write_portfolio
+
+    write_portfolio(result, Path(folder))
+    return result.generated_at
