@@ -1,8 +1,8 @@
 """Run many workbooks on a Dask cluster: ``ftreport.batch(paths, outdir)``.
 
 Each workbook is one task (``ftreport.batch.worker.run_workbook``) writing into
-``OUTDIR/<name>/``; the client only collects plain answers and writes the
-portfolio. Workers must see the same files as the client (a shared folder) and
+``OUTDIR/<name>/``; the client only collects their plain answers, and a last task
+writes the portfolio. Workers must see the same files as the client (a shared folder) and
 have the same ftreport installed.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -29,7 +30,7 @@ from ftreport.batch.results import (
     portfolio_numbers,
     problem_from_dict,
 )
-from ftreport.batch.worker import write_portfolio_files
+from ftreport.batch.worker import run_workbook, write_portfolio_files
 from ftreport.model.problems import InputError, Problem, ReportError
 
 LOCAL_HTTP = "127.0.0.1:0"
@@ -104,10 +105,12 @@ def run_on_dask(client: Any, todo: list[tuple[Workbook, str | None]], outdir: Pa
     """Submit one task per workbook; yield each outcome as its task finishes."""
     from distributed import as_completed
 
-    from ftreport.batch.worker import run_workbook
+    # Keys name the workbook on the dashboard; the batch's own token keeps two batches
+    # on one cluster (with the same file names) from sharing a task.
+    token = uuid.uuid4().hex[:12]
     futures = {client.submit(run_workbook, str(w.path), str((outdir / w.folder).resolve()),
-                             settings, pure=False, key=f"ftreport-batch-{w.folder}-{i}"):
-               (w, sha256) for i, (w, sha256) in enumerate(todo)}
+                             settings, pure=False, key=f"ftreport-batch-{w.folder}-{token}"):
+               (w, sha256) for w, sha256 in todo}
     if progress is not None:
         progress(0, len(todo))
     for done, future in enumerate(as_completed(futures), start=1):
