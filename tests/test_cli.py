@@ -15,7 +15,7 @@ from ftreport.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "sample_inputs").glob("*.xlsx"))
-HEAVY = ("numpy", "pandas", "weasyprint", "formulas", "openpyxl")
+HEAVY = ("numpy", "pandas", "weasyprint", "formulas", "openpyxl", "dask", "distributed")
 
 
 def imported_modules(*args: str) -> set[str]:

@@ -19,6 +19,7 @@ LAYERS = (
     ("outputs", ("ftreport.workbook", "ftreport.report")),
     ("mail", ("ftreport.mail", "ftreport.prices")),
     ("api", ("ftreport.api",)),
+    ("batch", ("ftreport.batch",)),
     ("cli", ("ftreport.cli", "ftreport.__main__")),
 )
 # The package's own __init__ re-exports the API lazily (ftreport.run, ftreport.send)

@@ -1,115 +1,36 @@
 """The `ftreport` command: parses options, calls the library, prints.
 
-Heavy libraries (numpy, pandas, WeasyPrint) are imported inside the commands
-that use them, so `ftreport --help` answers at once.
+Heavy libraries (numpy, pandas, WeasyPrint, Dask) are imported inside the commands
+that use them, so `ftreport --help` answers at once. Errors become messages and exit
+codes in one place (ftreport.cli.common.reports_errors).
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ftreport import __version__
-from ftreport.model.problems import FtreportError, InputError
+from ftreport.cli.batch_command import batch
+from ftreport.cli.common import (
+    ProgressBar,
+    error_lines,
+    reports_errors,
+    show_delivery,
+    smtp_options,
+)
+from ftreport.cli.prices_commands import prices
+from ftreport.model.problems import InputError
 from ftreport.model.schema import MAX_MC_ITERATIONS
 
 if TYPE_CHECKING:
     from ftreport.model.results import RunResult
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def error_lines(exc: Exception) -> tuple[list[str], int]:
-    """What to print for an error, and the exit code it owns (click's model)."""
-    if isinstance(exc, InputError):
-        n = len(exc.problems)
-        return ([f"error: {problem}" for problem in exc.problems]
-                + [f"{n} problem{'s' if n != 1 else ''} found; nothing was written or sent."],
-                exc.exit_code)
-    if isinstance(exc, FtreportError):
-        return [f"error: {exc}"], exc.exit_code
-    return [f"error: unexpected {type(exc).__name__}: {exc} "
-            "(run with --debug for the traceback)"], FtreportError.exit_code
-
-
-def reports_errors(command: F) -> F:
-    """Turn the library's errors into one clear message each and their exit code.
-
-    Bad input exits 2, a failure to write or send exits 1; a traceback is shown
-    only under `ftreport --debug`.
-    """
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        ctx = click.get_current_context()
-        try:
-            return command(*args, **kwargs)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except Exception as exc:
-            if ctx.find_root().params.get("debug"):
-                raise
-            lines, code = error_lines(exc)
-            for line in lines:
-                click.echo(line, err=True)
-            ctx.exit(code)
-
-    return wrapper  # type: ignore[return-value]
-
-
-class ProgressBar:
-    """The simulation's progress as a one-line bar on stderr: ``bar(done, total)``."""
-
-    WIDTH = 30
-
-    def __call__(self, done: int, total: int) -> None:
-        filled = self.WIDTH * done // total
-        sys.stderr.write(f"\rSimulating [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
-                         f"{done:,}/{total:,}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
-def smtp_options(command: F) -> F:
-    """The mail server options `send` and `run --email-to` share (see docs/email.md).
-
-    There is deliberately no password option: command lines are visible to other
-    users and kept in shell history.
-    """
-    options = [
-        click.option("--smtp-host", "host", metavar="HOST",
-                     help="Mail server (else FTREPORT_SMTP_HOST or smtp.toml)."),
-        click.option("--smtp-port", "port", type=click.IntRange(1, 65535),
-                     help="Port (default 465 for tls, 587 for starttls, 25 for plain)."),
-        click.option("--smtp-user", "user", metavar="USER",
-                     help="Login; the password comes from FTREPORT_SMTP_PASSWORD or "
-                          "smtp.toml, never the command line."),
-        click.option("--security", type=click.Choice(["tls", "starttls", "plain"],
-                                                      case_sensitive=False),
-                     help="tls (implicit, port 465), starttls (default) or plain "
-                          "(unencrypted, no login)."),
-        click.option("--cafile", type=click.Path(dir_okay=False, path_type=Path),
-                     help="CA certificates (PEM) to trust for a private or self-signed "
-                          "server certificate."),
-        click.option("--smtp-timeout", "timeout", type=click.FloatRange(min=1),
-                     help="Seconds each network step may take (default 30)."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def show_delivery(delivery: Any, *, err: bool = False) -> None:
-    for note in delivery.notes:
-        click.echo(f"note: {note}", err=True)
-    click.echo(str(delivery), err=err)
+__all__ = ["ProgressBar", "error_lines", "main"]
 
 
 class MainGroup(click.Group):
@@ -287,124 +208,7 @@ def send(paths: tuple[Path, ...], to: tuple[str, ...], cc: tuple[str, ...],
                                template_dir=template_dir, deadline=deadline, **smtp))
 
 
-def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    """A --at DATE option as a date (YYYY-MM-DD), or None when not given."""
-    from datetime import date
-
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
-@main.group()
-def prices() -> None:
-    """Look through, export and refresh the price book (docs/prices.md)."""
-
-
-@prices.command("list")
-@click.option("--provider", help="Only providers whose name contains this (any case).")
-@click.option("--search", help="Only rows whose model, provider or notes contain this.")
-@click.option("--at", "on", callback=_iso_date, metavar="DATE",
-              help="The rows in force on DATE (default: today).")
-@click.option("--json", "as_json", is_flag=True, help="Print the rows as a JSON list.")
-@reports_errors
-def prices_list(provider: str | None, search: str | None, on: Any, as_json: bool) -> None:
-    """The price rows in force, one per model and deployment.
-
-    Example: ftreport prices list --provider azure --at 2026-06-01
-    """
-    from datetime import date
-
-    from ftreport.model.pricebook import load_pricebook
-    from ftreport.prices import rows_table, select_rows
-
-    rows = select_rows(load_pricebook(), on or date.today(), provider, search)
-    if as_json:
-        click.echo(json.dumps([r.to_dict() for r in rows], indent=1))
-    else:
-        click.echo(rows_table(rows))
-
-
-@prices.command("show")
-@click.argument("model")
-@click.option("--at", "on", callback=_iso_date, metavar="DATE",
-              help="Mark the row in force on DATE (an error when none is).")
-@reports_errors
-def prices_show(model: str, on: Any) -> None:
-    """Every dated row of MODEL with its source and flags.
-
-    Example: ftreport prices show ft:gpt-3.5-turbo --at 2023-09-01
-    """
-    from ftreport.model.pricebook import load_pricebook
-    from ftreport.prices import show_model
-
-    text, missing = show_model(load_pricebook(), model, on)
-    click.echo(text)
-    if missing is not None:
-        raise missing
-
-
-@prices.command("export")
-@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]),
-              help="Default: csv for a FILE ending .csv, else json.")
-@click.option("--at", "on", callback=_iso_date, metavar="DATE",
-              help="Only the rows in force on DATE (default: the whole book).")
-@reports_errors
-def prices_export(file: Path | None, fmt: str | None, on: Any) -> None:
-    """Write the price book (or its rows in force --at DATE) to FILE, or print it.
-
-    Example: ftreport prices export prices.csv --at 2026-12-01
-    """
-    from ftreport.fileio import atomic_write
-    from ftreport.model.pricebook import load_pricebook
-    from ftreport.prices import export_text
-
-    fmt = fmt or ("csv" if file and file.suffix.lower() == ".csv" else "json")
-    text = export_text(load_pricebook(), fmt, on)
-    if file is None:
-        click.echo(text, nl=False)
-        return
-    with atomic_write(file) as temp:
-        temp.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {file}")
-
-
-@prices.command("import-litellm")
-@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "out", required=True,
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="The user price book to write (JSON, the shipped book's format).")
-@click.option("--yes", is_flag=True, help="Write without asking.")
-@reports_errors
-def prices_import_litellm(file: Path | None, out: Path, yes: bool) -> None:
-    """Refresh inference prices from LiteLLM's model_prices_and_context_window.json.
-
-    Without FILE, reads the copy inside an installed litellm package, found without
-    importing it; never a network call. Shows what changes against the shipped book,
-    then writes the new and changed rows to OUT.
-
-    Example: ftreport prices import-litellm model_prices_and_context_window.json -o mine.json
-    """
-    from datetime import date
-
-    from ftreport.model.pricebook import load_pricebook
-    from ftreport.prices import (
-        diff_table,
-        import_litellm,
-        locate_litellm_json,
-        read_litellm,
-        write_user_book,
-    )
-
-    table = read_litellm(file or locate_litellm_json())
-    diff = import_litellm(load_pricebook(), table, date.today())
-    click.echo(diff_table(diff))
-    if not diff.rows:
-        click.echo(f"nothing to write: {out} not written")
-        return
-    if not yes:
-        click.confirm(f"Write {len(diff.rows)} rows to {out}?", abort=True)
-    write_user_book(out, diff)
-    click.echo(f"wrote {out} ({len(diff.rows)} rows)")
+main.add_command(prices)
+main.add_command(batch)
