@@ -140,6 +140,11 @@ def run(path: Path, outdir: Path | None, as_json: bool, iterations: int | None,
 
     if email_to and outdir is None and not in_place:
         raise click.UsageError("--email-to needs -o OUTDIR for the reports to attach.")
+    if outdir is None and not in_place and not as_json:
+        # Never compute and then write nothing without a word.
+        raise click.UsageError("say where the reports go: -o OUTDIR (the report workbook "
+                               "and memo), --in-place (into PATH), or --json to print the "
+                               "results only.")
     try:
         result = run_report(
             path, outdir, iterations=iterations, seed=seed, pdf=not no_pdf, in_place=in_place,
