@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["InputError", "Problem", "__version__", "read_workbook", "run", "send"]
+__all__ = ["InputError", "Problem", "__version__", "batch", "read_workbook", "run", "send"]
 
 if TYPE_CHECKING:
     from ftreport.api import run, send
+    from ftreport.batch import batch
     from ftreport.model.problems import InputError, Problem
     from ftreport.workbook.reader import read_workbook
 
@@ -28,6 +29,11 @@ def __getattr__(name: str) -> Any:
         from ftreport import api
 
         return getattr(api, name)
+    if name == "batch":
+        # The package ftreport.batch, which calls ftreport.batch.batch (see its __init__).
+        import ftreport.batch
+
+        return ftreport.batch
     if name in ("InputError", "Problem"):
         from ftreport.model import problems
 

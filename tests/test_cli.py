@@ -15,7 +15,7 @@ from ftreport.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "sample_inputs").glob("*.xlsx"))
-HEAVY = ("numpy", "pandas", "weasyprint", "formulas", "openpyxl")
+HEAVY = ("numpy", "pandas", "weasyprint", "formulas", "openpyxl", "dask", "distributed")
 
 
 def imported_modules(*args: str) -> set[str]:
@@ -60,3 +60,10 @@ def test_unexpected_errors_are_one_line_without_traceback_unless_debug(tmp_path:
     result = CliRunner().invoke(main, ["validate", str(folder)])
     assert result.exit_code == 2
     assert "Traceback" not in result.output and "a-folder.xlsx" in result.output
+
+
+def test_run_without_an_output_says_where_the_reports_could_go(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["run", str(SAMPLES[0]), "--iterations", "0"])
+    assert result.exit_code == 2 and "-o OUTDIR" in result.output and "--json" in result.output
+    assert "Traceback" not in result.output
+

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from ftreport.cli import main
+from ftreport.fileio import LOCK_NAME
 from ftreport.model.problems import ReportError
 from ftreport.model.results import RunResult
 from ftreport.workbook._xlsx import sheet_parts
@@ -81,7 +82,8 @@ def test_features_openpyxl_would_drop_are_named_and_nothing_is_written(tmp_path:
                   "custom workbook views in the workbook"):
         assert words in output
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["scenario.xlsx"]
+    # Nothing written beside it but the folder's lock file (hidden, empty).
+    assert sorted(p.name for p in tmp_path.iterdir()) == [LOCK_NAME, "scenario.xlsx"]
 
 
 def test_a_plain_workbook_is_written_in_place_and_rerun(tmp_path: Path) -> None:

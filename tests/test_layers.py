@@ -17,8 +17,9 @@ LAYERS = (
     ("model", ("ftreport.model", "ftreport.fileio")),
     ("engine", ("ftreport.engine",)),
     ("outputs", ("ftreport.workbook", "ftreport.report")),
-    ("mail", ("ftreport.mail",)),
+    ("mail", ("ftreport.mail", "ftreport.prices")),
     ("api", ("ftreport.api",)),
+    ("batch", ("ftreport.batch",)),
     ("cli", ("ftreport.cli", "ftreport.__main__")),
 )
 # The package's own __init__ re-exports the API lazily (ftreport.run, ftreport.send)

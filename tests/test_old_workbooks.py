@@ -83,3 +83,21 @@ def test_a_scenario_name_added_later_is_optional_with_its_default(
                                                           "trim_high_pct"))
     book = read_workbook(path)
     assert book.scenario.trim_high_pct == 95.0
+
+
+def test_a_version_1_workbook_reads_allow_extreme_growth_as_no(tmp_path: Path) -> None:
+    copy = tmp_path / KEPT.name
+    shutil.copyfile(KEPT, copy)
+    book = read_workbook(copy)
+    assert "allow_extreme_growth" not in book.scenario_cells
+    assert book.scenario.allow_extreme_growth is False
+    assert schema.SCENARIO["allow_extreme_growth"].since == 2 <= schema.TEMPLATE_VERSION
+
+
+def test_the_template_writes_allow_extreme_growth_as_no(tmp_path: Path) -> None:
+    path = tmp_path / "new.xlsx"
+    assert CliRunner().invoke(main, ["init", str(path)]).exit_code == 0
+    book = read_workbook(path)
+    cell = book.scenario_cells["allow_extreme_growth"].split("!")[1]
+    assert load_workbook(path)["Scenario"][cell].value == "no"
+    assert book.scenario.allow_extreme_growth is False

@@ -87,7 +87,8 @@ def collect_warnings(analysis: Analysis, eligible: list[bool],
                      pricebook: PriceBook) -> list[ReportWarning]:
     book, res = analysis.book, analysis.results
     horizon = book.scenario.horizon_days
-    found: list[ReportWarning] = []
+    from ftreport.engine.plausibility import check  # first: it refuses non-finite totals
+    found: list[ReportWarning] = check(analysis)
     for i, option in enumerate(book.options):
         if i != analysis.baseline and math.isnan(res["break_even_day"][i]):
             late = late_payback_day(book, i, analysis.baseline)

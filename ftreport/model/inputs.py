@@ -23,6 +23,7 @@ class Scenario:
     mc_seed: int = 0
     trim_low_pct: float = 5.0
     trim_high_pct: float = 95.0
+    allow_extreme_growth: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

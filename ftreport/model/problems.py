@@ -9,6 +9,7 @@ the words may improve. docs/problems.md lists the codes (a test keeps it complet
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from dataclasses import field as dataclass_field
@@ -38,7 +39,14 @@ CODES = {
     "unknown-name": "a name that matches nothing it may refer to",
     "duplicate": "a value that must be unique is used twice",
     "formula-error": "a formula that cannot be computed",
+    "external-reference": "a formula that refers to another workbook (never opened)",
     "invalid-distribution": "an Uncertainty row whose parameters do not fit its distribution",
+    "unknown-model": "an option's model is in no price list and its prices are not typed in",
+    "implausible-value": "a value that is allowed but almost surely a typo (needs confirming)",
+    "non-finite": "inputs whose results are too large to compute (infinite or undefined)",
+    # the shape of the workbook
+    "outside-table": "values typed just outside a table, where the reader would miss them",
+    "too-many-rows": "a table (or the options) beyond the number of rows ftreport reads",
     # the command line and settings
     "invalid-option": "a command-line option or setting that does not fit",
     "invalid-address": "an email address that cannot be used",
@@ -113,10 +121,28 @@ class WriteError(ReportError, OSError):
 
 
 def describe(value: object) -> str:
-    """How a found value is shown in a message: text quoted, numbers as they are."""
+    """How a found value is shown in a message: text quoted, numbers as they are, dates and
+    booleans as a spreadsheet shows them (never a Python repr)."""
     if value is None:
         return "a blank cell"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        shown = value.strftime("%Y-%m-%d %H:%M") if value.time() != dt.time() \
+            else value.date().isoformat()
+        return f"a date ({shown})"
+    if isinstance(value, dt.date):
+        return f"a date ({value.isoformat()})"
+    if isinstance(value, dt.time):
+        return f"a time ({value.strftime('%H:%M')})"
+    if isinstance(value, dt.timedelta):
+        return f"a duration ({value})"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return '"' + shown.replace('"', '\\"') + '"'
-    return repr(value) if not isinstance(value, float) else f"{value:g}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, int):
+        return str(value)
+    text = getattr(value, "text", None)  # an array or data-table formula object
+    return describe(text) if isinstance(text, str) else "a value of an unknown kind"

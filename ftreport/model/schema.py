@@ -12,10 +12,24 @@ from typing import Literal
 
 # The template's version, stored in each new workbook as the defined name
 # `template_version` (absent: 1). Raise it with every field added (Field.since).
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2
 TEMPLATE_VERSION_NAME = "template_version"
 
-Kind = Literal["text", "whole", "number", "share", "growth", "percentile", "option", "choice"]
+Kind = Literal["text", "whole", "number", "share", "growth", "percentile", "option", "choice",
+               "flag"]
+FLAG_WORDS = {"yes": True, "no": False, "true": True, "false": False}
+
+# Bounded work: the most each input may hold, so that every total stays finite and
+# every run finishes in seconds (docs/workbook.md, "Limits").
+MAX_OPTIONS = 50
+MAX_TABLE_ROWS = 2_000  # data rows of the Options, Uncertainty or Factors table
+MAX_HORIZON_DAYS = 36_500
+MAX_MC_ITERATIONS = 1_000_000_000
+# Requests on the last day of the horizon, after growth: keeps every total finite.
+MAX_DAILY_REQUESTS = 1e15
+# Growth at or above this (100% a month) needs allow_extreme_growth; above WARN, a warning.
+EXTREME_GROWTH = 1.0
+HIGH_GROWTH = 0.20
 
 
 @dataclass(frozen=True)
@@ -26,6 +40,7 @@ class Field:
     kind: Kind
     note: str
     minimum: float | None = None  # inclusive lower bound for numbers
+    maximum: float | None = None  # inclusive upper bound (a limit, see docs/workbook.md)
     required: bool = False
     default: object = None
     uncertain: bool = True  # may be given a distribution in the Uncertainty table
@@ -51,7 +66,15 @@ class Field:
             "percentile": "a percentile between 0 and 100",
             "option": "the name of an option in the Options table",
             "choice": "one of " + ", ".join(APPROACHES),
+            "flag": "yes or no",
         }[self.kind]
+
+    @property
+    def at_most(self) -> str:
+        """The upper limit in the words of an error message."""
+        m = self.maximum or 0.0
+        shown = f"{m:,.0f}" if m == int(m) and m < 1e13 else f"{m:g}"
+        return f"at most {shown} (ftreport's limit, see docs/workbook.md)"
 
 
 APPROACHES = ("prompting", "fine-tuning", "distillation", "self-hosted")
@@ -66,28 +89,33 @@ SCENARIO_FIELDS: tuple[Field, ...] = (
     Field("currency", "Currency", "ISO code", "text", "ISO 4217 code of every price in the "
           "workbook (USD, EUR, GBP...). No conversion is made.", default="USD", uncertain=False),
     Field("horizon_days", "Horizon", "days", "whole", "Number of operating days compared. "
-          "Day 1 is the first day in production.", minimum=1, default=365, uncertain=False),
+          "Day 1 is the first day in production.", minimum=1, default=365, uncertain=False,
+          maximum=MAX_HORIZON_DAYS),
     Field("requests_per_day", "Requests per day", "requests/day", "number", "Requests on day 1; "
-          "later days grow with the monthly growth.", minimum=0, required=True),
+          "later days grow with the monthly growth.", minimum=0, required=True, maximum=1e12),
     Field("monthly_growth", "Monthly growth of volume", "%/month", "growth", "Compounded daily "
           "(a month is 365/12 days). 0 = flat volume.", default=0.0),
     Field("discount_rate", "Discount rate", "%/year", "number", "Annual rate for the present "
-          "value of costs. 0 = no discounting.", minimum=0, default=0.0),
+          "value of costs. 0 = no discounting.", minimum=0, default=0.0, maximum=10),
     Field("baseline_option", "Baseline option", "", "option", "The option the others are "
           "compared with. Blank = the first prompting option.", uncertain=False),
     Field("min_quality", "Minimum quality score", "score", "number", "Optional. Options whose "
-          "quality_score is below this, or blank, are not recommended.", uncertain=False),
+          "quality_score is below this, or blank, are not recommended.", uncertain=False,
+          maximum=1e15),
     Field("mc_iterations", "Simulation iterations", "samples", "whole", "Monte Carlo samples "
           "over the Uncertainty table. 0 = no simulation.", minimum=0, default=100_000,
-          uncertain=False),
+          uncertain=False, maximum=MAX_MC_ITERATIONS),
     Field("mc_seed", "Simulation seed", "", "whole", "Same seed, same results. Blank = 0.",
-          minimum=0, default=0, uncertain=False),
+          minimum=0, default=0, uncertain=False, maximum=2**63 - 1),
     Field("trim_low_pct", "Trim below percentile", "percentile", "percentile", "Samples below "
           "this percentile are left out of charts and trimmed means.", default=5.0,
           uncertain=False),
     Field("trim_high_pct", "Trim above percentile", "percentile", "percentile", "Samples above "
           "this percentile are left out of charts and trimmed means.", default=95.0,
           uncertain=False),
+    Field("allow_extreme_growth", "Allow extreme growth", "yes/no", "flag", "yes = a "
+          "monthly_growth of 100% a month or more is meant (else it is refused as a typo for a "
+          "percentage, e.g. 5 for 5%).", default=False, uncertain=False, since=2),
 )
 
 OPTION_FIELDS: tuple[Field, ...] = (
@@ -98,42 +126,44 @@ OPTION_FIELDS: tuple[Field, ...] = (
     Field("model", "Model", "", "text", "A model of the Prices sheet: its prices fill in. "
           "Type over a price to use your own.", uncertain=False),
     Field("input_tokens", "Input tokens", "tokens/request", "number", "Prompt tokens per "
-          "request, including system prompt and few-shot examples.", minimum=0),
+          "request, including system prompt and few-shot examples.", minimum=0, maximum=1e9),
     Field("cached_input_share", "Cached input share", "%", "share", "Share of input tokens "
           "billed at the cached-input price.", default=0.0),
     Field("output_tokens", "Output tokens", "tokens/request", "number", "Completion tokens "
-          "per request.", minimum=0),
+          "per request.", minimum=0, maximum=1e9),
     Field("price_input_per_1m", "Input price", "per 1M tokens", "number", "Price per 1M "
-          "input tokens.", minimum=0),
+          "input tokens.", minimum=0, maximum=1e6),
     Field("price_cached_input_per_1m", "Cached input price", "per 1M tokens", "number",
-          "Price per 1M cached input tokens.", minimum=0),
+          "Price per 1M cached input tokens.", minimum=0, maximum=1e6),
     Field("price_output_per_1m", "Output price", "per 1M tokens", "number", "Price per 1M "
-          "output tokens.", minimum=0),
+          "output tokens.", minimum=0, maximum=1e6),
     Field("training_tokens", "Training tokens", "tokens", "number", "Tokens in the training "
-          "file (one epoch).", minimum=0),
-    Field("epochs", "Epochs", "passes", "number", "Passes over the training file.", minimum=0),
+          "file (one epoch).", minimum=0, maximum=1e15),
+    Field("epochs", "Epochs", "passes", "number", "Passes over the training file.",
+          minimum=0, maximum=1e4),
     Field("price_training_per_1m", "Training price", "per 1M tokens", "number", "Price per 1M "
-          "trained tokens (tokens x epochs).", minimum=0),
+          "trained tokens (tokens x epochs).", minimum=0, maximum=1e6),
     Field("training_hours", "Training hours", "hours", "number", "Compute hours of one "
-          "training run (Azure, own GPUs).", minimum=0),
+          "training run (Azure, own GPUs).", minimum=0, maximum=1e7),
     Field("price_per_training_hour", "Training hour price", "per hour", "number", "Price of "
-          "one training compute hour.", minimum=0),
+          "one training compute hour.", minimum=0, maximum=1e6),
     Field("hosting_per_hour", "Hosting fee", "per hour", "number", "Fixed hourly fee of the "
-          "deployment (Azure fine-tuned model, rented GPU).", minimum=0),
+          "deployment (Azure fine-tuned model, rented GPU).", minimum=0, maximum=1e6),
     Field("hosting_hours_per_day", "Hosted hours per day", "hours/day", "number", "Hours a "
-          "day the deployment is billed (24 = always on).", minimum=0),
+          "day the deployment is billed (24 = always on).", minimum=0, maximum=24),
     Field("monthly_fixed_cost", "Monthly fixed cost", "per month", "number", "Other recurring "
-          "cost: monitoring, maintenance, evaluation.", minimum=0),
+          "cost: monitoring, maintenance, evaluation.", minimum=0, maximum=1e12),
     Field("one_time_cost", "One-time cost", "", "number", "Up-front cost: data preparation, "
-          "labelling, engineering.", minimum=0),
+          "labelling, engineering.", minimum=0, maximum=1e15),
     Field("data_generation_cost", "Data generation cost", "", "number", "Cost of teacher-"
-          "generated training data (distillation).", minimum=0),
+          "generated training data (distillation).", minimum=0, maximum=1e15),
     Field("retrain_every_days", "Retrain every", "days", "number", "0 = train once; otherwise "
-          "a new training run every so many days.", minimum=0),
+          "a new training run every so many days.", minimum=0, maximum=1e6),
     Field("quality_score", "Quality score", "score", "number", "Optional: your evaluation "
-          "score, compared with the minimum quality.", uncertain=False),
+          "score, compared with the minimum quality.", uncertain=False, maximum=1e15),
     Field("training_examples", "Training examples", "examples", "number", "Optional: number "
-          "of training examples (50 to 100 is the usual start).", minimum=0, uncertain=False),
+          "of training examples (50 to 100 is the usual start).", minimum=0, uncertain=False,
+          maximum=1e15),
     Field("notes", "Notes", "", "text", "Anything a reader should know.", uncertain=False),
 )
 

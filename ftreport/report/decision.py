@@ -14,6 +14,9 @@ MAX_RISKS = 5
 
 Summary = Mapping[str, SimulatedOption]  # each option's simulation summary by name
 
+# Warnings about the inputs themselves (implausible, inconsistent, stale): page 1 shows
+# each of them, whichever option it concerns.
+INPUT_WARNINGS = ("high_growth", "outside_uncertainty", "stale_price")
 
 def decision(analysis: Analysis, simulation: SimulationResult | None,
              options: list[OptionView], risk: RiskPicture | None,
@@ -120,7 +123,7 @@ def main_risks(analysis: Analysis, rec: OptionView, base: OptionView, focus: Opt
         risks.append(f"Payback comes late, on day {day:,} of {horizon:,}: lower volume or a "
                      "shorter life of the system would turn the savings into a loss.")
     for w in analysis.warnings:
-        if w.option in (None, rec.name) and w.code != "quality_floor":
+        if w.option in (None, rec.name) and w.code not in ("quality_floor", *INPUT_WARNINGS):
             risks.append(w.message)
     against = "prompting" if rec.approach != "prompting" else "fine-tuning"
     risks.extend(f"Qualitative factor against {rec.approach}: {f.question} "
@@ -129,5 +132,8 @@ def main_risks(analysis: Analysis, rec: OptionView, base: OptionView, focus: Opt
     if open_questions:
         risks.append(f"{open_questions} qualitative factor"
                      f"{' is' if open_questions == 1 else 's are'} still unknown.")
-    return risks[:MAX_RISKS] or ["The model finds no material risk to this recommendation; "
-                                 "check the qualitative factors before committing."]
+    # Inputs that look mistyped come first and are never cut: the numbers rest on them.
+    checks = [w.message for w in analysis.warnings if w.code in INPUT_WARNINGS]
+    return checks + risks[:max(0, MAX_RISKS - len(checks))] or [
+        "The model finds no material risk to this recommendation; check the qualitative "
+        "factors before committing."]

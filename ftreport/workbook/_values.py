@@ -43,13 +43,13 @@ class InputTable:
 
 
 class Unfit(Exception):
-    """A value that does not fit its field: a ``type-error`` or ``out-of-range``."""
+    """A value that does not fit its field: a ``type-error`` or ``out-of-range``;
+    ``expected`` replaces the field's own words when the value broke a limit."""
 
-    def __init__(self, code: str = "type-error") -> None:
+    def __init__(self, code: str = "type-error", expected: str | None = None) -> None:
         super().__init__(code)
         self.code = code
-
-
+        self.expected = expected
 
 
 def sheet_ref(sheet: str) -> str:
@@ -103,6 +103,13 @@ def convert(f: schema.Field, value: object) -> object:
     """``value`` converted to what ``f`` holds; raises Unfit when it does not fit."""
     if f.kind in ("text", "option"):
         return text_of(value) or None
+    if f.kind == "flag":
+        if isinstance(value, bool):
+            return value
+        text = text_of(value).lower()
+        if text and text not in schema.FLAG_WORDS:
+            raise Unfit("type-error")
+        return schema.FLAG_WORDS[text] if text else None
     if f.kind == "choice":
         text = text_of(value).lower()
         if text and text not in schema.APPROACHES:
@@ -117,6 +124,8 @@ def convert(f: schema.Field, value: object) -> object:
         number = int(number)
     if f.minimum is not None and number < f.minimum:
         raise Unfit("out-of-range")
+    if f.maximum is not None and number > f.maximum:
+        raise Unfit("out-of-range", f.at_most)
     if f.kind == "share" and not 0 <= number <= 1:
         raise Unfit("out-of-range")
     if f.kind == "growth" and number <= -1:

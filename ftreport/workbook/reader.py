@@ -15,20 +15,31 @@ by ftreport.workbook._formulas.
 from __future__ import annotations
 
 import hashlib
-import io
-import warnings
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ftreport.engine import distributions
 from ftreport.model import Factor, Option, Scenario, ScenarioBook, Uncertain, schema
 from ftreport.model.problems import InputError, Problem, describe
-from ftreport.workbook import FACTORS_TABLE, OPTIONS_TABLE, SCENARIO_SHEET, UNCERTAINTY_TABLE
+from ftreport.workbook import (
+    FACTORS_TABLE,
+    OPTIONS_TABLE,
+    SCENARIO_SHEET,
+    UNCERTAINTY_TABLE,
+    _guards,
+)
+from ftreport.workbook._formulas import EXTERNAL_REASON, refers_to_another_workbook
 from ftreport.workbook._opening import open_workbook, read_bytes
+from ftreport.workbook._tables import (
+    cached_values,
+    locate_table,
+    refuse_outside,
+    table_in_bounds,
+)
 from ftreport.workbook._values import (
     InputCell,
     InputTable,
@@ -89,10 +100,14 @@ class _Reader:
         scenario = self._scenario(scenario_cells)
         option_list = self._options(options) if options else []
         if options and scenario is not None:
-            self._check_scenario_against_options(scenario, scenario_cells, option_list)
+            _guards.check_baseline(scenario, scenario_cells, option_list, self.problem)
+        if scenario is not None:
+            _guards.check_growth(scenario, scenario_cells, self.problem)
+        if options:
+            _guards.check_options(self.wb, options.rows, option_list, self.problem)
         # Without a readable Options table, option names cannot be checked.
         names = {o.name for o in option_list} if options else None
-        uncertain = self._uncertainty(uncertainty, names) if uncertainty else []
+        uncertain = self._uncertainty(uncertainty, names, scenario) if uncertainty else []
         factor_list = self._factors(factors) if factors else []
         if self.problems or scenario is None or options is None:
             return None
@@ -154,8 +169,7 @@ class _Reader:
         """The table's data rows, cells by column name; None (and a problem) if the
         table or one of its columns is missing. Columns in ``optional`` (added to the
         template later) may be absent: their rows then lack the key."""
-        located = next(((ws, ws.tables[t]) for ws in self.wb.worksheets for t in ws.tables
-                        if t.lower() == name.lower()), None)
+        located = locate_table(self.wb, name)
         if located is None:
             there = name in self.wb.sheetnames
             self.problem("missing-table", None, f"an Excel table named {name}"
@@ -166,6 +180,8 @@ class _Reader:
         ws, table = located
         min_col, min_row, max_col, max_row = range_boundaries(table.ref)
         header_ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{min_row}"
+        if not table_in_bounds(ws, name, table.ref, self.problem):
+            return None
         headers: dict[str, int] = {}
         for col in range(min_col, max_col + 1):
             text = ws.cell(row=min_row, column=col).value
@@ -178,6 +194,7 @@ class _Reader:
                          "none", sheet=ws.title, where=header_ref)
         if missing:
             return None
+        refuse_outside(ws, name, table.ref, self.problem)
         last = max_row - (table.totalsRowCount or 0)
         result = InputTable(name, ws.title, header_ref)
         for row in range(min_row + 1, last + 1):
@@ -198,7 +215,17 @@ class _Reader:
                 c.value = c.raw
         if not formulas:
             return
-        cached = self._cached_values({c.sheet for c in formulas})
+        for c in formulas:
+            if refers_to_another_workbook(str(getattr(c.raw, "text", c.raw))):
+                # Its cached value came from the other file: use nothing of it.
+                c.failed = EXTERNAL_REASON
+                self.problem("external-reference", c, "a value or a formula within this "
+                             "workbook: paste the other workbook's value instead", c.shown)
+        formulas = [c for c in formulas if not c.failed]
+        wanted: dict[str, list[tuple[int, int]]] = {}
+        for c in formulas:
+            wanted.setdefault(c.sheet, []).append(coordinate_to_tuple(c.coord))
+        cached = cached_values(self.data, wanted)
         pending = []
         for c in formulas:
             c.value = cached.get((c.sheet, c.coord))
@@ -207,31 +234,16 @@ class _Reader:
         if pending:
             from ftreport.workbook._formulas import Failed, evaluate
 
-            computed = evaluate(self.path, [(c.sheet, c.coord) for c in pending])
+            computed = evaluate(self.data, [(c.sheet, c.coord) for c in pending])
             for c in pending:
                 value = computed[(c.sheet, c.coord)]
                 if isinstance(value, Failed):
+                    # A cell that refers to a broken formula says so ("depends on
+                    # Options!E4") instead of repeating that formula's error.
                     c.failed = value.reason
                     self.problem("formula-error", c, "a formula that can be computed", c.shown)
                 else:
                     c.value = value
-
-    def _cached_values(self, sheets: set[str]) -> dict[tuple[str, str], object]:
-        """The values Excel or LibreOffice last computed, for the sheets with input formulas
-        (read-only mode: fast, and the only way openpyxl gives both formula and value)."""
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            values_wb = load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
-        found: dict[tuple[str, str], object] = {}
-        try:
-            for sheet in sheets:
-                for row in values_wb[sheet].iter_rows():
-                    for cell in row:
-                        if getattr(cell, "value", None) is not None:
-                            found[(sheet, cell.coordinate)] = cell.value
-        finally:
-            values_wb.close()
-        return found
 
     # -- checking -------------------------------------------------------------------------
 
@@ -243,7 +255,8 @@ class _Reader:
         try:
             value = convert(f, cell.value)
         except Unfit as bad:
-            self.problem(bad.code, cell, f.expected, cell.shown, field_name=f.name)
+            self.problem(bad.code, cell, bad.expected or f.expected, cell.shown,
+                         field_name=f.name)
             return None, False
         if value is None and f.required:
             self.problem("missing-value", cell, f"{f.expected}, not blank", cell.shown,
@@ -292,21 +305,18 @@ class _Reader:
                 else:
                     first_cell[name.casefold()] = row["name"]
             options.append(Option(**values))  # type: ignore[arg-type]
+        if len(options) > schema.MAX_OPTIONS:
+            self.problem("too-many-rows", None, f"at most {schema.MAX_OPTIONS} options "
+                         "(ftreport's limit, see docs/workbook.md)", f"{len(options):,}",
+                         sheet=table.sheet, where=table.header_ref)
         if not options:
             self.problem("missing-rows", None, "at least one option: a row in the Options "
                          "table below its "
                          "header row", "none", sheet=table.sheet, where=table.header_ref)
         return options
 
-    def _check_scenario_against_options(self, scenario: Scenario, cells: dict[str, InputCell],
-                                        options: list[Option]) -> None:
-        wanted = scenario.baseline_option
-        if wanted and options and wanted not in {o.name for o in options}:
-            f = schema.SCENARIO["baseline_option"]
-            self.problem("unknown-name", cells["baseline_option"], f.expected, describe(wanted),
-                         field_name=f.name)
-
-    def _uncertainty(self, table: InputTable, option_names: set[str] | None) -> list[Uncertain]:
+    def _uncertainty(self, table: InputTable, option_names: set[str] | None,
+                     scenario: Scenario | None) -> list[Uncertain]:
         rows: list[Uncertain] = []
         seen: dict[tuple[str, str | None], str] = {}
         for row in table.rows:
@@ -315,6 +325,7 @@ class _Reader:
             item = self._uncertain_row(row, option_names)
             if item is None:
                 continue
+            _guards.check_draws(item, row, scenario, self.problem)
             key = (item.input, item.option)
             if key in seen:
                 self.problem("duplicate", row["input"],

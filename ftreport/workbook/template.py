@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ftreport.fileio import atomic_write
 from ftreport.model import schema
 from ftreport.model.pricebook import PRICE_COLUMNS, load_pricebook
-from ftreport.model.problems import InputError, Problem
+from ftreport.model.problems import InputError, Problem, describe
 from ftreport.workbook import (
     FACTORS_TABLE,
     OPTIONS_TABLE,
@@ -120,6 +120,10 @@ def write_template(path: Path, *, example: str = "starter", force: bool = False)
     if path.is_dir():
         raise InputError([Problem(str(path), None, None, "a file name, not a folder",
                                   "a folder", code="not-a-file")])
+    if path.suffix.lower() != ".xlsx":
+        raise InputError([Problem(str(path), None, None, "a file name ending in .xlsx (the "
+                                  "template is an Excel workbook)", describe(path.name),
+                                  code="wrong-format")])
     if path.exists() and not force:
         raise InputError([Problem(str(path), None, None,
                                   "a new file name: this file already exists "
@@ -193,7 +197,7 @@ def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money:
         ws[f"B{row}"].font = NAME_FONT
         cell = ws[f"{VALUE_COLUMN}{row}"]
         value = values.get(f.name, f.default)
-        cell.value = value
+        cell.value = ("yes" if value else "no") if f.kind == "flag" else value
         cell.fill = INPUT_FILL
         cell.number_format = _number_format(f, money)
         cell.comment = _note(f)
@@ -375,6 +379,8 @@ def _validation(f: schema.Field, *, models: str = "", options_range: str = ""
     prompt = f.note[:250]
     if f.kind == "choice":
         return _list_check('"' + ",".join(schema.APPROACHES) + '"', f.name, prompt)
+    if f.kind == "flag":
+        return _list_check('"yes,no"', f.name, prompt)
     if f.name == "model":
         # A warning, not a stop: a model not in the book is allowed, its prices typed in.
         dv = _list_check(models, f.name, prompt)

@@ -1,117 +1,50 @@
 """The `ftreport` command: parses options, calls the library, prints.
 
-Heavy libraries (numpy, pandas, WeasyPrint) are imported inside the commands
-that use them, so `ftreport --help` answers at once.
+Heavy libraries (numpy, pandas, WeasyPrint, Dask) are imported inside the commands
+that use them, so `ftreport --help` answers at once. Errors become messages and exit
+codes in one place (ftreport.cli.common.reports_errors).
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ftreport import __version__
-from ftreport.model.problems import FtreportError, InputError
+from ftreport.cli.batch_command import batch
+from ftreport.cli.common import (
+    ProgressBar,
+    error_lines,
+    reports_errors,
+    show_delivery,
+    smtp_options,
+)
+from ftreport.cli.prices_commands import prices
+from ftreport.model.problems import InputError
+from ftreport.model.schema import MAX_MC_ITERATIONS
 
 if TYPE_CHECKING:
     from ftreport.model.results import RunResult
 
-F = TypeVar("F", bound=Callable[..., Any])
+__all__ = ["ProgressBar", "error_lines", "main"]
 
 
-def error_lines(exc: Exception) -> tuple[list[str], int]:
-    """What to print for an error, and the exit code it owns (click's model)."""
-    if isinstance(exc, InputError):
-        n = len(exc.problems)
-        return ([f"error: {problem}" for problem in exc.problems]
-                + [f"{n} problem{'s' if n != 1 else ''} found; nothing was written or sent."],
-                exc.exit_code)
-    if isinstance(exc, FtreportError):
-        return [f"error: {exc}"], exc.exit_code
-    return [f"error: unexpected {type(exc).__name__}: {exc} "
-            "(run with --debug for the traceback)"], FtreportError.exit_code
+class MainGroup(click.Group):
+    """The `ftreport` group; ``--debug`` may also follow the subcommand
+    (`ftreport validate x.xlsx --debug`), where it is usually typed on a second try."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        end = args.index("--") if "--" in args else len(args)
+        if "--debug" in args[:end]:
+            args = ["--debug"] + [a for a in args[:end] if a != "--debug"] + args[end:]
+        return super().parse_args(ctx, args)
 
 
-def reports_errors(command: F) -> F:
-    """Turn the library's errors into one clear message each and their exit code.
-
-    Bad input exits 2, a failure to write or send exits 1; a traceback is shown
-    only under `ftreport --debug`.
-    """
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        ctx = click.get_current_context()
-        try:
-            return command(*args, **kwargs)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except Exception as exc:
-            if ctx.find_root().params.get("debug"):
-                raise
-            lines, code = error_lines(exc)
-            for line in lines:
-                click.echo(line, err=True)
-            ctx.exit(code)
-
-    return wrapper  # type: ignore[return-value]
-
-
-class ProgressBar:
-    """The simulation's progress as a one-line bar on stderr: ``bar(done, total)``."""
-
-    WIDTH = 30
-
-    def __call__(self, done: int, total: int) -> None:
-        filled = self.WIDTH * done // total
-        sys.stderr.write(f"\rSimulating [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
-                         f"{done:,}/{total:,}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
-def smtp_options(command: F) -> F:
-    """The mail server options `send` and `run --email-to` share (see docs/email.md).
-
-    There is deliberately no password option: command lines are visible to other
-    users and kept in shell history.
-    """
-    options = [
-        click.option("--smtp-host", "host", metavar="HOST",
-                     help="Mail server (else FTREPORT_SMTP_HOST or smtp.toml)."),
-        click.option("--smtp-port", "port", type=click.IntRange(1, 65535),
-                     help="Port (default 465 for tls, 587 for starttls, 25 for plain)."),
-        click.option("--smtp-user", "user", metavar="USER",
-                     help="Login; the password comes from FTREPORT_SMTP_PASSWORD or "
-                          "smtp.toml, never the command line."),
-        click.option("--security", type=click.Choice(["tls", "starttls", "plain"],
-                                                      case_sensitive=False),
-                     help="tls (implicit, port 465), starttls (default) or plain "
-                          "(unencrypted, no login)."),
-        click.option("--cafile", type=click.Path(dir_okay=False, path_type=Path),
-                     help="CA certificates (PEM) to trust for a private or self-signed "
-                          "server certificate."),
-        click.option("--smtp-timeout", "timeout", type=click.FloatRange(min=1),
-                     help="Seconds each network step may take (default 30)."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def show_delivery(delivery: Any, *, err: bool = False) -> None:
-    for note in delivery.notes:
-        click.echo(f"note: {note}", err=True)
-    click.echo(str(delivery), err=err)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=MainGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ftreport")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of short messages.")
 def main(debug: bool) -> None:
@@ -177,7 +110,7 @@ def validate(path: Path, as_json: bool) -> None:
 @click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the report workbook and memo (created if missing).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as one JSON object.")
-@click.option("--iterations", type=click.IntRange(min=0),
+@click.option("--iterations", type=click.IntRange(0, MAX_MC_ITERATIONS),
               help="Monte Carlo samples (overrides mc_iterations; 0 = none).")
 @click.option("--seed", type=click.IntRange(min=0), help="Random seed (overrides mc_seed).")
 @click.option("--no-pdf", is_flag=True, help="Do not write the PDF memo.")
@@ -207,6 +140,11 @@ def run(path: Path, outdir: Path | None, as_json: bool, iterations: int | None,
 
     if email_to and outdir is None and not in_place:
         raise click.UsageError("--email-to needs -o OUTDIR for the reports to attach.")
+    if outdir is None and not in_place and not as_json:
+        # Never compute and then write nothing without a word.
+        raise click.UsageError("say where the reports go: -o OUTDIR (the report workbook "
+                               "and memo), --in-place (into PATH), or --json to print the "
+                               "results only.")
     try:
         result = run_report(
             path, outdir, iterations=iterations, seed=seed, pdf=not no_pdf, in_place=in_place,
@@ -273,3 +211,9 @@ def send(paths: tuple[Path, ...], to: tuple[str, ...], cc: tuple[str, ...],
 
     show_delivery(send_reports(paths, to=to, cc=cc, subject=subject, sender=sender, eml=eml,
                                template_dir=template_dir, deadline=deadline, **smtp))
+
+
+
+
+main.add_command(prices)
+main.add_command(batch)

@@ -1,0 +1,200 @@
+"""Checks that catch inputs which are allowed one by one but silently wrong together:
+a model no price list knows, an option that costs nothing per request, growth typed
+as a percentage (5 for 5%), a volume that grows past any finite total.
+
+Each adds a problem naming the cell through the reader's ``problem`` callback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable, Iterable
+
+from ftreport.engine import plausibility
+from ftreport.model import Option, Scenario, Uncertain, schema
+from ftreport.model.pricebook import load_pricebook
+from ftreport.model.problems import describe
+from ftreport.workbook import PRICES_TABLE
+from ftreport.workbook._tables import locate_table
+from ftreport.workbook._values import (
+    InputCell,
+    Unfit,
+    blank,
+    convert,
+    is_blank_option,
+    text_of,
+)
+
+Report = Callable[..., None]  # _Reader.problem
+PRICE_FIELDS = ("price_input_per_1m", "price_cached_input_per_1m", "price_output_per_1m",
+                "price_training_per_1m", "price_per_training_hour", "hosting_per_hour")
+REQUEST_COST_FIELDS = ("input_tokens", "output_tokens", "price_input_per_1m",
+                       "price_cached_input_per_1m", "price_output_per_1m")
+
+
+def known_models(wb: object) -> tuple[set[str], str]:
+    """The models of the workbook's own Prices table, and where they come from; the
+    shipped price book when the workbook has no Prices table (a workbook made by a
+    script, or one whose Prices sheet was removed)."""
+    located = locate_table(wb, PRICES_TABLE)  # type: ignore[arg-type]
+    if located is not None:
+        ws, table = located
+        from openpyxl.utils import range_boundaries
+
+        min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+        column = next((c for c in range(min_col, max_col + 1)
+                       if text_of(ws.cell(row=min_row, column=c).value).lower() == "model"),
+                      None)
+        if column is not None and max_row - min_row <= schema.MAX_TABLE_ROWS:
+            models = {text_of(ws.cell(row=r, column=column).value)
+                      for r in range(min_row + 1, max_row + 1)}
+            return models - {""}, "the Prices sheet"
+    return {m.model for m in load_pricebook().models}, "ftreport's price book"
+
+
+def is_lookup(cell: InputCell) -> bool:
+    """Whether a price cell still holds the template's lookup (0 for an unknown model)."""
+    text = str(getattr(cell.raw, "text", cell.raw)).upper()
+    return cell.is_formula and "PRICES!" in text and "MATCH(" in text
+
+
+def check_models(rows: Iterable[dict[str, InputCell]], known: set[str], where: str,
+                 problem: Report) -> set[int]:
+    """An error for each option whose model is unknown and whose prices are not typed in
+    (blank, or the lookup that gives 0); returns the indices of those rows."""
+    unknown = set()
+    folded = {m.casefold(): m for m in known}
+    for i, row in enumerate(rows):
+        cell = row["model"]
+        model = text_of(cell.value)
+        if not model or model.casefold() in folded or cell.failed:
+            continue
+        prices = [row[f] for f in PRICE_FIELDS if f in row]
+        if any(not blank(c.raw) and not is_lookup(c) for c in prices):
+            continue  # typed prices: the model needs no price list
+        close = difflib.get_close_matches(model.casefold(), folded, n=1, cutoff=0.6)
+        hint = f" (did you mean {folded[close[0]]}?)" if close else ""
+        problem("unknown-model", cell, f"a model of {where}{hint}, or this row's prices "
+                "typed in (an unknown model's lookup gives 0)", cell.shown, field_name="model")
+        unknown.add(i)
+    return unknown
+
+
+def check_options(wb: object, table_rows: list[dict[str, InputCell]], options: list[Option],
+                  problem: Report) -> None:
+    """The model and request-cost checks of every non-blank Options row."""
+    rows = [row for row in table_rows if not is_blank_option(row)]
+    known, where = known_models(wb)
+    unknown = check_models(rows, known, where, problem)
+    if len(options) == len(rows):  # else a row failed to read and they do not pair up
+        check_request_costs(options, rows, unknown, problem)
+
+
+def check_baseline(scenario: Scenario, cells: dict[str, InputCell], options: list[Option],
+                   problem: Report) -> None:
+    wanted = scenario.baseline_option
+    if wanted and options and wanted not in {o.name for o in options}:
+        f = schema.SCENARIO["baseline_option"]
+        problem("unknown-name", cells["baseline_option"], f.expected, describe(wanted),
+                field_name=f.name)
+
+
+def check_request_costs(options: list[Option], rows: list[dict[str, InputCell]],
+                        skip: set[int], problem: Report) -> None:
+    """An error for each option that costs nothing per request and pays no hosting fee:
+    it would win every comparison. A self-hosted model pays by the hour instead."""
+    for i, (option, row) in enumerate(zip(options, rows, strict=True)):
+        fields = [f for f in REQUEST_COST_FIELDS if f in row]
+        if i in skip or not all(_readable(row[f], f) for f in fields):
+            continue  # a cell already reported: its 0 is not the analyst's
+        cells = [row[f] for f in fields]
+        per_request = (option.input_tokens * (1 - option.cached_input_share)
+                       * option.price_input_per_1m
+                       + option.input_tokens * option.cached_input_share
+                       * option.price_cached_input_per_1m
+                       + option.output_tokens * option.price_output_per_1m)
+        hosted = option.hosting_per_hour * option.hosting_hours_per_day > 0
+        if per_request > 0 or hosted:
+            continue
+        span = f"{cells[0].coord}:{cells[-1].coord}" if len(cells) > 1 else cells[0].coord
+        problem("implausible-value", None,
+                f"{option.name} to cost something per request: its tokens and prices give 0 "
+                "and it pays no hosting fee (pick a model of the Prices sheet, type its "
+                "prices, or give the hosting fee of a self-hosted model)",
+                sheet=cells[0].sheet, where=span)
+
+
+def _readable(cell: InputCell, name: str) -> bool:
+    try:
+        convert(schema.OPTION[name], cell.value)
+    except Unfit:
+        return False
+    return not cell.failed
+
+
+def check_growth(scenario: Scenario, cells: dict[str, InputCell], problem: Report) -> None:
+    """Growth of 100% a month or more is refused unless allow_extreme_growth says yes (5
+    is almost always 5% typed without its % sign); and no volume may grow past
+    MAX_DAILY_REQUESTS a day, where totals stop being finite."""
+    growth_cell = cells.get("monthly_growth")
+    if growth_cell is None:
+        return
+    g = scenario.monthly_growth
+    if g >= schema.EXTREME_GROWTH and not scenario.allow_extreme_growth:
+        flag = cells.get("allow_extreme_growth")
+        where = f" ({flag.address})" if flag else " (a Scenario name the template adds)"
+        problem("implausible-value", growth_cell,
+                f"below 1 (100% a month): {g:g} means {g:.0%} a month; type {g:g}% if that "
+                f"is meant, or set allow_extreme_growth{where} to yes",
+                growth_cell.shown, field_name="monthly_growth")
+        return
+    last = plausibility.last_day_requests(scenario.requests_per_day, g, scenario.horizon_days)
+    if last > schema.MAX_DAILY_REQUESTS:
+        shown = f"{last:.3g}" if math.isfinite(last) else "more than 1e308"
+        problem("implausible-value", growth_cell,
+                f"a growth that keeps the volume at most {schema.MAX_DAILY_REQUESTS:g} requests "
+                f"a day: {scenario.requests_per_day:g} requests a day growing {g:.4g} a month "
+                f"for {scenario.horizon_days:,} days reach {shown} on the last day "
+                f"(see {cells['requests_per_day'].address} and {cells['horizon_days'].address})",
+                growth_cell.shown, field_name="monthly_growth")
+
+
+
+def check_draws(item: Uncertain, row: dict[str, InputCell], scenario: Scenario | None,
+                problem: Report) -> None:
+    """An Uncertainty row must not draw what the input itself may not hold: beyond its
+    limit, or growth of 100% a month or more (unless allowed), or a volume past
+    MAX_DAILY_REQUESTS a day. The simulation would otherwise overflow."""
+    f = schema.SCENARIO.get(item.input) or schema.OPTION.get(item.input)
+    if f is None:
+        return
+    high = plausibility.highest_draw(item)
+    # The cell of the bound, or of the mean for an unbounded distribution.
+    column = {"triangular": "p3", "pert": "p3", "uniform": "p2", "integer": "p2"}.get(
+        item.distribution, "p1")
+    cell = row[column]
+    shown = f"{high:.4g}" if math.isfinite(high) else "more than 1e308"
+    advice = "narrow the range or set clip_max"
+    if f.maximum is not None and high > f.maximum:
+        problem("implausible-value", cell, f"a distribution whose draws of {item.input} stay "
+                f"{f.at_most}; it can draw {shown}: {advice}", cell.shown, field_name=column)
+        return
+    if scenario is None or item.input not in ("monthly_growth", "requests_per_day") or \
+            plausibility.last_day_requests(scenario.requests_per_day, scenario.monthly_growth,
+                                           scenario.horizon_days) > schema.MAX_DAILY_REQUESTS:
+        return  # the point values themselves are reported
+    growth = high if item.input == "monthly_growth" else scenario.monthly_growth
+    if growth >= schema.EXTREME_GROWTH and not scenario.allow_extreme_growth:
+        if item.input == "requests_per_day":
+            return  # the growth cell itself is reported
+        problem("implausible-value", cell, "a distribution whose draws of monthly_growth stay "
+                f"below 1 (100% a month), unless allow_extreme_growth is yes; it can draw "
+                f"{shown}: {advice}", cell.shown, field_name=column)
+        return
+    requests = high if item.input == "requests_per_day" else scenario.requests_per_day
+    if plausibility.last_day_requests(requests, growth, scenario.horizon_days
+                                      ) > schema.MAX_DAILY_REQUESTS:
+        problem("implausible-value", cell, f"a distribution whose draws of {item.input} keep "
+                f"the volume at most {schema.MAX_DAILY_REQUESTS:g} requests a day over the "
+                f"horizon; it can draw {shown}: {advice}", cell.shown, field_name=column)
