@@ -30,11 +30,13 @@ sys.path.insert(0, str(ROOT))
 from ftreport.engine import compare  # noqa: E402
 from ftreport.engine.analysis import analyse, option_arrays  # noqa: E402
 from ftreport.engine.breakeven import break_even_from_blocks  # noqa: E402
-from ftreport.engine.sampling import chunk_inputs, draw_chunk, resolve  # noqa: E402
-from ftreport.engine.simulation import DEFAULT_CHUNK, EVALUATED, SCENARIO_KEYS, simulate  # noqa: E402
+from ftreport.engine.simulation import EVALUATED, simulate  # noqa: E402
 from ftreport.model import Uncertain  # noqa: E402
 from ftreport.workbook.reader import read_workbook  # noqa: E402
 from tests.support.scenarios import support_book  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_simulation import evaluated_chunks  # noqa: E402
 
 SAMPLE = ROOT / "sample_inputs" / "customer-support.xlsx"
 
@@ -114,20 +116,11 @@ def bench_simulate(samples: int, repeat: int) -> None:
           f"({n_opt * samples / warm / 1e6:.2f} M/s) (goal >= 5 M/s)")
 
 
-def break_even_only(book, samples: int) -> None:
+def break_even_only(book, samples: int) -> float:
+    """Seconds of the break-even search alone over ``samples`` (inputs prepared first)."""
     s = book.scenario
     analysis = analyse(book)
-    draws = resolve(book)
-    base = option_arrays(book.options)
-    scen = {k: float(getattr(s, k)) for k in SCENARIO_KEYS}
-    chunks = []
-    for start in range(0, samples, DEFAULT_CHUNK):
-        stop = min(samples, start + DEFAULT_CHUNK)
-        options, scenario = chunk_inputs(draws, draw_chunk(draws, s.mc_seed, start, stop),
-                                         base, scen)
-        res = compare.evaluate(options, analysis.baseline, horizon_days=s.horizon_days,
-                               with_break_even_day=False, keys=EVALUATED, **scenario)
-        chunks.append((res, options, scenario, (len(book.options), stop - start)))
+    chunks = list(evaluated_chunks(book, analysis, samples))
     begin = time.perf_counter()
     for res, options, scenario, shape in chunks:
         break_even_from_blocks(res, options["retrain_every_days"], analysis.baseline,

@@ -37,23 +37,29 @@ def timed(fn, *args, **kwargs) -> tuple[float, object]:
     return time.perf_counter() - start, out
 
 
-def core(book, analysis, iterations: int, break_even: bool) -> None:
-    """Draws + compare.evaluate (+ the fast break-even day), chunk by chunk."""
+def evaluated_chunks(book, analysis, iterations: int):
+    """Draws + compare.evaluate chunk by chunk: (outputs, options, scenario, shape) each."""
     s = book.scenario
     draws = resolve(book)
     base = option_arrays(book.options)
     scen = {k: float(getattr(s, k)) for k in SCENARIO_KEYS}
-    n_opt = len(book.options)
     for start in range(0, iterations, DEFAULT_CHUNK):
         stop = min(iterations, start + DEFAULT_CHUNK)
         options, scenario = chunk_inputs(draws, draw_chunk(draws, s.mc_seed, start, stop),
                                          base, scen)
         res = compare.evaluate(options, analysis.baseline, horizon_days=s.horizon_days,
                                with_break_even_day=False, keys=EVALUATED, **scenario)
+        yield res, options, scenario, (len(book.options), stop - start)
+
+
+def core(book, analysis, iterations: int, break_even: bool) -> None:
+    """Draws + compare.evaluate (+ the fast break-even day), chunk by chunk."""
+    s = book.scenario
+    for res, options, scenario, shape in evaluated_chunks(book, analysis, iterations):
         if break_even:
             break_even_from_blocks(res, options["retrain_every_days"], analysis.baseline,
                                    s.horizon_days, scenario["requests_per_day"],
-                                   scenario["monthly_growth"], (n_opt, stop - start))
+                                   scenario["monthly_growth"], shape)
 
 
 def grid_break_even(book, analysis, iterations: int) -> None:
