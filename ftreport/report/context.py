@@ -90,20 +90,20 @@ def _meta(result: RunResult, fmt: Formatter, generated_at: datetime, first_day: 
         input_sha256=book.sha256,
         seed=str(simulation.seed if simulation is not None else s.mc_seed),
         pricebook_date=load_pricebook().as_of,
-        prices_checked=prices_checked(book, fmt),
+        **prices_checked(book, fmt),
         simulated=simulation is not None,
     )
 
 
-def prices_checked(book: ScenarioBook, fmt: Formatter) -> str:
-    """When the price-book rows the options use were checked, and the exchange rate."""
+def prices_checked(book: ScenarioBook, fmt: Formatter) -> dict[str, str]:
+    """When the price-book rows the options use were checked, and the exchange rate their
+    prices were converted at (none for USD, or when no price comes from the book)."""
     rows = {row for _, row in price_rows_used(book, load_pricebook())}
-    dates = sorted({row.checked for row in rows})
+    dates = sorted({row.checked.isoformat() for row in rows})
     if not dates:
-        text = "prices typed in"
-    else:
-        span = dates[0].isoformat() + (f" to {dates[-1].isoformat()}" if len(dates) > 1 else "")
-        text = f"prices checked {span} ({len(rows)} row{'s' if len(rows) != 1 else ''})"
-    if fmt.currency != BOOK_CURRENCY and dates:
-        text += f", converted at {book.scenario.price_rate:g} {fmt.currency} per USD"
-    return text
+        return {"prices_checked": "prices typed in", "fx_note": ""}
+    span = dates[0] + (f" to {dates[-1]}" if len(dates) > 1 else "")
+    fx = (f"prices converted at {book.scenario.price_rate:,.6g} {fmt.currency} per USD"
+          if fmt.currency != BOOK_CURRENCY else "")
+    return {"prices_checked": f"prices checked {span} ({len(rows)} row"
+            f"{'s' if len(rows) != 1 else ''})", "fx_note": fx}

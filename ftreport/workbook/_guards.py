@@ -113,7 +113,8 @@ def check_currency(scenario: Scenario, cells: dict[str, InputCell],
     if code not in schema.currency_codes():
         problem("unknown-name", currency, "an ISO 4217 currency code (USD, EUR, GBP, CHF...)",
                 currency.shown, field_name="currency")
-    elif code != schema.BOOK_CURRENCY and scenario.fx_rate is None and any(priced):
+    elif code != schema.BOOK_CURRENCY and any(priced) and (
+            rate is None or (blank(rate.value) and not rate.failed)):
         first = rows[priced.index(True)]
         where = rate.address if rate else "a Scenario name the template adds"
         problem("missing-value", currency, f"USD, or an exchange rate in fx_rate ({where}): "

@@ -175,7 +175,7 @@ def price_lookup(field: str, row: int) -> str:
     col = get_column_letter(PRICE_COLUMNS.index(field) + 1)
     values = f"Prices!${col}${FIRST_ROW}:${col}${HEADER_ROW + PRICE_ROWS}"
     match = f"MATCH({model},{names},0)"
-    rate = 'IF(fx_rate="",1,fx_rate)'
+    rate = "IF(ISNUMBER(fx_rate),fx_rate,1)"  # blank (or text, an error the reader gives): 1
     return f'=IF({model}="",0,IF(ISNA({match}),0,INDEX({values},{match})*{rate}))'
 
 
