@@ -44,6 +44,16 @@ def test_non_usd_scenario_with_book_prices_needs_an_exchange_rate(tmp_path, good
         'fx_rate in EUR per 1 USD, or type the prices in EUR, got "EUR"']
 
 
+def test_workbook_older_than_the_exchange_rate_says_where_it_goes(tmp_path, good):
+    def change(wb):
+        wb["Scenario"]["C6"] = "JPY"
+        del wb.defined_names["fx_rate"]
+    assert _problems(_edited(tmp_path, good, change)) == [
+        "Scenario!C6: currency must be USD, or an exchange rate in fx_rate (a Scenario name "
+        "the template adds): the prices of Few-shot gpt-4.1 (Options!C4) come from the price "
+        'book in USD; give fx_rate in JPY per 1 USD, or type the prices in JPY, got "JPY"']
+
+
 def test_unknown_currency_code(tmp_path, good):
     path = _edited(tmp_path, good, _set(**{CURRENCY: "EUX", FX_RATE: 0.92}))
     assert _problems(path) == [
