@@ -129,7 +129,7 @@ def test_price_checked_more_than_a_year_before_the_price_date_is_warned(tmp_path
     checked = [book.at(m, "2028-01-01").checked.isoformat()
                for m in ("gpt-4.1", "ft:gpt-4.1-mini", "azure:ft:gpt-4.1-mini")]
     assert _warnings(path, tmp_path, "stale_price") == [
-        f"{option}: the price-book price of {model} was checked on {day}, more than 12 months "
+        f"{option} uses the price-book price of {model} checked on {day}, more than 12 months "
         "before 2028-01-01 (price_date); check the provider's current price, or type it in."
         for option, model, day in zip(
             ("Few-shot gpt-4.1", "Fine-tuned gpt-4.1-mini", "Azure hosted fine-tune"),
@@ -146,7 +146,7 @@ def test_typed_prices_are_never_stale(tmp_path, good):
         wb["Scenario"]["C19"], wb["Scenario"]["C13"] = "2030-01-01", 0
         for col in LOOKUP_COLUMNS:
             wb["Options"][f"{col}4"] = 2.0
-    assert [m.split(":")[0] for m in _warnings(_edited(tmp_path, good, change), tmp_path,
+    assert [m.split(" uses ")[0] for m in _warnings(_edited(tmp_path, good, change), tmp_path,
                                                "stale_price")] == [
         "Fine-tuned gpt-4.1-mini", "Azure hosted fine-tune"]
 

@@ -85,7 +85,7 @@ def _stale_price_warnings(book: ScenarioBook, pricebook: PriceBook) -> list[Repo
         if row.checked >= stale_before(on):
             continue
         found.append(ReportWarning("stale_price", (
-            f"{option}: the price-book price of {row.model} was checked on "
+            f"{option} uses the price-book price of {row.model} checked on "
             f"{row.checked.isoformat()}, more than {STALE_PRICE_MONTHS} months before "
             f"{on.isoformat()} ({given}); check the provider's current price, or type it in."),
             option))
