@@ -97,10 +97,11 @@ def test_typed_prices_need_no_exchange_rate(tmp_path, good):
     assert book.options[0].price_input_per_1m == 1.5  # taken as CHF, never converted
 
 
-def test_lookups_convert_at_the_exchange_rate(tmp_path, good):
+@pytest.mark.parametrize(("currency", "rate"), [("EUR", 0.92), ("LBP", 89_500)])
+def test_lookups_convert_at_the_exchange_rate(tmp_path, good, currency, rate):
     # Saved by openpyxl, the lookups lose their stored values: the reader computes them.
-    path = _edited(tmp_path, good, _set(**{CURRENCY: "EUR", FX_RATE: 0.92}))
-    assert _read_prices(path) == pytest.approx(_book_prices(0.92))
+    path = _edited(tmp_path, good, _set(**{CURRENCY: currency, FX_RATE: rate}))
+    assert _read_prices(path) == pytest.approx(_book_prices(rate))
     assert _read_prices(_edited(tmp_path, good, lambda wb: None)) == pytest.approx(
         _book_prices(1.0))
 

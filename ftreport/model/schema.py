@@ -28,6 +28,8 @@ MAX_OPTIONS = 50
 MAX_TABLE_ROWS = 2_000  # data rows of the Options, Uncertainty or Factors table
 MAX_HORIZON_DAYS = 36_500
 MAX_MC_ITERATIONS = 1_000_000_000
+# Any price in any currency: a price of 1e6 USD at 1,000 units per USD still fits.
+MAX_PRICE = 1e9
 # Requests on the last day of the horizon, after growth: keeps every total finite.
 MAX_DAILY_REQUESTS = 1e15
 # Growth at or above this (100% a month) needs allow_extreme_growth; above WARN, a warning.
@@ -148,23 +150,23 @@ OPTION_FIELDS: tuple[Field, ...] = (
     Field("output_tokens", "Output tokens", "tokens/request", "number", "Completion tokens "
           "per request.", minimum=0, maximum=1e9),
     Field("price_input_per_1m", "Input price", "per 1M tokens", "number", "Price per 1M "
-          "input tokens.", minimum=0, maximum=1e6),
+          "input tokens.", minimum=0, maximum=MAX_PRICE),
     Field("price_cached_input_per_1m", "Cached input price", "per 1M tokens", "number",
-          "Price per 1M cached input tokens.", minimum=0, maximum=1e6),
+          "Price per 1M cached input tokens.", minimum=0, maximum=MAX_PRICE),
     Field("price_output_per_1m", "Output price", "per 1M tokens", "number", "Price per 1M "
-          "output tokens.", minimum=0, maximum=1e6),
+          "output tokens.", minimum=0, maximum=MAX_PRICE),
     Field("training_tokens", "Training tokens", "tokens", "number", "Tokens in the training "
           "file (one epoch).", minimum=0, maximum=1e15),
     Field("epochs", "Epochs", "passes", "number", "Passes over the training file.",
           minimum=0, maximum=1e4),
     Field("price_training_per_1m", "Training price", "per 1M tokens", "number", "Price per 1M "
-          "trained tokens (tokens x epochs).", minimum=0, maximum=1e6),
+          "trained tokens (tokens x epochs).", minimum=0, maximum=MAX_PRICE),
     Field("training_hours", "Training hours", "hours", "number", "Compute hours of one "
           "training run (Azure, own GPUs).", minimum=0, maximum=1e7),
     Field("price_per_training_hour", "Training hour price", "per hour", "number", "Price of "
-          "one training compute hour.", minimum=0, maximum=1e6),
+          "one training compute hour.", minimum=0, maximum=MAX_PRICE),
     Field("hosting_per_hour", "Hosting fee", "per hour", "number", "Fixed hourly fee of the "
-          "deployment (Azure fine-tuned model, rented GPU).", minimum=0, maximum=1e6),
+          "deployment (Azure fine-tuned model, rented GPU).", minimum=0, maximum=MAX_PRICE),
     Field("hosting_hours_per_day", "Hosted hours per day", "hours/day", "number", "Hours a "
           "day the deployment is billed (24 = always on).", minimum=0, maximum=24),
     Field("monthly_fixed_cost", "Monthly fixed cost", "per month", "number", "Other recurring "

@@ -222,8 +222,8 @@ def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money:
 def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, money: str,
                    n_prices: int, rate: float) -> dict[str, float]:
     heading(ws, "Options",
-            ("One row per candidate. Green prices come from the Prices sheet by model; "
-             "type over them to use your own. Blank numbers mean 0."), HINT)
+            ("One row per candidate. Green prices come from the Prices sheet by model (USD, "
+             "times fx_rate); type over them to use your own. Blank numbers mean 0."), HINT)
     fields = schema.OPTION_FIELDS
     last = HEADER_ROW + rows
     lookups: dict[str, float] = {}
