@@ -6,12 +6,14 @@ price date is warned about; the memo's footer names the rows' check dates and th
 from __future__ import annotations
 
 import subprocess
+from datetime import date
 
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from ftreport.cli import main
+from ftreport.engine.plausibility import stale_before
 from ftreport.model.pricebook import load_pricebook
 from ftreport.workbook.reader import read_workbook
 from ftreport.workbook.template import LOOKED_UP
@@ -174,3 +176,10 @@ def test_memo_states_the_rate_only_for_another_currency(tmp_path, good):
     assert "converted at" not in usd and checked in usd
     assert "prices as of" not in eur + usd
     assert "€" in eur and "$" not in eur.replace("USD", "")
+
+
+@pytest.mark.parametrize(("on", "limit"), [
+    ("2026-01-01", "2025-01-01"), ("2024-02-29", "2023-02-28"), ("2026-03-31", "2025-03-31")])
+def test_stale_means_checked_before_the_same_day_a_year_earlier(on, limit):
+    # A row checked on the limit itself is 12 months old, not more: not stale.
+    assert stale_before(date.fromisoformat(on)) == date.fromisoformat(limit)

@@ -61,13 +61,20 @@ def price_rows_used(book: ScenarioBook, pricebook: PriceBook) -> list[tuple[str,
     for option, from_book in zip(book.options, priced, strict=True):
         if not from_book or not option.model:
             continue
-        try:
-            row = pricebook.at(option.model, book.price_date)
-        except NoPriceInForce:
-            row = pricebook.at(option.model, pricebook.as_of)
+        row = (_row_at(pricebook, option.model, book.price_date)
+               or _row_at(pricebook, option.model, pricebook.as_of))
         if row is not None:
             used.append((option.name, row))
     return used
+
+
+def _row_at(pricebook: PriceBook, model: str, on: date | str) -> PriceRow | None:
+    """The model's row in force on ``on``; None when the book has none (a warning's
+    question must never stop a run)."""
+    try:
+        return pricebook.at(model, on)
+    except NoPriceInForce:
+        return None
 
 
 def stale_before(on: date) -> date:
