@@ -46,6 +46,11 @@ def test_non_usd_scenario_with_book_prices_needs_an_exchange_rate(tmp_path, good
         'fx_rate in EUR per 1 USD, or type the prices in EUR, got "EUR"']
 
 
+def test_run_without_an_exchange_rate_writes_nothing(tmp_path, good):
+    status, output = _run_json(_edited(tmp_path, good, _set(**{CURRENCY: "GBP"})), tmp_path)
+    assert status == 2 and "give fx_rate in GBP per 1 USD" in output
+
+
 def test_workbook_older_than_the_exchange_rate_says_where_it_goes(tmp_path, good):
     def change(wb):
         wb["Scenario"]["C6"] = "JPY"
