@@ -14,8 +14,9 @@ from ftreport.cli import main
 from ftreport.model import schema
 from ftreport.model.pricebook import PRICE_COLUMNS, load_pricebook
 from ftreport.model.problems import InputError
+from ftreport.workbook._examples import Example
 from ftreport.workbook.reader import read_workbook
-from ftreport.workbook.template import LOOKED_UP, write_template
+from ftreport.workbook.template import LOOKED_UP, build_workbook, write_template
 
 EXAMPLES = ("starter", "seed-000", "support", "distillation")
 
@@ -105,6 +106,27 @@ def test_number_formats_show_money_percent_and_thousands(blank):
     assert wb["Scenario"]["C9"].number_format == "0.0%"  # monthly_growth
     assert wb["Scenario"]["C8"].number_format == "#,##0"  # requests_per_day
     assert wb["Options"]["G4"].number_format.startswith('"$"')
+
+
+@pytest.mark.parametrize(("currency", "money"), [
+    ("EUR", '"€"#,##0.00##'), ("GBP", '"£"#,##0.00##'), ("CHF", '#,##0.00## "CHF"')])
+def test_money_formats_follow_the_currency_and_lookups_convert(currency, money):
+    # The Prices sheet stays in the price book's USD; the Options prices are in the
+    # scenario currency, and the values stored beside the lookups are converted too.
+    example = Example({"currency": currency, "fx_rate": 0.8},
+                      [{"name": "Few-shot", "approach": "prompting", "model": "gpt-4.1",
+                        "monthly_fixed_cost": 100}])
+    wb, lookups = build_workbook(example)
+    options = wb["Options"]
+    assert {options[f"{c}4"].number_format for c in "GHILNOQ"} == {money}
+    assert wb["Prices"]["D4"].number_format == '"$"#,##0.00##'
+    assert "*IF(ISNUMBER(fx_rate),fx_rate,1)" in options["G4"].value
+    price = load_pricebook().get("gpt-4.1")
+    assert (lookups["G4"], lookups["I4"]) == pytest.approx(
+        (price.price_input_per_1m * 0.8, price.price_output_per_1m * 0.8))
+    scenario = {wb["Scenario"][f"B{r}"].value: wb["Scenario"][f"C{r}"] for r in range(4, 20)}
+    assert scenario["fx_rate"].value == 0.8
+    assert scenario["price_date"].number_format == "yyyy-mm-dd"
 
 
 def test_factors_are_prefilled_with_the_seeds_reasons(blank):

@@ -88,7 +88,7 @@ def collect_warnings(analysis: Analysis, eligible: list[bool],
     book, res = analysis.book, analysis.results
     horizon = book.scenario.horizon_days
     from ftreport.engine.plausibility import check  # first: it refuses non-finite totals
-    found: list[ReportWarning] = check(analysis)
+    found: list[ReportWarning] = check(analysis, pricebook)
     for i, option in enumerate(book.options):
         if i != analysis.baseline and math.isnan(res["break_even_day"][i]):
             late = late_payback_day(book, i, analysis.baseline)

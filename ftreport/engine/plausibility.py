@@ -4,20 +4,24 @@ results too large to compute at all.
 ``check`` runs after the deterministic engine (from ``analysis.collect_warnings``):
 it raises an EngineError naming the inputs when a total or present value is not
 finite, and otherwise returns the warnings a reader of page 1 must see: growth
-that is allowed but steep, and a point value that its own Uncertainty row could
-never draw (page 1 would then contradict the simulation beside it).
+that is allowed but steep, a point value that its own Uncertainty row could
+never draw (page 1 would then contradict the simulation beside it), and a price
+from the price book checked more than 12 months before the price date.
 """
 
 from __future__ import annotations
 
+import calendar
 import math
+from datetime import date
 
 from ftreport.engine.distributions import lognormal_log_parameters
 from ftreport.engine.errors import EngineError
 from ftreport.model import ScenarioBook, Uncertain
+from ftreport.model.pricebook import NoPriceInForce, PriceBook, PriceRow
 from ftreport.model.problems import Problem
 from ftreport.model.results import Analysis, ReportWarning
-from ftreport.model.schema import HIGH_GROWTH
+from ftreport.model.schema import HIGH_GROWTH, STALE_PRICE_MONTHS
 
 DAYS_PER_MONTH = 365 / 12
 # Distributions whose samples cannot leave [low, high] (before clips), by parameter.
@@ -40,10 +44,59 @@ def last_day_requests(requests_per_day: float, monthly_growth: float, horizon_da
     return math.exp(log) if log < LOG_MAX else math.inf
 
 
-def check(analysis: Analysis) -> list[ReportWarning]:
+def check(analysis: Analysis, pricebook: PriceBook) -> list[ReportWarning]:
     """Raise EngineError when a total is not finite; else the plausibility warnings."""
     _require_finite(analysis)
-    return _growth_warnings(analysis.book) + _outside_range_warnings(analysis.book)
+    book = analysis.book
+    return (_growth_warnings(book) + _outside_range_warnings(book)
+            + _stale_price_warnings(book, pricebook))
+
+
+def price_rows_used(book: ScenarioBook, pricebook: PriceBook) -> list[tuple[str, PriceRow]]:
+    """(option name, price-book row) for each option whose prices come from the book: the
+    row of its model in force on the price date, or, when the book has none that early,
+    the row its Prices sheet shows (in force on the book's date)."""
+    priced = book.book_priced or [bool(o.model) for o in book.options]
+    used = []
+    for option, from_book in zip(book.options, priced, strict=True):
+        if not from_book or not option.model:
+            continue
+        row = (_row_at(pricebook, option.model, book.price_date)
+               or _row_at(pricebook, option.model, pricebook.as_of))
+        if row is not None:
+            used.append((option.name, row))
+    return used
+
+
+def _row_at(pricebook: PriceBook, model: str, on: date | str) -> PriceRow | None:
+    """The model's row in force on ``on``; None when the book has none (a warning's
+    question must never stop a run)."""
+    try:
+        return pricebook.at(model, on)
+    except NoPriceInForce:
+        return None
+
+
+def stale_before(on: date) -> date:
+    """The date STALE_PRICE_MONTHS before ``on`` (the month's last day when shorter): a
+    row checked before it is stale."""
+    year, month = divmod(on.year * 12 + on.month - 1 - STALE_PRICE_MONTHS, 12)
+    return date(year, month + 1, min(on.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _stale_price_warnings(book: ScenarioBook, pricebook: PriceBook) -> list[ReportWarning]:
+    on = book.price_date
+    given = "price_date" if book.scenario.price_date else "the run date"
+    found = []
+    for option, row in price_rows_used(book, pricebook):
+        if row.checked >= stale_before(on):
+            continue
+        found.append(ReportWarning("stale_price", (
+            f"{option} uses the price-book price of {row.model} checked on "
+            f"{row.checked.isoformat()}, more than {STALE_PRICE_MONTHS} months before "
+            f"{on.isoformat()} ({given}); check the provider's current price, or type it in."),
+            option))
+    return found
 
 
 def _require_finite(analysis: Analysis) -> None:

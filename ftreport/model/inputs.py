@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 
@@ -24,9 +27,26 @@ class Scenario:
     trim_low_pct: float = 5.0
     trim_high_pct: float = 95.0
     allow_extreme_growth: bool = False
+    fx_rate: float | None = None  # scenario currency per 1 USD; None: not given
+    price_date: date | None = None  # None: the run date
+
+    @property
+    def price_rate(self) -> float:
+        """What a price-book (USD) price is multiplied by: fx_rate, 1 when not given."""
+        return 1.0 if self.fx_rate is None else self.fx_rate
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        values = asdict(self)
+        values["price_date"] = self.price_date.isoformat() if self.price_date else None
+        return values
+
+
+def run_time(environ: Mapping[str, str] = os.environ) -> datetime:
+    """``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now; UTC, whole seconds."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 @dataclass
@@ -107,6 +127,16 @@ class ScenarioBook:
     scenario_cells: dict[str, str] = field(default_factory=dict)
     option_cells: list[dict[str, str]] = field(default_factory=list)
     template_version: int = 1  # of the template the workbook was made from
+    # Per option: whether its prices come from the price book (lookup formulas, or a
+    # model with no price typed in); empty when unknown (a book made by a script).
+    book_priced: list[bool] = field(default_factory=list)
+    # The day of the run: the price date when the Scenario gives none.
+    run_date: date = field(default_factory=lambda: run_time().date())
+
+    @property
+    def price_date(self) -> date:
+        """The date the prices are judged at: price_date, else the run date."""
+        return self.scenario.price_date or self.run_date
 
     @property
     def baseline_index(self) -> int:

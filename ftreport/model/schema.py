@@ -7,7 +7,10 @@ so a name, unit or rule is written down once. See docs/workbook.md.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Literal
 
 # The template's version, stored in each new workbook as the defined name
@@ -16,7 +19,7 @@ TEMPLATE_VERSION = 2
 TEMPLATE_VERSION_NAME = "template_version"
 
 Kind = Literal["text", "whole", "number", "share", "growth", "percentile", "option", "choice",
-               "flag"]
+               "flag", "date"]
 FLAG_WORDS = {"yes": True, "no": False, "true": True, "false": False}
 
 # Bounded work: the most each input may hold, so that every total stays finite and
@@ -25,11 +28,17 @@ MAX_OPTIONS = 50
 MAX_TABLE_ROWS = 2_000  # data rows of the Options, Uncertainty or Factors table
 MAX_HORIZON_DAYS = 36_500
 MAX_MC_ITERATIONS = 1_000_000_000
+# Any price in any currency: a price of 1e6 USD at 1,000 units per USD still fits.
+MAX_PRICE = 1e9
 # Requests on the last day of the horizon, after growth: keeps every total finite.
 MAX_DAILY_REQUESTS = 1e15
 # Growth at or above this (100% a month) needs allow_extreme_growth; above WARN, a warning.
 EXTREME_GROWTH = 1.0
 HIGH_GROWTH = 0.20
+# The price book's currency: its prices are converted at fx_rate into any other.
+BOOK_CURRENCY = "USD"
+# A price-book row checked longer ago than this before the price date is warned about.
+STALE_PRICE_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,7 @@ class Field:
             "option": "the name of an option in the Options table",
             "choice": "one of " + ", ".join(APPROACHES),
             "flag": "yes or no",
+            "date": "a date (e.g. 2026-07-01)",
         }[self.kind]
 
     @property
@@ -86,8 +96,9 @@ SCENARIO_FIELDS: tuple[Field, ...] = (
     Field("scenario_name", "Scenario name", "", "text", "A short title for this decision; "
           "it heads the memo.", uncertain=False),
     Field("prepared_by", "Prepared by", "", "text", "Who prepared the figures.", uncertain=False),
-    Field("currency", "Currency", "ISO code", "text", "ISO 4217 code of every price in the "
-          "workbook (USD, EUR, GBP...). No conversion is made.", default="USD", uncertain=False),
+    Field("currency", "Currency", "ISO code", "text", "ISO 4217 code of every amount in the "
+          "workbook (USD, EUR, GBP...). Typed prices are in it; the Prices sheet's (USD) are "
+          "converted at fx_rate.", default="USD", uncertain=False),
     Field("horizon_days", "Horizon", "days", "whole", "Number of operating days compared. "
           "Day 1 is the first day in production.", minimum=1, default=365, uncertain=False,
           maximum=MAX_HORIZON_DAYS),
@@ -116,6 +127,13 @@ SCENARIO_FIELDS: tuple[Field, ...] = (
     Field("allow_extreme_growth", "Allow extreme growth", "yes/no", "flag", "yes = a "
           "monthly_growth of 100% a month or more is meant (else it is refused as a typo for a "
           "percentage, e.g. 5 for 5%).", default=False, uncertain=False, since=2),
+    Field("fx_rate", "Exchange rate", "per USD", "number", "Units of the scenario currency per "
+          "1 USD: the Prices sheet's USD prices are multiplied by it (typed prices are taken as "
+          "already in the scenario currency). Needed when currency is not USD; blank = 1 for "
+          "USD.", uncertain=False, maximum=1e6, since=2),
+    Field("price_date", "Price date", "date", "date", "The date the prices are judged at: a "
+          "price-book row checked more than 12 months before it is warned about as stale. "
+          "Blank = the run date.", uncertain=False, since=2),
 )
 
 OPTION_FIELDS: tuple[Field, ...] = (
@@ -132,23 +150,23 @@ OPTION_FIELDS: tuple[Field, ...] = (
     Field("output_tokens", "Output tokens", "tokens/request", "number", "Completion tokens "
           "per request.", minimum=0, maximum=1e9),
     Field("price_input_per_1m", "Input price", "per 1M tokens", "number", "Price per 1M "
-          "input tokens.", minimum=0, maximum=1e6),
+          "input tokens.", minimum=0, maximum=MAX_PRICE),
     Field("price_cached_input_per_1m", "Cached input price", "per 1M tokens", "number",
-          "Price per 1M cached input tokens.", minimum=0, maximum=1e6),
+          "Price per 1M cached input tokens.", minimum=0, maximum=MAX_PRICE),
     Field("price_output_per_1m", "Output price", "per 1M tokens", "number", "Price per 1M "
-          "output tokens.", minimum=0, maximum=1e6),
+          "output tokens.", minimum=0, maximum=MAX_PRICE),
     Field("training_tokens", "Training tokens", "tokens", "number", "Tokens in the training "
           "file (one epoch).", minimum=0, maximum=1e15),
     Field("epochs", "Epochs", "passes", "number", "Passes over the training file.",
           minimum=0, maximum=1e4),
     Field("price_training_per_1m", "Training price", "per 1M tokens", "number", "Price per 1M "
-          "trained tokens (tokens x epochs).", minimum=0, maximum=1e6),
+          "trained tokens (tokens x epochs).", minimum=0, maximum=MAX_PRICE),
     Field("training_hours", "Training hours", "hours", "number", "Compute hours of one "
           "training run (Azure, own GPUs).", minimum=0, maximum=1e7),
     Field("price_per_training_hour", "Training hour price", "per hour", "number", "Price of "
-          "one training compute hour.", minimum=0, maximum=1e6),
+          "one training compute hour.", minimum=0, maximum=MAX_PRICE),
     Field("hosting_per_hour", "Hosting fee", "per hour", "number", "Fixed hourly fee of the "
-          "deployment (Azure fine-tuned model, rented GPU).", minimum=0, maximum=1e6),
+          "deployment (Azure fine-tuned model, rented GPU).", minimum=0, maximum=MAX_PRICE),
     Field("hosting_hours_per_day", "Hosted hours per day", "hours/day", "number", "Hours a "
           "day the deployment is billed (24 = always on).", minimum=0, maximum=24),
     Field("monthly_fixed_cost", "Monthly fixed cost", "per month", "number", "Other recurring "
@@ -172,6 +190,15 @@ UNCERTAINTY_COLUMNS = ("input", "option", "distribution", "p1", "p2", "p3", "cli
 FACTOR_COLUMNS = ("question", "answer", "notes")
 
 SCENARIO = {f.name: f for f in SCENARIO_FIELDS}
+
+
+@cache
+def currency_codes() -> frozenset[str]:
+    """The ISO 4217 currency codes (ftreport/data/currencies.json)."""
+    text = resources.files("ftreport.data").joinpath("currencies.json").read_text("utf-8")
+    return frozenset(json.loads(text)["codes"])
+
+
 OPTION = {f.name: f for f in OPTION_FIELDS}
 # Option inputs that are numbers and enter the cost model.
 OPTION_NUMBERS = tuple(f.name for f in OPTION_FIELDS if f.kind in ("number", "share")

@@ -16,15 +16,16 @@ factors (the qualitative factors), appendix (the inputs).
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from ftreport import __version__
 from ftreport.engine.compare import COST_TOLERANCE
+from ftreport.engine.plausibility import price_rows_used
 from ftreport.model.format import Formatter, calendar_date, date_of_day
+from ftreport.model.inputs import ScenarioBook, run_time
 from ftreport.model.pricebook import load_pricebook
 from ftreport.model.results import RunResult
+from ftreport.model.schema import BOOK_CURRENCY
 from ftreport.report.appendix import appendix
 from ftreport.report.decision import decision
 from ftreport.report.factors import factors_view
@@ -32,13 +33,7 @@ from ftreport.report.options import DAYS_PER_MONTH, cumulative_chart, option_vie
 from ftreport.report.risk import risk_picture
 from ftreport.report.views import MemoContext, Meta, WarningView
 
-
-def generation_time(environ: Mapping[str, str] = os.environ) -> datetime:
-    """``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now; UTC, whole seconds."""
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC).replace(microsecond=0)
+generation_time = run_time  # the memo's clock, the run date's too
 
 
 def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
@@ -95,5 +90,20 @@ def _meta(result: RunResult, fmt: Formatter, generated_at: datetime, first_day: 
         input_sha256=book.sha256,
         seed=str(simulation.seed if simulation is not None else s.mc_seed),
         pricebook_date=load_pricebook().as_of,
+        **prices_checked(book, fmt),
         simulated=simulation is not None,
     )
+
+
+def prices_checked(book: ScenarioBook, fmt: Formatter) -> dict[str, str]:
+    """When the price-book rows the options use were checked, and the exchange rate their
+    prices were converted at (none for USD, or when no price comes from the book)."""
+    rows = {row for _, row in price_rows_used(book, load_pricebook())}
+    dates = sorted({row.checked.isoformat() for row in rows})
+    if not dates:
+        return {"prices_checked": "prices typed in", "fx_note": ""}
+    span = dates[0] + (f" to {dates[-1]}" if len(dates) > 1 else "")
+    fx = (f"prices converted at {book.scenario.price_rate:,.6g} {fmt.currency} per USD"
+          if fmt.currency != BOOK_CURRENCY else "")
+    return {"prices_checked": f"prices checked {span} ({len(rows)} row"
+            f"{'s' if len(rows) != 1 else ''})", "fx_note": fx}

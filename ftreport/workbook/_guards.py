@@ -1,6 +1,7 @@
 """Checks that catch inputs which are allowed one by one but silently wrong together:
 a model no price list knows, an option that costs nothing per request, growth typed
-as a percentage (5 for 5%), a volume that grows past any finite total.
+as a percentage (5 for 5%), a volume that grows past any finite total, USD prices
+from the price book in a scenario of another currency.
 
 Each adds a problem naming the cell through the reader's ``problem`` callback.
 """
@@ -79,6 +80,63 @@ def check_models(rows: Iterable[dict[str, InputCell]], known: set[str], where: s
                 "typed in (an unknown model's lookup gives 0)", cell.shown, field_name="model")
         unknown.add(i)
     return unknown
+
+
+def uses_price_book(row: dict[str, InputCell]) -> bool:
+    """Whether an Options row takes prices from the price book: a price cell still holds
+    the lookup, or a model is given and no price is typed."""
+    prices = [row[f] for f in PRICE_FIELDS if f in row]
+    if any(is_lookup(c) for c in prices):
+        return True
+    return not blank(row["model"].raw) and all(blank(c.raw) for c in prices)
+
+
+def check_currency(scenario: Scenario, cells: dict[str, InputCell],
+                   table_rows: list[dict[str, InputCell]], problem: Report) -> list[bool]:
+    """An unknown ISO code, or a non-USD scenario taking USD prices from the price book
+    without fx_rate, is an error; converts old lookups' prices at fx_rate; returns which
+    options take book prices."""
+    rows = [row for row in table_rows if not is_blank_option(row)]
+    convert_old_lookups(rows, scenario.price_rate)
+    priced = [uses_price_book(row) for row in rows]
+    currency, rate = cells.get("currency"), cells.get("fx_rate")
+    code = scenario.currency.strip().upper()
+    if rate is not None and scenario.fx_rate is not None and _bad_rate(scenario.fx_rate, code):
+        problem("out-of-range", rate, f"blank or 1 (the scenario currency is {code}, as the "
+                "price book's)" if code == schema.BOOK_CURRENCY else f"an exchange rate "
+                f"greater than 0 ({code} per 1 USD)", rate.shown, field_name="fx_rate")
+        for c in (row[f] for row in rows for f in PRICE_FIELDS if f in row):
+            if is_lookup(c):  # its price is this rate's fault: one problem, not one a row
+                c.failed = f"depends on {rate.address}"
+    if currency is None:
+        return priced
+    if code not in schema.currency_codes():
+        problem("unknown-name", currency, "an ISO 4217 currency code (USD, EUR, GBP, CHF...)",
+                currency.shown, field_name="currency")
+    elif code != schema.BOOK_CURRENCY and any(priced) and (
+            rate is None or (blank(rate.value) and not rate.failed)):
+        first = rows[priced.index(True)]
+        where = rate.address if rate else "a Scenario name the template adds"
+        problem("missing-value", currency, f"USD, or an exchange rate in fx_rate ({where}): "
+                f"the prices of {text_of(first['name'].value)} ({first['model'].address}) come "
+                f"from the price book in USD; give fx_rate in {code} per 1 USD, or type the "
+                f"prices in {code}", currency.shown, field_name="currency")
+    return priced
+
+
+def _bad_rate(rate: float, code: str) -> bool:
+    return rate != 1 if code == schema.BOOK_CURRENCY else rate <= 0
+
+
+def convert_old_lookups(table_rows: list[dict[str, InputCell]], rate: float) -> None:
+    """Multiply by ``rate`` the looked-up prices whose lookup formula predates fx_rate
+    (the template's own lookups multiply by fx_rate already)."""
+    for row in table_rows:
+        for c in (row[f] for f in PRICE_FIELDS if f in row):
+            text = str(getattr(c.raw, "text", c.raw)).upper()
+            if is_lookup(c) and "FX_RATE" not in text and isinstance(c.value, int | float) \
+                    and not isinstance(c.value, bool):
+                c.value = c.value * rate
 
 
 def check_options(wb: object, table_rows: list[dict[str, InputCell]], options: list[Option],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from ftreport.model import schema
 from ftreport.model.problems import describe
@@ -99,6 +100,20 @@ def number_of(value: object) -> float | None:
     return number
 
 
+def date_of(value: object) -> date | None:
+    """A date from a cell: a date cell, or ISO text ("2026-07-01"); blank is None."""
+    if blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise Unfit() from None
+
+
 def convert(f: schema.Field, value: object) -> object:
     """``value`` converted to what ``f`` holds; raises Unfit when it does not fit."""
     if f.kind in ("text", "option"):
@@ -110,6 +125,8 @@ def convert(f: schema.Field, value: object) -> object:
         if text and text not in schema.FLAG_WORDS:
             raise Unfit("type-error")
         return schema.FLAG_WORDS[text] if text else None
+    if f.kind == "date":
+        return date_of(value)
     if f.kind == "choice":
         text = text_of(value).lower()
         if text and text not in schema.APPROACHES:

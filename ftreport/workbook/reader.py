@@ -98,6 +98,8 @@ class _Reader:
         self._resolve(cells)
 
         scenario = self._scenario(scenario_cells)
+        book_priced = (_guards.check_currency(scenario, scenario_cells, options.rows,
+                                              self.problem) if options and scenario else [])
         option_list = self._options(options) if options else []
         if options and scenario is not None:
             _guards.check_baseline(scenario, scenario_cells, option_list, self.problem)
@@ -118,7 +120,7 @@ class _Reader:
             option_cells=[{name: c.address for name, c in row.items()
                            if name in schema.OPTION}
                           for row in options.rows if not is_blank_option(row)],
-            template_version=self._template_version(),
+            template_version=self._template_version(), book_priced=book_priced,
         )
 
     def _template_version(self) -> int:

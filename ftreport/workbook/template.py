@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ftreport.fileio import atomic_write
 from ftreport.model import schema
+from ftreport.model.format import CURRENCY_SYMBOLS
 from ftreport.model.pricebook import PRICE_COLUMNS, load_pricebook
 from ftreport.model.problems import InputError, Problem, describe
 from ftreport.workbook import (
@@ -49,7 +50,6 @@ LOOKED_UP = ("price_input_per_1m", "price_cached_input_per_1m", "price_output_pe
 MONEY = frozenset({*LOOKED_UP, "monthly_fixed_cost", "one_time_cost", "data_generation_cost"})
 COUNTS = frozenset({"input_tokens", "output_tokens", "training_tokens", "training_examples",
                     "requests_per_day", "horizon_days", "mc_iterations", "retrain_every_days"})
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 UNCERTAINTY_NOTES = {
     "input": "A Scenario defined name or an Options column that may vary (see the list).",
@@ -142,8 +142,9 @@ def build_workbook(example: Example | None) -> tuple[Workbook, dict[str, float]]
     wb = Workbook()
     scenario_ws = wb.active
     scenario_ws.title = SCENARIO_SHEET
-    currency = str((example.scenario if example else {}).get("currency", "USD"))
-    money = _money_format(currency)
+    values = example.scenario if example else {}
+    money = _money_format(str(values.get("currency", "USD")))
+    rate = float(values.get("fx_rate") or 1.0)  # type: ignore[arg-type]
     n_prices = len(load_pricebook().models)
     options = example.options if example else []
     option_rows = len(options) + SPARE_ROWS if example else BLANK_OPTION_ROWS
@@ -151,10 +152,10 @@ def build_workbook(example: Example | None) -> tuple[Workbook, dict[str, float]]
 
     _scenario_sheet(wb, scenario_ws, example, money, last_option_row)
     lookups = _options_sheet(wb.create_sheet(OPTIONS_TABLE), options, option_rows, money,
-                             n_prices)
+                             n_prices, rate)
     _uncertainty_sheet(wb.create_sheet(UNCERTAINTY_TABLE), example.uncertainty if example else [])
     _factors_sheet(wb.create_sheet(FACTORS_TABLE), example)
-    _prices_sheet(wb.create_sheet(PRICES_TABLE), money)
+    _prices_sheet(wb.create_sheet(PRICES_TABLE))
     _lists_sheet(wb.create_sheet("Lists"))
     wb.defined_names[schema.TEMPLATE_VERSION_NAME] = DefinedName(
         schema.TEMPLATE_VERSION_NAME, attr_text=str(schema.TEMPLATE_VERSION))
@@ -162,8 +163,8 @@ def build_workbook(example: Example | None) -> tuple[Workbook, dict[str, float]]
 
 
 def price_lookup(field: str, row: int) -> str:
-    """The formula of an option's price cell: the model's price from Prices, 0 when the
-    model is blank or not in the book.
+    """The formula of an option's price cell: the model's price from Prices (USD) times
+    fx_rate (blank: 1), 0 when the model is blank or not in the book.
 
     Plain A1 references and INDEX/MATCH only, so Excel, LibreOffice 7.4 and the
     reader's evaluator all compute it; the ranges reach below the book so models an
@@ -174,13 +175,15 @@ def price_lookup(field: str, row: int) -> str:
     col = get_column_letter(PRICE_COLUMNS.index(field) + 1)
     values = f"Prices!${col}${FIRST_ROW}:${col}${HEADER_ROW + PRICE_ROWS}"
     match = f"MATCH({model},{names},0)"
-    return f'=IF({model}="",0,IF(ISNA({match}),0,INDEX({values},{match})))'
+    rate = "IF(ISNUMBER(fx_rate),fx_rate,1)"  # blank (or text, an error the reader gives): 1
+    return f'=IF({model}="",0,IF(ISNA({match}),0,INDEX({values},{match})*{rate}))'
 
 
-def price_lookup_value(field: str, model: object) -> float:
-    """What :func:`price_lookup` computes for ``model``: its price, or 0."""
+def price_lookup_value(field: str, model: object, rate: float = 1.0) -> float:
+    """What :func:`price_lookup` computes for ``model`` at fx_rate ``rate``: its price
+    times the rate, or 0."""
     price = load_pricebook().get(str(model)) if model else None
-    return float(getattr(price, field) or 0.0) if price else 0.0
+    return float(getattr(price, field) or 0.0) * rate if price else 0.0
 
 
 def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money: str,
@@ -217,10 +220,10 @@ def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money:
 
 
 def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, money: str,
-                   n_prices: int) -> dict[str, float]:
+                   n_prices: int, rate: float) -> dict[str, float]:
     heading(ws, "Options",
-            ("One row per candidate. Green prices come from the Prices sheet by model; "
-             "type over them to use your own. Blank numbers mean 0."), HINT)
+            ("One row per candidate. Green prices come from the Prices sheet by model (USD, "
+             "times fx_rate); type over them to use your own. Blank numbers mean 0."), HINT)
     fields = schema.OPTION_FIELDS
     last = HEADER_ROW + rows
     lookups: dict[str, float] = {}
@@ -235,7 +238,7 @@ def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, m
                 cell.value = spec[f.name]
             elif f.name in LOOKED_UP:
                 cell.value = price_lookup(f.name, row)
-                lookups[cell.coordinate] = price_lookup_value(f.name, spec.get("model"))
+                lookups[cell.coordinate] = price_lookup_value(f.name, spec.get("model"), rate)
             cell.fill = LOOKUP_FILL if f.name in LOOKED_UP else INPUT_FILL
             cell.number_format = _number_format(f, money)
         models = f"Prices!$A${FIRST_ROW}:$A${HEADER_ROW + n_prices}"
@@ -311,8 +314,9 @@ def _factors_sheet(ws: Worksheet, example: Example | None) -> None:
     ws.freeze_panes = f"A{FIRST_ROW}"
 
 
-def _prices_sheet(ws: Worksheet, money: str) -> None:
+def _prices_sheet(ws: Worksheet) -> None:
     book = load_pricebook()
+    money = _money_format(book.currency)  # the book's prices are USD in any scenario
     heading(ws, f"Prices (price book as of {book.as_of}, {book.currency})",
             ("Per 1M tokens, per hour. Each row says where and when its price was read. "
              "Add rows at the bottom for your own models or negotiated rates."), HINT)
@@ -359,8 +363,12 @@ def _note(f: schema.Field) -> Comment:
 
 
 def _money_format(currency: str) -> str:
-    symbol = CURRENCY_SYMBOLS.get(currency.upper())
-    return f'"{symbol}"#,##0.00##' if symbol else "#,##0.00##"
+    """A money cell's format: the currency's symbol before, else its code after."""
+    code = currency.strip().upper()
+    symbol = CURRENCY_SYMBOLS.get(code)
+    if symbol:
+        return f'"{symbol}"#,##0.00##'
+    return f'#,##0.00## "{code}"' if code.isalpha() else "#,##0.00##"
 
 
 def _number_format(f: schema.Field, money: str) -> str:
@@ -370,7 +378,7 @@ def _number_format(f: schema.Field, money: str) -> str:
         return money
     if f.name in COUNTS:
         return "#,##0"
-    return "General"
+    return "yyyy-mm-dd" if f.kind == "date" else "General"
 
 
 def _validation(f: schema.Field, *, models: str = "", options_range: str = ""
