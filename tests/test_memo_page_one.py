@@ -3,10 +3,11 @@ concern; page 1 says nothing of the kind when there is none."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from openpyxl import load_workbook
 
 import ftreport
 from ftreport.report.decision import INPUT_WARNINGS
@@ -20,12 +21,27 @@ def page_one(pdf: Path) -> str:
     return " ".join(text.split())
 
 
-@pytest.mark.parametrize("sample", ["distillation", "customer-support"])
-def test_input_warnings_are_on_page_one_only_when_there_are_some(sample: str,
-                                                                  tmp_path: Path) -> None:
-    result = ftreport.run(SAMPLES / f"{sample}.xlsx", tmp_path, iterations=0, workbook=False)
-    checks = [w for w in result.analysis.warnings if w.code in INPUT_WARNINGS]
-    first = page_one(Path(result.outputs["memo"]))
-    for w in checks:
-        assert " ".join(w.message.split())[:80] in first
-    assert bool(checks) == (sample == "distillation")  # the samples as shipped
+def input_checks(path: Path, out: Path) -> tuple[list[str], str]:
+    result = ftreport.run(path, out, iterations=0, workbook=False)
+    return ([" ".join(w.message.split()) for w in result.analysis.warnings
+             if w.code in INPUT_WARNINGS], page_one(Path(result.outputs["memo"])))
+
+
+def test_no_input_warning_no_such_line_on_page_one(tmp_path: Path) -> None:
+    checks, first = input_checks(SAMPLES / "customer-support.xlsx", tmp_path)
+    assert checks == [] and "outside the range its Uncertainty row" not in first
+
+
+def test_an_input_warning_about_the_baseline_is_on_page_one(tmp_path: Path) -> None:
+    path = tmp_path / "support.xlsx"
+    shutil.copyfile(SAMPLES / "customer-support.xlsx", path)
+    wb = load_workbook(path)
+    ws = wb["Uncertainty"]  # the baseline's output tokens drawn from a range its value is not in
+    first_row, last_row = (int(r[1:]) for r in ws.tables["Uncertainty"].ref.split(":"))
+    row = next(r for r in range(first_row + 1, last_row + 1) if ws[f"A{r}"].value is None)
+    for col, value in zip("ABCDE", ("output_tokens", "Few-shot gpt-4.1", "uniform", 900, 1200),
+                          strict=True):
+        ws[f"{col}{row}"] = value
+    wb.save(path)
+    checks, first = input_checks(path, tmp_path / "out")
+    assert checks and all(check[:80] in first for check in checks)

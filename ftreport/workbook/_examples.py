@@ -182,8 +182,11 @@ DISTILLATION = Example(
          "notes": "Right-skewed volume forecast: mean 40k, sd 10k."},
         {"input": "training_hours", "option": _DISTILLED, "distribution": "triangular",
          "p1": 8, "p2": 12, "p3": 24, "notes": "LoRA on one A100: depends on sequence length."},
-        {"input": "data_generation_cost", "option": "*", "distribution": "pert", "p1": 300,
-         "p2": 450, "p3": 900, "notes": "Teacher tokens per example vary; retries on bad outputs."},
+        # One row per distilled option: a "*" row would also draw a data cost for the
+        # prompting baseline, which has none (ftreport warns of exactly that).
+        *({"input": "data_generation_cost", "option": name, "distribution": "pert", "p1": 300,
+           "p2": 450, "p3": 900, "notes": "Teacher tokens per example vary; retries on bad "
+           "outputs."} for name in (_DISTILLED, "Distilled gpt-4.1-nano")),
         {"input": "output_tokens", "option": "*", "distribution": "uniform", "p1": 250,
          "p2": 450},
     ],
