@@ -16,7 +16,6 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -32,6 +31,7 @@ from ftreport.workbook import (
     SCENARIO_SHEET,
     UNCERTAINTY_TABLE,
 )
+from ftreport.workbook._checks import field_check, list_check, prompt_only
 from ftreport.workbook._examples import EXAMPLES, FACTORS, Example
 from ftreport.workbook._xlsx import add_cached_values
 from ftreport.workbook.styles import heading
@@ -208,7 +208,7 @@ def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money:
         ref = f"{SCENARIO_SHEET}!${VALUE_COLUMN}${row}"
         wb.defined_names[f.name] = DefinedName(f.name, attr_text=ref)
         options_range = f"{OPTIONS_TABLE}!$A${FIRST_ROW}:$A${last_option_row + VALIDATED_ROWS}"
-        dv = _validation(f, options_range=options_range)
+        dv = field_check(f, options_range=options_range)
         if dv is not None:
             ws.add_data_validation(dv)
             dv.add(cell)
@@ -242,7 +242,7 @@ def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, m
             cell.fill = LOOKUP_FILL if f.name in LOOKED_UP else INPUT_FILL
             cell.number_format = _number_format(f, money)
         models = f"Prices!$A${FIRST_ROW}:$A${HEADER_ROW + n_prices}"
-        dv = _validation(f, models=models)
+        dv = field_check(f, models=models)
         if dv is not None:
             ws.add_data_validation(dv)
             dv.add(f"{letter}{FIRST_ROW}:{letter}{last + VALIDATED_ROWS}")
@@ -272,14 +272,14 @@ def _uncertainty_sheet(ws: Worksheet, rows: list[dict[str, object]]) -> None:
             if name in ("p1", "p2", "p3", "clip_min", "clip_max"):
                 cell.number_format = "#,##0.####"
     checks = {
-        "input": _list_check("Lists!$B$2:$B$" + str(1 + len(_uncertain_inputs())),
+        "input": list_check("Lists!$B$2:$B$" + str(1 + len(_uncertain_inputs())),
                              "input", UNCERTAINTY_NOTES["input"]),
-        "distribution": _list_check('"' + ",".join(schema.DISTRIBUTIONS) + '"',
+        "distribution": list_check('"' + ",".join(schema.DISTRIBUTIONS) + '"',
                                     "distribution", UNCERTAINTY_NOTES["distribution"]),
     }
     for col, name in enumerate(columns, start=1):
         letter = get_column_letter(col)
-        dv = checks.get(name) or _prompt_only(name, UNCERTAINTY_NOTES[name])
+        dv = checks.get(name) or prompt_only(name, UNCERTAINTY_NOTES[name])
         ws.add_data_validation(dv)
         dv.add(f"{letter}{FIRST_ROW}:{letter}{last + VALIDATED_ROWS}")
     _widths(ws, {"A": 24, "B": 26, "C": 14, "D": 12, "E": 12, "F": 12, "G": 12, "H": 12,
@@ -305,7 +305,7 @@ def _factors_sheet(ws: Worksheet, example: Example | None) -> None:
             ws.cell(row=row, column=col).alignment = Alignment(wrap_text=True,
                                                                vertical="top")
     last = HEADER_ROW + len(FACTORS)
-    dv = _list_check('"' + ",".join(schema.FACTOR_ANSWERS) + '"', "answer",
+    dv = list_check('"' + ",".join(schema.FACTOR_ANSWERS) + '"', "answer",
                      FACTOR_NOTES["answer"])
     ws.add_data_validation(dv)
     dv.add(f"B{FIRST_ROW}:B{last + VALIDATED_ROWS}")
@@ -379,62 +379,6 @@ def _number_format(f: schema.Field, money: str) -> str:
     if f.name in COUNTS:
         return "#,##0"
     return "yyyy-mm-dd" if f.kind == "date" else "General"
-
-
-def _validation(f: schema.Field, *, models: str = "", options_range: str = ""
-                ) -> DataValidation | None:
-    """The input check and input message of a field's cells, from its kind and bounds."""
-    prompt = f.note[:250]
-    if f.kind == "choice":
-        return _list_check('"' + ",".join(schema.APPROACHES) + '"', f.name, prompt)
-    if f.kind == "flag":
-        return _list_check('"yes,no"', f.name, prompt)
-    if f.name == "model":
-        # A warning, not a stop: a model not in the book is allowed, its prices typed in.
-        dv = _list_check(models, f.name, prompt)
-        dv.errorStyle = "warning"
-        dv.error = "Not in the Prices sheet: type its prices into this row."
-        return dv
-    if f.kind == "option":
-        dv = _list_check(options_range, f.name, prompt)
-        dv.allow_blank = True
-        return dv
-    bounds = {
-        "whole": ("whole", "greaterThanOrEqual", f.minimum, None),
-        "number": ("decimal", "greaterThanOrEqual", f.minimum, None),
-        "share": ("decimal", "between", 0, 1),
-        "growth": ("decimal", "greaterThan", -1, None),
-        "percentile": ("decimal", "between", 0, 100),
-    }.get(f.kind)
-    if bounds is None or bounds[2] is None:
-        return _prompt_only(f.name, prompt)
-    kind, operator, low, high = bounds
-    dv = DataValidation(type=kind, operator=operator, formula1=f"{low:g}",
-                        formula2=None if high is None else f"{high:g}", allow_blank=True,
-                        showErrorMessage=True, showInputMessage=True)
-    dv.errorTitle = f.name
-    dv.error = f"{f.name} must be {f.expected}."
-    dv.promptTitle = f.name
-    dv.prompt = prompt
-    return dv
-
-
-def _list_check(source: str, title: str, prompt: str) -> DataValidation:
-    dv = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=True,
-                        showInputMessage=True)
-    dv.errorTitle = title
-    dv.error = f"Pick {title} from the list."
-    dv.promptTitle = title
-    dv.prompt = prompt[:250]
-    return dv
-
-
-def _prompt_only(title: str, prompt: str) -> DataValidation:
-    """No check, just the input message shown when the cell is selected."""
-    dv = DataValidation(allow_blank=True, showInputMessage=True)
-    dv.promptTitle = title[:32]
-    dv.prompt = prompt[:250]
-    return dv
 
 
 def _widths(ws: Worksheet, widths: dict[str, float]) -> None:
