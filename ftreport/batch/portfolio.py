@@ -48,10 +48,10 @@ COLUMNS = (
 def write_portfolio(result: BatchResult, folder: Path | None = None) -> None:
     """Write the three portfolio files into ``folder`` (default ``result.outdir``);
     record them in ``result.portfolio`` (under ``result.outdir``) and the time."""
-    from ftreport.report.context import generation_time
+    from ftreport.model.inputs import run_time
 
     folder = folder or Path(result.outdir)
-    generated = generation_time()
+    generated = run_time()
     result.generated_at = generated.isoformat()
     result.portfolio = {kind: str(Path(result.outdir) / name) for kind, name in FILES.items()}
     write_table(result, folder / FILES["workbook"])

@@ -52,9 +52,9 @@ def run_workbook(path: str, outdir: str, settings: dict[str, Any]) -> dict[str, 
 
 def memo_first_day() -> date:
     """Day 1 as the memo counts it: the day after it is generated."""
-    from ftreport.report.context import generation_time
+    from ftreport.model.inputs import run_time
 
-    return generation_time().date() + timedelta(days=1)
+    return run_time().date() + timedelta(days=1)
 
 
 def write_portfolio_files(result: BatchResult, folder: str) -> str:

@@ -72,10 +72,8 @@ def find_reports(paths: Iterable[str | Path]) -> Reports:
     problems: list[Problem] = []
     files: list[Path] = []
     for given in map(Path, paths):
-        if given.is_symlink():
-            problems.append(Problem(str(given), None, None, "a report file itself, not a "
-                                    "link (only the files ftreport wrote are attached)",
-                                    found=f"a link to {given.resolve()}", code="not-a-file"))
+        if given.is_symlink():  # before is_dir(), which would follow a link to a folder
+            problems.append(_link_problem(given))
         elif given.is_dir():
             files += _in_folder(given, problems)
         elif not given.is_file():
@@ -112,13 +110,17 @@ def name_problem(path: Path, what: str) -> Problem | None:
                    found=describe(visible(path.name)), code="invalid-option")
 
 
+def _link_problem(path: Path) -> Problem:
+    return Problem(str(path), None, None, "a report file itself, not a link (only the files "
+                   "ftreport wrote are attached)", found=f"a link to {path.resolve()}",
+                   code="not-a-file")
+
+
 def _not_what_it_says(path: Path) -> Problem | None:
     """A problem when ``path`` is a link or its content is not what its extension says
     (an .xlsx is a workbook package, a .pdf starts with %PDF)."""
     if path.is_symlink():
-        return Problem(str(path), None, None, "a report file itself, not a link (only the "
-                       "files ftreport wrote are attached)", found=f"a link to {path.resolve()}",
-                       code="not-a-file")
+        return _link_problem(path)
     with path.open("rb") as f:
         head = f.read(5)
     if path.suffix.lower() == ".pdf":

@@ -22,7 +22,7 @@ from ftreport import __version__
 from ftreport.engine.compare import COST_TOLERANCE
 from ftreport.engine.plausibility import price_rows_used
 from ftreport.model.format import Formatter, calendar_date, date_of_day
-from ftreport.model.inputs import ScenarioBook, run_time
+from ftreport.model.inputs import ScenarioBook
 from ftreport.model.pricebook import load_pricebook
 from ftreport.model.results import RunResult
 from ftreport.model.schema import BOOK_CURRENCY
@@ -32,8 +32,6 @@ from ftreport.report.factors import factors_view
 from ftreport.report.options import DAYS_PER_MONTH, cumulative_chart, option_views
 from ftreport.report.risk import risk_picture
 from ftreport.report.views import MemoContext, Meta, WarningView
-
-generation_time = run_time  # the memo's clock, the run date's too
 
 
 def build_context(result: RunResult, generated_at: datetime) -> MemoContext:

@@ -49,10 +49,11 @@ def environment(roots: Sequence[Path]) -> SandboxedEnvironment:
 def render_html(result: RunResult, *, template_dir: str | Path | None = None,
                 generated_at: datetime | None = None) -> str:
     """The memo as one HTML document (what the PDF is printed from)."""
-    from ftreport.report.context import build_context, generation_time
+    from ftreport.model.inputs import run_time
+    from ftreport.report.context import build_context
     from ftreport.report.templates import MEMO_TEMPLATE, template_roots
 
-    context = build_context(result, generated_at or generation_time())
+    context = build_context(result, generated_at or run_time())
     env = environment(template_roots(template_dir))
     return env.get_template(MEMO_TEMPLATE).render(context.as_template_vars())
 

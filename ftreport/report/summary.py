@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ftreport.fileio import atomic_write, report_stem
+from ftreport.model.format import is_number
 from ftreport.model.outputs import OUTPUTS
 from ftreport.model.results import RunResult
 
@@ -141,10 +142,6 @@ def find_summary(files: Sequence[Path], notes: list[str]) -> dict[str, Any] | No
 _TEXT_KEYS = ("scenario_name", "currency", "recommended", "baseline")
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def damaged(summary: dict[str, Any]) -> str | None:
     """What in a summary is not what ftreport writes (a value of the wrong type), or None."""
     for key in SUMMARY_KEYS:
@@ -156,7 +153,7 @@ def damaged(summary: dict[str, Any]) -> str | None:
         elif key == "files":
             ok = all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
         else:  # numbers, None where the result is undefined
-            ok = value is None or _is_number(value)
+            ok = value is None or is_number(value)
         if not ok:
             return f"{key} holds {type(value).__name__} {json.dumps(value)[:40]}"
     return None
