@@ -56,6 +56,8 @@ class Field:
     # The template version that added the field. Workbooks made before it lack its
     # cell or column: the reader then takes the default, so they keep working.
     since: int = 1
+    # The words a "choice" field accepts (lower case), the first being the usual one.
+    choices: tuple[str, ...] = ()
 
     @property
     def optional_in_workbook(self) -> bool:
@@ -74,7 +76,7 @@ class Field:
             "growth": "a share greater than -1 (e.g. 0.05 for 5% a month)",
             "percentile": "a percentile between 0 and 100",
             "option": "the name of an option in the Options table",
-            "choice": "one of " + ", ".join(APPROACHES),
+            "choice": "one of " + ", ".join(self.choices),
             "flag": "yes or no",
             "date": "a date (e.g. 2026-07-01)",
         }[self.kind]
@@ -140,7 +142,7 @@ OPTION_FIELDS: tuple[Field, ...] = (
     Field("name", "Option", "", "text", "A unique short name for this candidate.",
           required=True, uncertain=False),
     Field("approach", "Approach", "", "choice", "prompting, fine-tuning, distillation or "
-          "self-hosted.", required=True, uncertain=False),
+          "self-hosted.", required=True, uncertain=False, choices=APPROACHES),
     Field("model", "Model", "", "text", "A model of the Prices sheet: its prices fill in. "
           "Type over a price to use your own.", uncertain=False),
     Field("input_tokens", "Input tokens", "tokens/request", "number", "Prompt tokens per "

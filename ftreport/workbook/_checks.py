@@ -13,7 +13,7 @@ def field_check(f: schema.Field, *, models: str = "", options_range: str = ""
     """The input check and input message of a field's cells, from its kind and bounds."""
     prompt = f.note[:250]
     if f.kind == "choice":
-        return list_check('"' + ",".join(schema.APPROACHES) + '"', f.name, prompt)
+        return list_check('"' + ",".join(f.choices) + '"', f.name, prompt)
     if f.kind == "flag":
         return list_check('"yes,no"', f.name, prompt)
     if f.name == "model":

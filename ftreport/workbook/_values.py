@@ -129,7 +129,7 @@ def convert(f: schema.Field, value: object) -> object:
         return date_of(value)
     if f.kind == "choice":
         text = text_of(value).lower()
-        if text and text not in schema.APPROACHES:
+        if text and text not in f.choices:
             raise Unfit("unknown-name")
         return text or None
     number = number_of(value)
