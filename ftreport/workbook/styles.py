@@ -6,7 +6,9 @@ The template (ftreport.workbook.template) and the report writer share
 
 from __future__ import annotations
 
+import math
 import re
+from copy import copy
 from collections.abc import Sequence
 
 from openpyxl.cell.cell import Cell
@@ -20,7 +22,9 @@ from ftreport.model.outputs import Unit
 HEADER_FILL = "DDEBF7"
 RECOMMENDED_FILL = "C6EFCE"
 NOTE_AUTHOR = "ftreport"
-TITLE_FONT = Font(bold=True, size=14)
+# Named, so LibreOffice does not fall back to a serif font for unnamed headings.
+FONT_NAME = "Calibri"
+TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14)
 
 
 def heading(ws: Worksheet, title: str, text: str, text_font: Font | None = None) -> None:
@@ -33,7 +37,7 @@ def heading(ws: Worksheet, title: str, text: str, text_font: Font | None = None)
 
 
 def bold() -> Font:
-    return Font(bold=True)
+    return Font(name=FONT_NAME, bold=True)
 
 
 def note(text: str) -> Comment:
@@ -92,3 +96,44 @@ class NumberFormats:
 
     def of_unit(self, unit: Unit) -> str:
         return self(UNIT_FORMATS[unit])
+
+
+def number_format_for(value: float) -> str:
+    """A format for a number written without one (General shows 16264.66280727408)."""
+    if float(value).is_integer():
+        return "#,##0"
+    return "#,##0.00" if abs(value) >= 1 else "0.000000"
+
+
+def shown_width(value: object, fmt: str) -> float:
+    """About how many characters ``value`` takes in number format ``fmt``."""
+    if not isinstance(value, int | float) or isinstance(value, bool) \
+            or not math.isfinite(value):
+        return 0.0
+    places = len(fmt.split(".")[1].split(" ")[0].rstrip('"%')) if "." in fmt else 0
+    suffix = re.findall(r'"([^"]*)"', fmt)
+    digits = f"{abs(value) * (100 if '%' in fmt else 1):,.{places}f}"
+    return len(digits) + 1 + sum(len(t) + 1 for t in suffix) + ("%" in fmt)
+
+
+def finish_cells(ws: Worksheet, cached: dict[str, object]) -> None:
+    """Every font named, every number formatted, every column wide enough for its
+    numbers (no ###). ``cached``: the values of the sheet's formula cells."""
+    wb = ws.parent
+    needed: dict[int, float] = {}
+    for (row, col), cell in ws._cells.items():
+        if cell._style is not None and wb._fonts[cell._style.fontId].name is None:
+            font = copy(cell.font)
+            font.name = FONT_NAME
+            cell.font = font
+        value = cell.value
+        if cell.data_type == "f":
+            value = cached.get(cell.coordinate)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if cell.number_format == "General":
+                cell.number_format = number_format_for(value)
+            needed[col] = max(needed.get(col, 0.0), shown_width(value, cell.number_format))
+    for col, width in needed.items():
+        dimension = ws.column_dimensions[get_column_letter(col)]
+        if (dimension.width or 13) < width + 1:
+            dimension.width = width + 1
