@@ -45,7 +45,7 @@ class Periods:
 
 
 def add_months(day: date, months: int) -> date:
-    """The first of the month ``months`` after ``day``'s month."""
+    """The first of the month ``months`` after ``day``'s month (0: its own month)."""
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
 
@@ -72,10 +72,10 @@ def months_of(start: date, horizon: int, count: int = MONTHS_SHOWN) -> tuple[Per
     """The calendar months of the horizon from ``start``'s month, at most ``count``."""
     found = []
     for k in range(count):
-        first = add_months(start, k - 1) if k else start.replace(day=1)
+        first = add_months(start, k)
         if (first - start).days + 1 > horizon:
             break
-        found.append(_clip(f"{first:%Y-%m}", first, add_months(start, k), start, horizon))
+        found.append(_clip(f"{first:%Y-%m}", first, add_months(start, k + 1), start, horizon))
     return tuple(found)
 
 

@@ -57,7 +57,7 @@ def periods_sheet(ctx: ReportContext) -> None:
     run_horizon = int(ctx.book.scenario.horizon_days)
     for k in range(1, engine.MONTHS_SHOWN + 1):
         row = FIRST_MONTH_ROW + k - 1
-        first_of_month = engine.add_months(start, k - 1)
+        first_of_month = engine.add_months(start, k - 1)  # k = 1: start_date's month
         first = max(1, (first_of_month - start).days + 1)
         last = min(run_horizon, (engine.add_months(start, k) - start).days)
         cells.formula(ws, f"A{row}", formulas.month_first(k), excel_date(first_of_month),
