@@ -23,7 +23,7 @@ from ftreport.workbook.cells import absolute, column_letter
 from ftreport.workbook.context import ReportContext
 from ftreport.engine.periods import MONTHS_SHOWN
 from ftreport.workbook.sheets_periods import FIRST_COST_COLUMN, FIRST_MONTH_ROW, excel_date
-from ftreport.workbook.styles import bold, header_row, heading, widths
+from ftreport.workbook.styles import FLAG_FORMAT, bold, header_row, heading, widths
 
 RERUN_MESSAGE = "inputs changed since this simulation: re-run ftreport"
 CHANGE_TOLERANCE = 1e-12  # relative: LibreOffice and Excel may sum in another order
@@ -76,13 +76,13 @@ def checks_sheet(ctx: ReportContext) -> None:
         (7, "inputs_changed", "Inputs changed since the run",
          f"NOT(AND(E{first_input}:E{last_input}))", False)):
         ws.cell(row, 1, label).font = bold()
-        ctx.cells.formula(ws, f"B{row}", formula, value)
+        ctx.cells.formula(ws, f"B{row}", formula, value, FLAG_FORMAT)
         ctx.cells.name(name, f"Checks!$B${row}")
     header_row(ws, FIRST_ROW - 1, ("check", "what it compares", "holds"))
     for row, (label, what, formula) in enumerate(checks, start=FIRST_ROW):
         ws.cell(row, 1, label)
         ws.cell(row, 2, what)
-        ctx.cells.formula(ws, f"C{row}", f"IFERROR({formula},FALSE)", True)
+        ctx.cells.formula(ws, f"C{row}", f"IFERROR({formula},FALSE)", True, FLAG_FORMAT)
     header_row(ws, first_input - 1, ("input", "cells", "checksum now", "checksum at run",
                                      "unchanged"))
     for row, (label, ref, value) in enumerate(inputs, start=first_input):
@@ -91,7 +91,7 @@ def checks_sheet(ctx: ReportContext) -> None:
         ctx.cells.formula(ws, f"C{row}", checksum_formula(ref), value, "0.000000")
         ws.cell(row, 4, value).number_format = "0.000000"
         ctx.cells.formula(ws, f"E{row}", f"ABS(C{row}-D{row})<={CHANGE_TOLERANCE}"
-                          f"*MAX(1,ABS(D{row}))", True)
+                          f"*MAX(1,ABS(D{row}))", True, FLAG_FORMAT)
     widths(ws, (44, 70, 18, 18, 12))
 
 

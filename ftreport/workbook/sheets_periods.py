@@ -10,7 +10,15 @@ from ftreport.engine import periods as engine
 from ftreport.workbook import formulas
 from ftreport.workbook.cells import column_letter
 from ftreport.workbook.context import ReportContext
-from ftreport.workbook.styles import bold, header_row, heading, note, style_header, widths
+from ftreport.workbook.styles import (
+    bold,
+    fit_names,
+    header_row,
+    heading,
+    note,
+    style_header,
+    widths,
+)
 
 FIRST_COST_COLUMN = 6  # A period, B from, C to, D first day, E last day, then the options
 MONTH_HEAD = 9
@@ -81,7 +89,8 @@ def periods_sheet(ctx: ReportContext) -> None:
     last_col = column_letter(FIRST_COST_COLUMN + ctx.n - 1)
     cells.name("period_totals", f"Periods!${column_letter(FIRST_COST_COLUMN)}${total}:"
                f"${last_col}${total}")
-    widths(ws, (28, 12, 12, 10, 10) + (18,) * ctx.n)
+    widths(ws, (28, 12, 12, 10, 10))
+    fit_names(ws, FIRST_COST_COLUMN, [o.name for o in ctx.book.options])
     ws.freeze_panes = "B1"
 
 

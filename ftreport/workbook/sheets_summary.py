@@ -8,7 +8,15 @@ from ftreport.model.outputs import SHEET_OUTPUTS, Output
 from ftreport.workbook.cells import column_letter
 from ftreport.workbook.context import ReportContext
 from ftreport.workbook.sheets_checks import stale_banner
-from ftreport.workbook.styles import bold, header_row, heading, style_header, widths
+from ftreport.workbook.styles import (
+    FLAG_FORMAT,
+    bold,
+    fit_names,
+    header_row,
+    heading,
+    style_header,
+    widths,
+)
 
 # Each unit of the results schema in words, after the label ("Total cost (USD)").
 UNIT_WORDS = {"unit_money": "{currency} per request", "money": "{currency}", "share": "%",
@@ -59,8 +67,10 @@ def summary_sheet(ctx: ReportContext) -> None:
         (7, "All checks hold (Checks sheet)", "checks_ok", True),
     ):
         ws.cell(row, 1, label).font = bold()
-        cells.formula(ws, f"B{row}", formula, value)
+        cells.formula(ws, f"B{row}", formula, value, FLAG_FORMAT if row == 7 else None)
         ws[f"B{row}"].font = bold()
+        # The words run across the option columns, not into the next cell.
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=1 + max(ctx.n, 3))
     header_row(ws, HEAD_ROW, ("Metric",))
     for i, option in enumerate(ctx.book.options):
         ref = f"{column_letter(2 + i)}{HEAD_ROW}"
@@ -73,4 +83,5 @@ def summary_sheet(ctx: ReportContext) -> None:
             value = ctx.cells.cached["Results"][ctx.option_refs[i].own(output.key)]
             cells.formula(ws, f"{column_letter(2 + i)}{row}", ctx.refs.result(output.key, i),
                           value, fmt)
-    widths(ws, (46,) + (20,) * ctx.n)
+    widths(ws, (46,))
+    fit_names(ws, 2, [o.name for o in ctx.book.options])

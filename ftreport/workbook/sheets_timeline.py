@@ -10,7 +10,7 @@ from ftreport.workbook.cells import FormulaRows, column_letter
 from ftreport.workbook.context import ReportContext
 from ftreport.workbook.layout import CHART_ROWS, FIRST_COST_COLUMN
 from ftreport.workbook.sheets_periods import DATE_FORMAT, excel_date
-from ftreport.workbook.styles import header_row, note, put, style_header, widths
+from ftreport.workbook.styles import fit_names, header_row, note, put, style_header, widths
 
 NOTES = (
     "Day t of the horizon (day 0 = before the first request: up-front cost and the first "
@@ -70,7 +70,8 @@ def timeline_sheet(ctx: ReportContext) -> None:
             cells.put(r, mark_no, row.join(mark), "0")
             cached[mark_col + row] = float(marks[d][i])
     ws.freeze_panes = "B2"
-    widths(ws, [8, 14, 30] + [18] * ctx.n + [12])
+    widths(ws, [8, 14, 30])
+    fit_names(ws, FIRST_COST_COLUMN, [o.name for o in ctx.book.options] + ["date"], least=12)
     _chart(ctx, ws)
 
 

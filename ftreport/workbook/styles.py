@@ -53,6 +53,12 @@ def style_header(cell: Cell) -> None:
     cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
+def fit_names(ws: Worksheet, first_col: int, names: Sequence[str], least: float = 18) -> None:
+    """Columns from ``first_col`` wide enough for the option names heading them."""
+    for col, name in enumerate(names, start=first_col):
+        ws.column_dimensions[get_column_letter(col)].width = max(least, len(name) + 3)
+
+
 def header_row(ws: Worksheet, row: int, keys: Sequence[str],
                notes: Sequence[str] | None = None) -> None:
     for col, key in enumerate(keys, start=1):
@@ -71,13 +77,15 @@ def put(ws: Worksheet, row: int, col: int, value: object, fmt: str) -> None:
     ws.cell(row, col, value).number_format = fmt
 
 
+# TRUE/FALSE shown as words in LibreOffice too (which shows a General logical as 1/0).
+FLAG_FORMAT = '"TRUE";"TRUE";"FALSE"'
 # The Excel number format of each unit of the results schema; "money" and
 # "money_fine" are filled in with the workbook's currency.
 UNIT_FORMATS: dict[Unit, str] = {
     "text": "@", "unit_money": "money_fine", "money": "money", "count": "0",
     "share": "0.00%", "day": '0 "days"', "days": '#,##0.0 "days"',
     "tokens": '#,##0 "tokens"', "requests": "#,##0.0", "tokens_per_hour": "#,##0",
-    "flag": "General",
+    "flag": FLAG_FORMAT,
 }
 
 
