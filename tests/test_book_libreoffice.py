@@ -97,8 +97,8 @@ def test_samples_tie_out_after_recalculation(tmp_path: Path) -> None:
 def test_an_edited_input_shows_the_rerun_message(tmp_path: Path) -> None:
     result = run_sample(SAMPLES[0], tmp_path / "run", iterations=500)
     report = Path(result.outputs["workbook"])
-    for name, field, value in (("number", "requests_per_day", None), ("text", "name", None),
-                               ("horizon", "horizon_days", None)):
+    for name, field in (("number", "requests_per_day"), ("text", "name"),
+                        ("horizon", "horizon_days")):
         wb = load_workbook(report)
         if field == "name":
             sheet, cell = result.book.option_cells[1]["name"].split("!")

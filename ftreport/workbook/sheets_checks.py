@@ -19,9 +19,9 @@ from datetime import date, datetime
 
 from openpyxl.styles import Font
 
+from ftreport.engine.periods import MONTHS_SHOWN
 from ftreport.workbook.cells import absolute, column_letter
 from ftreport.workbook.context import ReportContext
-from ftreport.engine.periods import MONTHS_SHOWN
 from ftreport.workbook.sheets_periods import FIRST_COST_COLUMN, FIRST_MONTH_ROW, excel_date
 from ftreport.workbook.styles import FLAG_FORMAT, bold, header_row, heading, widths
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 import re
-from copy import copy
 from collections.abc import Sequence
+from copy import copy
 
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
@@ -129,7 +129,7 @@ def finish_cells(ws: Worksheet, cached: dict[str, object]) -> None:
     numbers (no ###). ``cached``: the values of the sheet's formula cells."""
     wb = ws.parent
     needed: dict[int, float] = {}
-    for (row, col), cell in ws._cells.items():
+    for (_, col), cell in ws._cells.items():
         if cell._style is not None and wb._fonts[cell._style.fontId].name is None:
             font = copy(cell.font)
             font.name = FONT_NAME

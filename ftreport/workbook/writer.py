@@ -34,6 +34,7 @@ from ftreport.workbook._xlsx import (
     save_uncompressed,
 )
 from ftreport.workbook.context import ReportContext
+from ftreport.workbook.layout import print_ready
 from ftreport.workbook.safety import (
     check_in_place,
     check_saved_copy,
@@ -42,18 +43,16 @@ from ftreport.workbook.safety import (
     refuse_clashing_sheets,
     remove_outputs,
 )
-from ftreport.workbook.layout import print_ready
 from ftreport.workbook.sheet_run import run_sheet
 from ftreport.workbook.sheets_checks import checks_sheet, stale_banner
 from ftreport.workbook.sheets_periods import periods_sheet
 from ftreport.workbook.sheets_results import results_sheet
-from ftreport.workbook.sheets_timeline import timeline_sheet
 from ftreport.workbook.sheets_summary import HEAD_ROW as SUMMARY_HEAD
 from ftreport.workbook.sheets_summary import summary_sheet
+from ftreport.workbook.sheets_timeline import timeline_sheet
 from ftreport.workbook.sheets_workings import constants_sheet, workings_sheet
-from ftreport.workbook.styles import finish_cells
 from ftreport.workbook.simulation_sheets import add_simulation_sheets
-
+from ftreport.workbook.styles import finish_cells
 
 # The formula sheets, in the order they are written (Summary reads Results' values).
 SHEET_WRITERS: tuple[Callable[[ReportContext], None], ...] = (
