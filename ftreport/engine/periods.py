@@ -103,10 +103,11 @@ def period_costs(book: ScenarioBook, periods: tuple[Period, ...]) -> Array:
     return costs
 
 
-def periods(book: ScenarioBook) -> Periods:
-    """The monthly costs of the first twelve months and the fiscal-year totals of ``book``."""
+def periods(book: ScenarioBook, start: date | None = None) -> Periods:
+    """The monthly costs of the first twelve months and the fiscal-year totals of ``book``
+    (day 1 = ``start``, else the book's start date)."""
     s = book.scenario
-    start, horizon = book.start_date, int(s.horizon_days)
+    start, horizon = start or book.start_date, int(s.horizon_days)
     first_month = int(s.fiscal_year_start_month)
     months = months_of(start, horizon)
     years = fiscal_years_of(start, horizon, first_month)
