@@ -237,7 +237,9 @@ def print_ready(ws: Worksheet, *, scenario: str, sha256: str, title_rows: str | 
     if title_rows:
         ws.print_title_rows = title_rows
     ws.print_options.gridLines = False
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    # Inches: room for the header and footer above and below the cells.
+    ws.page_margins.top = ws.page_margins.bottom = 0.9
+    ws.page_margins.header = ws.page_margins.footer = 0.35
     name = scenario.replace("&", "&&") or "Untitled scenario"
     ws.oddHeader.left.text = name
     ws.oddHeader.right.text = "&A"

@@ -29,6 +29,7 @@ RERUN_MESSAGE = "inputs changed since this simulation: re-run ftreport"
 CHANGE_TOLERANCE = 1e-12  # relative: LibreOffice and Excel may sum in another order
 WARNING_FONT = Font(name="Calibri", bold=True, color="C00000")
 FIRST_ROW = 10
+CHECKSUM_FORMAT = "#,##0.000000"
 
 
 def checksum_formula(ref: str) -> str:
@@ -88,8 +89,8 @@ def checks_sheet(ctx: ReportContext) -> None:
     for row, (label, ref, value) in enumerate(inputs, start=first_input):
         ws.cell(row, 1, label)
         ws.cell(row, 2, ref)
-        ctx.cells.formula(ws, f"C{row}", checksum_formula(ref), value, "0.000000")
-        ws.cell(row, 4, value).number_format = "0.000000"
+        ctx.cells.formula(ws, f"C{row}", checksum_formula(ref), value, CHECKSUM_FORMAT)
+        ws.cell(row, 4, value).number_format = CHECKSUM_FORMAT
         ctx.cells.formula(ws, f"E{row}", f"ABS(C{row}-D{row})<={CHANGE_TOLERANCE}"
                           f"*MAX(1,ABS(D{row}))", True, FLAG_FORMAT)
     widths(ws, (44, 70, 18, 18, 12))

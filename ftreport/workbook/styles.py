@@ -124,6 +124,9 @@ def shown_width(value: object, fmt: str) -> float:
     return len(digits) + 1 + sum(len(t) + 1 for t in suffix) + ("%" in fmt)
 
 
+SHORT_TEXT = 30  # characters: text up to this long gets a column wide enough for it
+
+
 def finish_cells(ws: Worksheet, cached: dict[str, object]) -> None:
     """Every font named, every number formatted, every column wide enough for its
     numbers (no ###). ``cached``: the values of the sheet's formula cells."""
@@ -141,6 +144,9 @@ def finish_cells(ws: Worksheet, cached: dict[str, object]) -> None:
             if cell.number_format == "General":
                 cell.number_format = number_format_for(value)
             needed[col] = max(needed.get(col, 0.0), shown_width(value, cell.number_format))
+        elif isinstance(value, str) and len(value) <= SHORT_TEXT:
+            # Names and headings fit; sentences may run on into empty cells.
+            needed[col] = max(needed.get(col, 0.0), len(value) * 1.1)
     for col, width in needed.items():
         dimension = ws.column_dimensions[get_column_letter(col)]
         if (dimension.width or 13) < width + 1:
