@@ -121,9 +121,26 @@ def check(run: Run, recalculated_report: Path) -> None:
     assert_summary(wb["Summary"], read_results(recalculated_report), run)
 
 
+def expected_reason(run: Run) -> str:
+    """Summary's "Why", worked out from the inputs."""
+    book, analysis = run.book, run.analysis
+    floor = book.scenario.min_quality
+    meets = [floor is None or (o.quality_score is not None and o.quality_score >= floor)
+             for o in book.options]
+    if not any(meets):
+        text = "No option meets the minimum quality: lowest present value of cost overall"
+    elif floor is None:
+        text = "Lowest present value of cost"
+    else:
+        text = "Lowest present value of cost among the options meeting the minimum quality"
+    keep = analysis.recommended == analysis.baseline
+    return text + ("; it is the baseline: keep it" if keep else "")
+
+
 def assert_summary(ws: Any, results: list[dict[str, Any]], run: Run) -> None:
     """Summary: the recommendation and the Results numbers, metrics down."""
     assert ws["B5"].value == run.book.options[run.analysis.recommended].name
+    assert ws["B6"].value == expected_reason(run)
     assert ws["B7"].value == 1  # checks_ok
     for row, output in enumerate(METRICS, start=HEAD_ROW + 1):
         for i, values in enumerate(results):

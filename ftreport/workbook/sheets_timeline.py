@@ -58,7 +58,7 @@ def timeline_sheet(ctx: ReportContext) -> None:
         cells.put(r, refs.date_column, row.join(date_parts), DATE_FORMAT)
         cached[f"{date_col}{r}"] = first_date + d
         if d == 0:
-            ws.cell(r, 2, 0)
+            put(ws, r, 2, 0, "#,##0.00")
         else:
             put(ws, r, 2, formulas.timeline_volume(r), "#,##0.00")
             cached[f"B{r}"] = float(volume[d])
