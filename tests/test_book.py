@@ -90,3 +90,33 @@ def test_every_number_has_a_format_and_every_font_a_name(tmp_path: Path) -> None
                     assert shown.number_format != "General", (title, cell.coordinate)
                 if cell.value is not None:
                     assert shown.font.name, (title, cell.coordinate)
+
+
+def test_the_template_reads_start_date_and_fiscal_year(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    from ftreport.model.problems import InputError
+    from ftreport.workbook.reader import read_workbook
+    from ftreport.workbook.template import write_template
+
+    path = tmp_path / "book.xlsx"
+    write_template(path, example="starter")
+    wb = load_workbook(path)
+    cells = {}
+    for name in ("start_date", "fiscal_year_start_month"):
+        sheet, ref = wb.defined_names[name].attr_text.replace("$", "").split("!")
+        cells[name] = (sheet, ref)
+    blank = read_workbook(path)
+    assert blank.start_date == blank.run_date + timedelta(days=1)
+    for value, month in ((date(2027, 4, 1), 4), ("2027-04-01", 7)):
+        wb[cells["start_date"][0]][cells["start_date"][1]] = value
+        wb[cells["fiscal_year_start_month"][0]][cells["fiscal_year_start_month"][1]] = month
+        wb.save(path)
+        book = read_workbook(path)
+        assert (book.start_date, book.scenario.fiscal_year_start_month) == (date(2027, 4, 1),
+                                                                            month)
+    wb[cells["fiscal_year_start_month"][0]][cells["fiscal_year_start_month"][1]] = 13
+    wb.save(path)
+    with pytest.raises(InputError, match=r"Scenario!C[0-9]+: fiscal_year_start_month must be "
+                       r"at most 12"):
+        read_workbook(path)

@@ -94,3 +94,24 @@ def test_the_report_prints_one_page_wide_in_few_pages(tmp_path: Path) -> None:
         sha = result.book.sha256[:12]
         assert all(sha in t and "page " in t for t in texts), sheet
         assert all("###" not in t for t in texts), sheet
+
+
+def test_a_start_date_typed_as_text_dates_the_periods(tmp_path: Path) -> None:
+    from datetime import date, datetime
+
+    from ftreport.workbook.writer import write_report
+    from tests.test_writer import make_run
+
+    run = make_run(tmp_path, start_date=date(2027, 4, 1), fiscal_year_start_month=4)
+    report = tmp_path / "report.xlsx"
+    write_report(run, report)  # type: ignore[arg-type]
+    wb = load_workbook(report)
+    sheet, cell = run.book.scenario_cells["start_date"].split("!")
+    wb[sheet][cell] = "2027-04-01"  # what the reader also takes for 1 April 2027
+    wb.save(report)
+    after = load_workbook(recalculate(report, tmp_path / "lo"), data_only=True)
+    assert after["Periods"]["B4"].value == datetime(2027, 4, 1)
+    assert after["Checks"]["B6"].value == 1  # checks_ok
+    fiscal = [r[0].value for r in after["Periods"].iter_rows(min_row=1) if r[0].value
+              and str(r[0].value).startswith("FY")]
+    assert fiscal[0] == "FY2028"  # April 2027 to March 2028

@@ -249,10 +249,13 @@ def timeline_mark(o: OptionRefs) -> str:
 
 
 def period_start(refs: References, default: date) -> str:
-    """Day 1: start_date, else the day after the run (a constant: TODAY() is volatile)."""
+    """Day 1: start_date (a date, or a date typed as ISO text), else the day after the run
+    (a constant: TODAY() is volatile)."""
     start = refs.scenario.get("start_date")
     fallback = f"DATE({default.year},{default.month},{default.day})"
-    return f"IF(ISNUMBER({start}),INT({start}),{fallback})" if start else fallback
+    if not start:
+        return fallback
+    return f"IF(ISNUMBER({start}),INT({start}),IFERROR(DATEVALUE({start}),{fallback}))"
 
 
 def period_fy_month(refs: References) -> str:
