@@ -55,6 +55,10 @@ def test_an_edited_input_shows_the_rerun_message(tmp_path: Path) -> None:
             assert {r["break_even_day"] for r in read_results(
                 recalculate(edited, tmp_path / "lo-h2"))} == {RERUN_MESSAGE}
             assert after["Checks"]["B6"].value == 0
+            errors = [(ws.title, c.coordinate, c.value) for ws in after.worksheets
+                      if ws.title in OUTPUTS for row in ws.iter_rows() for c in row
+                      if isinstance(c.value, str) and c.value.startswith("#")]
+            assert not errors
         else:
             assert after["Checks"]["B6"].value == 1
     unchanged = load_workbook(recalculate(report, tmp_path / "lo-same"), data_only=True)
