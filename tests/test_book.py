@@ -120,3 +120,9 @@ def test_the_template_reads_start_date_and_fiscal_year(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"Scenario!C[0-9]+: fiscal_year_start_month must be "
                        r"at most 12"):
         read_workbook(path)
+
+
+def test_a_label_names_its_unit_once() -> None:
+    assert label_with_unit(OUTPUT["steady_state_break_even_days"], "EUR") \
+        == "Steady-state break-even (days)"
+    assert label_with_unit(OUTPUT["npv_cost"], "EUR") == "Present value of cost (EUR)"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from openpyxl.styles import Alignment
+
 from ftreport.engine import periods as engine
 from ftreport.workbook import formulas
 from ftreport.workbook.cells import column_letter
@@ -70,6 +72,7 @@ def periods_sheet(ctx: ReportContext) -> None:
         last = min(run_horizon, (engine.add_months(start, k) - start).days)
         cells.formula(ws, f"A{row}", formulas.month_first(k), excel_date(first_of_month),
                       "mmm yyyy")
+        ws[f"A{row}"].alignment = Alignment(horizontal="left")
         costs = found.monthly[k - 1] if k <= len(found.months) else None
         _days_and_costs(ctx, row, formulas.month_days(k, row, horizon), (first, last), costs)
     ws.cell(FY_TITLE, 1, "Cost per fiscal year").font = bold()

@@ -29,7 +29,9 @@ HEAD_ROW = 9
 
 def label_with_unit(output: Output, currency: str) -> str:
     words = UNIT_WORDS[output.unit].format(currency=currency)
-    return f"{output.label} ({words})" if words else output.label
+    if not words or f"({words})" in output.label:  # "Steady-state break-even (days)"
+        return output.label
+    return f"{output.label} ({words})"
 
 
 def reason_formula(min_quality: str) -> str:
