@@ -92,6 +92,10 @@ def _compute_and_write(path: str | Path, outdir: str | Path | None, *, iteration
     if seed is not None:
         book.scenario.mc_seed = seed
     result = RunResult(analyse(book))
+    if book.overrides:
+        from ftreport.engine.scenarios import analyse_scenarios
+
+        result.scenarios = analyse_scenarios(book)
 
     if book.scenario.mc_iterations > 0:
         from ftreport.engine.simulation import simulate

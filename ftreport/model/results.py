@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ftreport.model.inputs import Option, ScenarioBook
+from ftreport.model.inputs import Option, Override, ScenarioBook
 from ftreport.model.outputs import OUTPUT, OUTPUTS
 
 if TYPE_CHECKING:
@@ -97,6 +97,19 @@ class Analysis:
 
 
 @dataclass
+class NamedScenario:
+    """One row group of the `Scenarios` table: its name, its overrides and every output
+    computed with them (``analysis.book`` holds the overridden inputs; no warnings)."""
+
+    name: str
+    analysis: Analysis
+    overrides: list[Override] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "options": self.analysis.option_rows()}
+
+
+@dataclass
 class SensitivityBar:
     """How far the featured option's savings move between an input's P10 and P90."""
 
@@ -164,6 +177,7 @@ class RunResult:
     simulation: SimulationResult | None = None
     outputs: dict[str, str] = field(default_factory=dict)
     delivery: Delivery | None = None  # when the run emailed its reports (not in the JSON)
+    scenarios: list[NamedScenario] = field(default_factory=list)  # the Scenarios table's
 
     @property
     def book(self) -> ScenarioBook:
@@ -178,5 +192,6 @@ class RunResult:
             "options": a.option_rows(),
             "simulation": self.simulation.to_dict() if self.simulation is not None else None,
             "warnings": [w.to_dict() for w in a.warnings],
+            "scenarios": [s.to_dict() for s in self.scenarios],
             "outputs": dict(self.outputs),
         }

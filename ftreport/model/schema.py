@@ -15,7 +15,7 @@ from typing import Literal
 
 # The template's version, stored in each new workbook as the defined name
 # `template_version` (absent: 1). Raise it with every field added (Field.since).
-TEMPLATE_VERSION = 2
+TEMPLATE_VERSION = 3
 TEMPLATE_VERSION_NAME = "template_version"
 
 Kind = Literal["text", "whole", "number", "share", "growth", "percentile", "option", "choice",
@@ -26,6 +26,7 @@ FLAG_WORDS = {"yes": True, "no": False, "true": True, "false": False}
 # every run finishes in seconds (docs/workbook.md, "Limits").
 MAX_OPTIONS = 50
 MAX_TABLE_ROWS = 2_000  # data rows of the Options, Uncertainty or Factors table
+MAX_SCENARIOS = 20  # named scenarios of the Scenarios table (each is a full evaluation)
 MAX_HORIZON_DAYS = 36_500
 MAX_MC_ITERATIONS = 1_000_000_000
 # Any price in any currency: a price of 1e6 USD at 1,000 units per USD still fits.
@@ -190,6 +191,9 @@ OPTION_FIELDS: tuple[Field, ...] = (
 UNCERTAINTY_COLUMNS = ("input", "option", "distribution", "p1", "p2", "p3", "clip_min",
                        "clip_max", "notes")
 FACTOR_COLUMNS = ("question", "answer", "notes")
+# The Scenarios table (template version 3; a workbook without it has only the base case).
+SCENARIOS_COLUMNS = ("scenario", "input", "option", "value")
+SCENARIOS_SINCE = 3
 
 SCENARIO = {f.name: f for f in SCENARIO_FIELDS}
 

@@ -10,8 +10,13 @@ OPTIONS_TABLE = "Options"
 UNCERTAINTY_TABLE = "Uncertainty"
 FACTORS_TABLE = "Factors"
 PRICES_TABLE = "Prices"
+# The named scenarios' table (optional) and its sheet, named apart from the output sheet
+# `Scenarios`, which a re-run replaces.
+SCENARIOS_TABLE = "Scenarios"
+SCENARIOS_INPUT_SHEET = "Named scenarios"
 
 # Sheets ftreport writes into a report; a re-run replaces them, readers skip them.
 REPORT_SHEETS = ("Results", "Timeline", "Workings", "Constants", "Run")
 SIMULATION_SHEETS = ("Simulation", "Sensitivity")
-OUTPUT_SHEETS = REPORT_SHEETS + SIMULATION_SHEETS
+SCENARIO_SHEETS = ("Scenarios",)  # when the workbook names scenarios
+OUTPUT_SHEETS = REPORT_SHEETS + SIMULATION_SHEETS + SCENARIO_SHEETS

@@ -29,10 +29,12 @@ from ftreport.workbook import (
     OPTIONS_TABLE,
     PRICES_TABLE,
     SCENARIO_SHEET,
+    SCENARIOS_INPUT_SHEET,
     UNCERTAINTY_TABLE,
 )
 from ftreport.workbook._checks import field_check, list_check, prompt_only
 from ftreport.workbook._examples import EXAMPLES, FACTORS, Example
+from ftreport.workbook._template_scenarios import scenarios_sheet
 from ftreport.workbook._xlsx import add_cached_values
 from ftreport.workbook.styles import heading
 
@@ -155,6 +157,11 @@ def build_workbook(example: Example | None) -> tuple[Workbook, dict[str, float]]
                              n_prices, rate)
     _uncertainty_sheet(wb.create_sheet(UNCERTAINTY_TABLE), example.uncertainty if example else [])
     _factors_sheet(wb.create_sheet(FACTORS_TABLE), example)
+    scenarios_sheet(wb.create_sheet(SCENARIOS_INPUT_SHEET), example.scenarios if example else [],
+                    header_row=HEADER_ROW, fill=INPUT_FILL, hint=HINT, spare_rows=SPARE_ROWS,
+                    validated_rows=VALIDATED_ROWS,
+                    inputs_list="Lists!$B$2:$B$" + str(1 + len(_uncertain_inputs())),
+                    add_table=_table)
     _prices_sheet(wb.create_sheet(PRICES_TABLE))
     _lists_sheet(wb.create_sheet("Lists"))
     wb.defined_names[schema.TEMPLATE_VERSION_NAME] = DefinedName(
