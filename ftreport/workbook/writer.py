@@ -43,6 +43,7 @@ from ftreport.workbook.safety import (
 )
 from ftreport.workbook.sheet_run import run_sheet
 from ftreport.workbook.sheets_results import results_sheet
+from ftreport.workbook.sheets_scenarios import scenarios_sheet
 from ftreport.workbook.sheets_timeline import timeline_sheet
 from ftreport.workbook.sheets_workings import constants_sheet, workings_sheet
 from ftreport.workbook.simulation_sheets import add_simulation_sheets
@@ -60,6 +61,8 @@ def build_report(wb: Workbook, result: RunResult) -> dict[str, dict[str, Cached]
     run_sheet(ctx)
     if result.simulation is not None:
         add_simulation_sheets(wb, result)
+    if result.scenarios:
+        scenarios_sheet(ctx)
     for name, ref in ctx.cells.names:
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
     keep_text_as_text(wb, ctx.cells.cached)
