@@ -41,11 +41,11 @@ SAMPLES = sorted((Path(__file__).parent.parent / "sample_inputs").glob("*.xlsx")
 SENTINEL = "-987654.321"
 
 
-def stale_copy(report: Path, copy: Path) -> Path:
-    """``report`` with every cached formula value on Results and Timeline made wrong."""
+def stale_copy(report: Path, copy: Path, sheets: tuple[str, ...] = ("Results", "Timeline")
+               ) -> Path:
+    """``report`` with every cached formula value on ``sheets`` made wrong."""
     with zipfile.ZipFile(report) as source, zipfile.ZipFile(copy, "w") as target:
-        parts = {part for sheet, part in sheet_parts(source).items()
-                 if sheet in ("Results", "Timeline")}
+        parts = {part for sheet, part in sheet_parts(source).items() if sheet in sheets}
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename in parts:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import numpy as np
+
 from ftreport.engine.analysis import evaluate_book
 from ftreport.engine.errors import EngineError
 from ftreport.model.inputs import Override, ScenarioBook
@@ -43,7 +45,8 @@ def analyse_scenarios(book: ScenarioBook) -> list[NamedScenario]:
     scenario's rows when one of its totals is not finite."""
     found = []
     for name in scenario_names(book.overrides):
-        analysis = evaluate_book(scenario_book(book, name))
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is checked below
+            analysis = evaluate_book(scenario_book(book, name))
         _require_finite(book, name, analysis.results["total_cost"],
                         analysis.results["npv_cost"])
         found.append(NamedScenario(name, analysis,

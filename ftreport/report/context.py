@@ -31,6 +31,7 @@ from ftreport.report.decision import decision
 from ftreport.report.factors import factors_view
 from ftreport.report.options import DAYS_PER_MONTH, cumulative_chart, option_views
 from ftreport.report.risk import risk_picture
+from ftreport.report.scenario_table import scenarios_view
 from ftreport.report.views import MemoContext, Meta, WarningView
 
 
@@ -62,6 +63,7 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
             "first_day": meta.first_day,
             "tolerance": f"{COST_TOLERANCE:g}",
         },
+        scenarios=scenarios_view(result, fmt),
     )
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ftreport.report.scenario_table import ScenariosView
+
 
 @dataclass(frozen=True)
 class Meta:
@@ -182,6 +184,7 @@ class MemoContext:
     warnings: list[WarningView]
     appendix: Appendix
     methodology: dict[str, str] = field(default_factory=dict)
+    scenarios: ScenariosView | None = None  # the named scenarios, when the workbook has any
 
     def as_template_vars(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
