@@ -12,7 +12,7 @@ import hashlib
 import math
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ class Run:
 
     analysis: Any
     simulation: Any = None
+    scenarios: list[Any] = field(default_factory=list)
 
     @property
     def book(self) -> ScenarioBook:
