@@ -119,10 +119,17 @@ class SensitivityBar:
     high_value: float  # the input's P90
     savings_at_low: float
     savings_at_high: float
+    swing_se: float = 0.0  # standard error of the swing (sampling error of P10 and P90)
+    samples: int = 0  # draws of the input that placed P10 and P90
 
     @property
     def swing(self) -> float:
         return abs(self.savings_at_high - self.savings_at_low)
+
+    @property
+    def label(self) -> str:
+        """``input`` or ``input (option)``, as the sheet and the memo name the row."""
+        return self.input if self.option is None else f"{self.input} ({self.option})"
 
 
 # One option's simulation summary, as the contract's JSON has it: name, p_cheapest,
@@ -146,6 +153,21 @@ class SimulationResult:
     featured_option: str = ""
     # Savings of the featured option inside the trim: "option", bin "edges" and "counts".
     histogram: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def tornado_bars(self) -> list[SensitivityBar]:
+        """The bars of inputs that move the featured option's savings at all."""
+        return [b for b in self.sensitivity if b.swing > 0]
+
+    @property
+    def no_effect_note(self) -> str:
+        """A sentence naming the uncertain inputs left out of the tornado for having no
+        effect on the featured option's savings ("" when there are none)."""
+        idle = [b.label for b in self.sensitivity if b.swing == 0]
+        if not idle:
+            return ""
+        return (f"Not shown: {', '.join(idle)} (no effect on the savings of "
+                f"{self.featured_option}).")
 
     def to_dict(self) -> dict[str, Any]:
         return {"iterations": self.iterations, "seed": self.seed, "trimmed": self.trimmed,
