@@ -96,6 +96,10 @@ def _compute_and_write(path: str | Path, outdir: str | Path | None, *, iteration
         from ftreport.engine.scenarios import analyse_scenarios
 
         result.scenarios = analyse_scenarios(book)
+    if len(book.options) > 1:
+        from ftreport.engine.breakeven_map import break_even_map
+
+        result.break_even_map = break_even_map(result.analysis)
 
     if book.scenario.mc_iterations > 0:
         from ftreport.engine.simulation import simulate

@@ -41,6 +41,7 @@ class Run:
     analysis: Any
     simulation: Any = None
     scenarios: list[Any] = field(default_factory=list)
+    break_even_map: Any = None
 
     @property
     def book(self) -> ScenarioBook:

@@ -110,6 +110,18 @@ class NamedScenario:
 
 
 @dataclass
+class BreakEvenGrid:
+    """The break-even map: savings of ``option`` against ``baseline`` at each volume
+    multiplier (rows) and multiplier of the baseline's token prices (columns)."""
+
+    option: str
+    baseline: str
+    volume_multipliers: list[float]
+    price_multipliers: list[float]
+    savings: list[list[float]]  # savings[i][j]: volume multiplier i, price multiplier j
+
+
+@dataclass
 class SensitivityBar:
     """How far the featured option's savings move between an input's P10 and P90."""
 
@@ -200,6 +212,7 @@ class RunResult:
     outputs: dict[str, str] = field(default_factory=dict)
     delivery: Delivery | None = None  # when the run emailed its reports (not in the JSON)
     scenarios: list[NamedScenario] = field(default_factory=list)  # the Scenarios table's
+    break_even_map: BreakEvenGrid | None = None  # absent with a single option
 
     @property
     def book(self) -> ScenarioBook:

@@ -27,6 +27,7 @@ from ftreport.model.pricebook import load_pricebook
 from ftreport.model.results import RunResult
 from ftreport.model.schema import BOOK_CURRENCY
 from ftreport.report.appendix import appendix
+from ftreport.report.breakeven_view import break_even_map_view
 from ftreport.report.decision import decision
 from ftreport.report.factors import factors_view
 from ftreport.report.options import DAYS_PER_MONTH, cumulative_chart, option_views
@@ -64,6 +65,7 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
             "tolerance": f"{COST_TOLERANCE:g}",
         },
         scenarios=scenarios_view(result, fmt),
+        break_even_map=break_even_map_view(result.break_even_map, fmt),
     )
 
 

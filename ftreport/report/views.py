@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ftreport.report.breakeven_view import BreakEvenMapView
 from ftreport.report.scenario_table import ScenariosView
 
 
@@ -185,6 +186,7 @@ class MemoContext:
     appendix: Appendix
     methodology: dict[str, str] = field(default_factory=dict)
     scenarios: ScenariosView | None = None  # the named scenarios, when the workbook has any
+    break_even_map: BreakEvenMapView | None = None  # with two options or more
 
     def as_template_vars(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}

@@ -18,5 +18,6 @@ SCENARIOS_INPUT_SHEET = "Named scenarios"
 # Sheets ftreport writes into a report; a re-run replaces them, readers skip them.
 REPORT_SHEETS = ("Results", "Timeline", "Workings", "Constants", "Run")
 SIMULATION_SHEETS = ("Simulation", "Sensitivity")
-SCENARIO_SHEETS = ("Scenarios",)  # when the workbook names scenarios
-OUTPUT_SHEETS = REPORT_SHEETS + SIMULATION_SHEETS + SCENARIO_SHEETS
+# The scenarios' sheet (when the workbook names scenarios) and the break-even map.
+VIEW_SHEETS = ("Scenarios", "BreakEvenMap")
+OUTPUT_SHEETS = REPORT_SHEETS + SIMULATION_SHEETS + VIEW_SHEETS

@@ -42,6 +42,7 @@ from ftreport.workbook.safety import (
     remove_outputs,
 )
 from ftreport.workbook.sheet_run import run_sheet
+from ftreport.workbook.sheets_breakeven_map import breakeven_map_sheet
 from ftreport.workbook.sheets_results import results_sheet
 from ftreport.workbook.sheets_scenarios import scenarios_sheet
 from ftreport.workbook.sheets_timeline import timeline_sheet
@@ -63,6 +64,8 @@ def build_report(wb: Workbook, result: RunResult) -> dict[str, dict[str, Cached]
         add_simulation_sheets(wb, result)
     if result.scenarios:
         scenarios_sheet(ctx)
+    if result.break_even_map is not None:
+        breakeven_map_sheet(ctx)
     for name, ref in ctx.cells.names:
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
     keep_text_as_text(wb, ctx.cells.cached)
