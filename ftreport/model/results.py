@@ -144,6 +144,38 @@ class SensitivityBar:
         return self.input if self.option is None else f"{self.input} ({self.option})"
 
 
+@dataclass
+class RankCorrelation:
+    """An uncertain input's Spearman rank correlation with the featured option's savings
+    over the joint sample, and its share of the sum of squared correlations."""
+
+    input: str
+    option: str | None
+    rho: float | None  # None when the input or the savings do not vary
+    variance_share: float  # contribution to variance, 0..1
+    samples: int
+
+    @property
+    def label(self) -> str:
+        return self.input if self.option is None else f"{self.input} ({self.option})"
+
+
+@dataclass
+class SpiderLine:
+    """The featured option's savings as one input moves through its percentiles, every
+    other input at base."""
+
+    input: str
+    option: str | None
+    percentiles: list[float]
+    values: list[float]  # the input at each percentile
+    savings: list[float]
+
+    @property
+    def label(self) -> str:
+        return self.input if self.option is None else f"{self.input} ({self.option})"
+
+
 # One option's simulation summary, as the contract's JSON has it: name, p_cheapest,
 # p_recommended, p_beats_baseline and, per simulated output, an object with p5, p25,
 # p50, p75, p95, mean, trimmed_mean, trimmed and finite_share (None when undefined).
@@ -165,6 +197,9 @@ class SimulationResult:
     featured_option: str = ""
     # Savings of the featured option inside the trim: "option", bin "edges" and "counts".
     histogram: dict[str, Any] = field(default_factory=dict)
+    # Joint-sample rank correlations (largest |rho| first) and the spider, when computed.
+    rank_correlations: list[RankCorrelation] = field(default_factory=list)
+    spider: list[SpiderLine] = field(default_factory=list)
 
     @property
     def tornado_bars(self) -> list[SensitivityBar]:

@@ -33,6 +33,7 @@ from ftreport.report.factors import factors_view
 from ftreport.report.options import DAYS_PER_MONTH, cumulative_chart, option_views
 from ftreport.report.risk import risk_picture
 from ftreport.report.scenario_table import scenarios_view
+from ftreport.report.sensitivity_views import joint_sensitivity_view
 from ftreport.report.views import MemoContext, Meta, WarningView
 
 
@@ -66,6 +67,7 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
         },
         scenarios=scenarios_view(result, fmt),
         break_even_map=break_even_map_view(result.break_even_map, fmt),
+        joint_sensitivity=joint_sensitivity_view(analysis, simulation, fmt),
     )
 
 

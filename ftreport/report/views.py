@@ -12,6 +12,7 @@ from typing import Any
 
 from ftreport.report.breakeven_view import BreakEvenMapView
 from ftreport.report.scenario_table import ScenariosView
+from ftreport.report.sensitivity_views import JointSensitivityView
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,7 @@ class MemoContext:
     methodology: dict[str, str] = field(default_factory=dict)
     scenarios: ScenariosView | None = None  # the named scenarios, when the workbook has any
     break_even_map: BreakEvenMapView | None = None  # with two options or more
+    joint_sensitivity: JointSensitivityView | None = None  # spider and rank correlations
 
     def as_template_vars(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
