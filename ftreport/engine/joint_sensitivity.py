@@ -96,8 +96,16 @@ def spider(book: ScenarioBook, draws: list[Draw], option: int) -> list[SpiderLin
 
 def add_joint_sensitivity(book: ScenarioBook, analysis: Analysis,
                           simulation: SimulationResult) -> None:
-    """Fill ``simulation``'s rank correlations and spider for its featured option."""
+    """Fill ``simulation``'s rank correlations and spider for its featured option, for
+    the inputs that move its savings (the tornado's; the others are named in its note).
+    Every row is drawn, so the joint sample is the run's own."""
     draws = resolve(book)
     option = featured_option(analysis)
-    simulation.rank_correlations = rank_correlations(book, draws, option)
-    simulation.spider = spider(book, draws, option)
+    moving = {(b.input, b.option) for b in simulation.tornado_bars}
+    simulation.rank_correlations = [c for c in rank_correlations(book, draws, option)
+                                    if (c.input, c.option) in moving]
+    total = sum(c.rho * c.rho for c in simulation.rank_correlations if c.rho is not None)
+    for c in simulation.rank_correlations:
+        c.variance_share = c.rho * c.rho / total if c.rho is not None and total > 0 else 0.0
+    simulation.spider = [line for line in spider(book, draws, option)
+                         if (line.input, line.option) in moving]

@@ -27,17 +27,13 @@ def joint_sensitivity_view(analysis: Analysis, simulation: SimulationResult | No
     names = [o.name for o in analysis.options]
     focus = names.index(simulation.featured_option)
     base = float(analysis.results["savings_vs_baseline"][focus])
-    # Inputs without effect on these savings are left out, as in the tornado (its note).
-    moving = [line for line in simulation.spider if max(line.savings) != min(line.savings)]
-    if not moving:
-        return None
-    kept = {line.label for line in moving}
+    moving = simulation.spider  # the inputs that move the savings (the tornado's)
     spider = spider_chart(
         [charts.Series(line.label, line.percentiles, line.savings, k)
          for k, line in enumerate(moving)], base, money=fmt.compact_money,
         title=f"Savings of {names[focus]} as each input moves through its range",
         x_label="The input's percentile (every other input at its base value)")
-    defined = [c for c in simulation.rank_correlations if c.rho is not None and c.label in kept]
+    defined = [c for c in simulation.rank_correlations if c.rho is not None]
     ranks = rank_correlation_chart(
         [c.label for c in defined], [float(c.rho) for c in defined],  # type: ignore[arg-type]
         [fmt.percent(c.variance_share) for c in defined],

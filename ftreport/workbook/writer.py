@@ -45,6 +45,7 @@ from ftreport.workbook.sheet_run import run_sheet
 from ftreport.workbook.sheets_breakeven_map import breakeven_map_sheet
 from ftreport.workbook.sheets_results import results_sheet
 from ftreport.workbook.sheets_scenarios import scenarios_sheet
+from ftreport.workbook.sheets_sensitivity_views import add_sensitivity_views
 from ftreport.workbook.sheets_timeline import timeline_sheet
 from ftreport.workbook.sheets_workings import constants_sheet, workings_sheet
 from ftreport.workbook.simulation_sheets import add_simulation_sheets
@@ -62,6 +63,7 @@ def build_report(wb: Workbook, result: RunResult) -> dict[str, dict[str, Cached]
     run_sheet(ctx)
     if result.simulation is not None:
         add_simulation_sheets(wb, result)
+        add_sensitivity_views(wb, result)
     if result.scenarios:
         scenarios_sheet(ctx)
     if result.break_even_map is not None:
