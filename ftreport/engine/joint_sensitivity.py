@@ -63,20 +63,24 @@ def joint_savings(book: ScenarioBook, draws: list[Draw], samples: list[Array],
     return out
 
 
-def rank_correlations(book: ScenarioBook, draws: list[Draw], option: int
-                      ) -> list[RankCorrelation]:
-    """One entry per Uncertainty row, largest |rho| first (ties keep table order)."""
+def rank_correlations(book: ScenarioBook, draws: list[Draw], option: int,
+                      keep: set[tuple[str, str | None]] | None = None) -> list[RankCorrelation]:
+    """One entry per Uncertainty row (only the (input, option) pairs in ``keep``, when
+    given; the shares then add up over those), largest |rho| first, ties in table order.
+    Every row is drawn whatever ``keep`` says, so the joint sample is the run's own."""
     if not draws:
         return []
     samples = row_samples(draws, int(book.scenario.mc_seed),
                           sample_count(book.scenario.mc_iterations))
     savings = joint_savings(book, draws, samples, option)
-    rhos = [spearman(s, savings) for s in samples]
+    chosen = [(d, s) for d, s in zip(draws, samples, strict=True)
+              if keep is None or (d.row.input, d.row.option) in keep]
+    rhos = [spearman(s, savings) for _, s in chosen]
     total = sum(r * r for r in rhos if r is not None)
     found = [RankCorrelation(d.row.input, d.row.option, rho,
                              (rho * rho / total) if rho is not None and total > 0 else 0.0,
-                             samples[0].size)
-             for d, rho in zip(draws, rhos, strict=True)]
+                             savings.size)
+             for (d, _), rho in zip(chosen, rhos, strict=True)]
     return sorted(found, key=lambda c: -abs(c.rho or 0.0))
 
 
@@ -97,15 +101,10 @@ def spider(book: ScenarioBook, draws: list[Draw], option: int) -> list[SpiderLin
 def add_joint_sensitivity(book: ScenarioBook, analysis: Analysis,
                           simulation: SimulationResult) -> None:
     """Fill ``simulation``'s rank correlations and spider for its featured option, for
-    the inputs that move its savings (the tornado's; the others are named in its note).
-    Every row is drawn, so the joint sample is the run's own."""
+    the inputs that move its savings (the tornado's; the others are named in its note)."""
     draws = resolve(book)
     option = featured_option(analysis)
     moving = {(b.input, b.option) for b in simulation.tornado_bars}
-    simulation.rank_correlations = [c for c in rank_correlations(book, draws, option)
-                                    if (c.input, c.option) in moving]
-    total = sum(c.rho * c.rho for c in simulation.rank_correlations if c.rho is not None)
-    for c in simulation.rank_correlations:
-        c.variance_share = c.rho * c.rho / total if c.rho is not None and total > 0 else 0.0
+    simulation.rank_correlations = rank_correlations(book, draws, option, moving)
     simulation.spider = [line for line in spider(book, draws, option)
                          if (line.input, line.option) in moving]
