@@ -102,3 +102,24 @@ def test_every_chart_has_a_title_and_alt_text() -> None:
     legend = " ".join(t.text for t in texts(made["cumulative"]))
     assert ("A very long option name " * 3).split() == [
         w for w in legend.split() if w in ("A", "very", "long", "option", "name")]
+
+
+def test_spider_and_rank_correlation_charts_fit_their_labels_and_say_what_they_show(
+        measure) -> None:
+    from ftreport.report.risk_charts import (
+        BAR_LABEL_SIZE,
+        BAR_LABEL_WIDTH,
+        rank_correlation_chart,
+        spider_chart,
+    )
+    ranks = rank_correlation_chart(LABELS, [0.9, -0.4, 0.1, 0.0, -1.0],
+                                   ["60.0%", "10.0%", "1.0%", "0.0%", "29.0%"], title="Ranks")
+    labels = [t for t in texts(ranks) if t.get("text-anchor") == "end"
+              and float(t.get("x")) == BAR_LABEL_WIDTH]
+    assert "".join("".join(t.text for t in labels).split()) == "".join("".join(LABELS).split())
+    assert all(measure(t.text, BAR_LABEL_SIZE) <= BAR_LABEL_WIDTH for t in labels)
+    assert "rho -0.40, 10.0% of the variance" in ranks.alt
+    spider = spider_chart([charts.Series(LABELS[1], [10, 50, 90], [1.0, 2.0, 3.0], 0)], 2.0,
+                          money=lambda v: f"${v:,.0f}", title="Spider", x_label="Percentile")
+    assert ET.fromstring(spider).find(f"{SVG}title").text == "Spider"
+    assert f"{LABELS[1]} from $1 to $3" in spider.alt
