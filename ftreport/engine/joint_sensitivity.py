@@ -3,8 +3,9 @@ variance and the spider.
 
 - ``rank_correlations``: over a joint sample of every uncertain input (the run's own
   draws of iterations ``0..count-1``, all inputs varying together as in the
-  simulation), the Spearman rank correlation of each input with the featured option's
-  savings, and its contribution to variance: its squared correlation as a share of
+  simulation; ``count`` as for the tornado, at most ``MAX_JOINT_DRAWS``), the
+  Spearman rank correlation of each input with the featured option's savings, and
+  its contribution to variance: its squared correlation as a share of
   the sum over all inputs (the normalisation @RISK and Crystal Ball use). Unlike the
   tornado, which moves one input with the others at base, these see every input move
   at once; they measure monotone association, not cause, and assume the inputs are
@@ -28,6 +29,9 @@ from ftreport.model.results import Analysis, RankCorrelation, SimulationResult, 
 
 SPIDER_PERCENTILES = tuple(float(p) for p in range(10, 100, 10))
 EVALUATE_CHUNK = 32_768  # samples per cost-model call: bounds the working memory
+# The joint sample's size at most: rho's standard error is then about 0.002, and ranking
+# more would cost more than the simulation itself.
+MAX_JOINT_DRAWS = 200_000
 
 
 def ranks(values: Array) -> Array:
@@ -71,7 +75,7 @@ def rank_correlations(book: ScenarioBook, draws: list[Draw], option: int,
     if not draws:
         return []
     samples = row_samples(draws, int(book.scenario.mc_seed),
-                          sample_count(book.scenario.mc_iterations))
+                          min(sample_count(book.scenario.mc_iterations), MAX_JOINT_DRAWS))
     savings = joint_savings(book, draws, samples, option)
     chosen = [(d, s) for d, s in zip(draws, samples, strict=True)
               if keep is None or (d.row.input, d.row.option) in keep]
