@@ -116,8 +116,9 @@ class _Reader:
         names = {o.name for o in option_list} if options else None
         uncertain = self._uncertainty(uncertainty, names, scenario) if uncertainty else []
         factor_list = self._factors(factors) if factors else []
-        overrides = (read_overrides(named, names, scenario, scenario_cells, self.problem)
-                     if named else [])
+        # No options at all is its own problem: the rows' option names are not judged.
+        overrides = (read_overrides(named, names if option_list else None, scenario,
+                                    scenario_cells, self.problem) if named else [])
         if self.problems or scenario is None or options is None:
             return None
         return ScenarioBook(
