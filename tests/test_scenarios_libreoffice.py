@@ -23,6 +23,7 @@ from ftreport.model.outputs import SHEET_OUTPUTS
 from ftreport.workbook import SCENARIOS_INPUT_SHEET
 from ftreport.workbook._examples import SUPPORT
 from ftreport.workbook._xlsx import add_cached_values
+from ftreport.workbook.sheets_scenarios import SUMMARY_KEYS
 from ftreport.workbook.template import build_workbook
 from tests.support.libreoffice import recalculate
 from tests.test_writer import DIFFERENCE_KEYS, close
@@ -123,11 +124,34 @@ def recalculated_report(tmp_path: Path, source: Path) -> tuple[Any, Path]:
     return result, recalculate(stale, tmp_path / "lo")
 
 
+def assert_summary(path: Path, result: Any) -> None:
+    """The side-by-side table: base case and every scenario, each output of each option."""
+    ws = load_workbook(path, data_only=True)["Scenarios"]
+    header = [c.value for c in ws[4]]
+    names = [s.name for s in result.scenarios]
+    assert header[:3 + len(names)] == ["output", "option", "Base case", *names]
+    analyses = [result.analysis, *(s.analysis for s in result.scenarios)]
+    option_names = [o.name for o in result.book.options]
+    rows = 0
+    for row in ws.iter_rows(min_row=5, values_only=True):
+        if row[0] in (None, ""):
+            break
+        key, option = row[0], option_names.index(row[1])
+        for found, analysis in zip(row[2:2 + len(analyses)], analyses, strict=True):
+            want = analysis.option_value(key, option)
+            want = float(want) if is_number(want) else want
+            scale = 1.0 if key in DIFFERENCE_KEYS else 0.0
+            assert close(found, want, scale), (key, row[1], found, want)
+        rows += 1
+    assert rows == len(SUMMARY_KEYS) * len(option_names)
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_scenarios_sheet_recalculates_to_the_engine(tmp_path: Path, seed: int) -> None:
     source = write_workbook(tmp_path / "scenarios.xlsx", random_scenarios(seed))
     result, lo = recalculated_report(tmp_path, source)
     assert_blocks(read_blocks(lo), result.book)
+    assert_summary(lo, result)
     # The break-even days differ between scenarios: the day formula is exercised.
     days = {r["break_even_day"] for block in read_blocks(lo).values() for r in block}
     assert len(days) > 2

@@ -42,6 +42,8 @@ MARK = Column("payback_mark", "0", "Largest payback mark over days 0..horizon_da
               "after the last day this option costs more than the baseline (0 = never "
               "dearer); above horizon_days = dearer on the last day.")
 BLOCK_COLUMNS = (*OPTION_WORKINGS, RETRAIN, MARK)
+SUMMARY_ROW = 4  # the side-by-side table's header; the blocks follow below it
+SUMMARY_KEYS = tuple(o.key for o in SHEET_OUTPUTS if o.source != "input")
 _NAME = re.compile(r"(?<![A-Za-z0-9_$.!'\"])([A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_(!'\"])")
 
 
@@ -116,12 +118,36 @@ def scenarios_sheet(ctx: ReportContext) -> None:
     heading(ws, "Scenarios", "Every output of each named scenario: the base case's formulas "
             "over the scenario's inputs. Change a scenario's values on the Named scenarios "
             "sheet (linked cells below), the base inputs on Scenario and Options.")
-    top = 4
+    top = SUMMARY_ROW + 1 + len(SUMMARY_KEYS) * ctx.n + 3
+    blocks = []
     for scenario in ctx.result.scenarios:
         block = _Block(ctx, scenario, top)
         _write_block(ws, block)
+        blocks.append(block)
         top = block.bottom + 3
+    _summary(ws, ctx, blocks)
     widths(ws, [30, 18] + [18] * (len(SHEET_OUTPUTS) - 2))
+
+
+def _summary(ws: Worksheet, ctx: ReportContext, blocks: list[_Block]) -> None:
+    """Side by side at the top: each output of each option in the base case (its Results
+    cell) and in every scenario (its block's cell)."""
+    header_row(ws, SUMMARY_ROW, ["output", "option", "Base case",
+                                 *(b.scenario.name for b in blocks)])
+    row = SUMMARY_ROW + 1
+    for key in SUMMARY_KEYS:
+        output = next(o for o in SHEET_OUTPUTS if o.key == key)
+        for i, option in enumerate(ctx.book.options):
+            ws.cell(row, 1, key)
+            ws.cell(row, 2, option.name)
+            fmt = ctx.formats.of_unit(output.unit)
+            ctx.cells.formula(ws, f"C{row}", ctx.refs.result(key, i),
+                              _value(ctx.analysis, key, i), fmt)
+            for k, block in enumerate(blocks):
+                ctx.cells.formula(ws, f"{column_letter(4 + k)}{row}",
+                                  _BlockRefs(block, i).result(key),
+                                  _value(block.scenario.analysis, key, i), fmt)
+            row += 1
 
 
 def _write_block(ws: Worksheet, block: _Block) -> None:
