@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ftreport.model import schema
 from ftreport.workbook import SCENARIOS_TABLE
-from ftreport.workbook._checks import list_check, prompt_only
+from ftreport.workbook._checks import list_check
+from ftreport.workbook._input_tables import input_columns
 from ftreport.workbook.styles import heading
 
 SCENARIOS_NOTES = {
@@ -38,23 +37,12 @@ def scenarios_sheet(ws: Worksheet, rows: list[dict[str, object]], *, header_row:
     heading(ws, "Named scenarios",
             ("Optional: a named scenario (Downside, Upside...) overrides some inputs; the "
              "report shows every output of each beside the base case."), hint)
-    columns = schema.SCENARIOS_COLUMNS
     n = max(len(rows) + spare_rows, 3)
     last = header_row + n
-    first = header_row + 1
-    for col, name in enumerate(columns, start=1):
-        head = ws.cell(row=header_row, column=col, value=name)
-        head.comment = Comment(SCENARIOS_NOTES[name], "ftreport", width=300, height=100)
-        for i in range(n):
-            cell = ws.cell(row=first + i, column=col,
-                           value=rows[i].get(name) if i < len(rows) else None)
-            cell.fill = fill
-        letter = get_column_letter(col)
-        dv = (list_check(inputs_list, name, SCENARIOS_NOTES[name]) if name == "input"
-              else prompt_only(name, SCENARIOS_NOTES[name]))
-        ws.add_data_validation(dv)
-        dv.add(f"{letter}{first}:{letter}{last + validated_rows}")
+    input_columns(ws, schema.SCENARIOS_COLUMNS, rows, SCENARIOS_NOTES, header_row=header_row,
+                  n=n, fill=fill, validated_rows=validated_rows, note_height=100,
+                  checks={"input": list_check(inputs_list, "input", SCENARIOS_NOTES["input"])})
     for letter, width in zip("ABCD", (22, 26, 26, 16), strict=True):
         ws.column_dimensions[letter].width = width
-    add_table(ws, SCENARIOS_TABLE, len(columns), last)
-    ws.freeze_panes = f"A{first}"
+    add_table(ws, SCENARIOS_TABLE, len(schema.SCENARIOS_COLUMNS), last)
+    ws.freeze_panes = f"A{header_row + 1}"
