@@ -67,15 +67,22 @@ def joint_savings(book: ScenarioBook, draws: list[Draw], samples: list[Array],
     return out
 
 
+def run_samples(book: ScenarioBook, draws: list[Draw]) -> list[Array]:
+    """The tornado's draws of every row (``sensitivity.sample_count`` of them)."""
+    return row_samples(draws, int(book.scenario.mc_seed),
+                       sample_count(book.scenario.mc_iterations))
+
+
 def rank_correlations(book: ScenarioBook, draws: list[Draw], option: int,
-                      keep: set[tuple[str, str | None]] | None = None) -> list[RankCorrelation]:
+                      keep: set[tuple[str, str | None]] | None = None,
+                      samples: list[Array] | None = None) -> list[RankCorrelation]:
     """One entry per Uncertainty row (only the (input, option) pairs in ``keep``, when
     given; the shares then add up over those), largest |rho| first, ties in table order.
-    Every row is drawn whatever ``keep`` says, so the joint sample is the run's own."""
+    Every row is drawn whatever ``keep`` says, so the joint sample is the run's own;
+    ``samples``: ``run_samples`` already drawn."""
     if not draws:
         return []
-    samples = row_samples(draws, int(book.scenario.mc_seed),
-                          min(sample_count(book.scenario.mc_iterations), MAX_JOINT_DRAWS))
+    samples = [s[:MAX_JOINT_DRAWS] for s in (samples or run_samples(book, draws))]
     savings = joint_savings(book, draws, samples, option)
     chosen = [(d, s) for d, s in zip(draws, samples, strict=True)
               if keep is None or (d.row.input, d.row.option) in keep]
@@ -88,12 +95,13 @@ def rank_correlations(book: ScenarioBook, draws: list[Draw], option: int,
     return sorted(found, key=lambda c: -abs(c.rho or 0.0))
 
 
-def spider(book: ScenarioBook, draws: list[Draw], option: int) -> list[SpiderLine]:
-    """Per Uncertainty row (table order): the savings at its P10, P20 .. P90."""
+def spider(book: ScenarioBook, draws: list[Draw], option: int,
+           samples: list[Array] | None = None) -> list[SpiderLine]:
+    """Per Uncertainty row (table order): the savings at its P10, P20 .. P90 of the
+    tornado's draws (``samples``: ``run_samples`` already drawn)."""
     if not draws:
         return []
-    samples = row_samples(draws, int(book.scenario.mc_seed),
-                          sample_count(book.scenario.mc_iterations))
+    samples = samples or run_samples(book, draws)
     lines = []
     for d, values in zip(draws, samples, strict=True):
         points = np.percentile(values, SPIDER_PERCENTILES)
@@ -109,6 +117,7 @@ def add_joint_sensitivity(book: ScenarioBook, analysis: Analysis,
     draws = resolve(book)
     option = featured_option(analysis)
     moving = {(b.input, b.option) for b in simulation.tornado_bars}
-    simulation.rank_correlations = rank_correlations(book, draws, option, moving)
-    simulation.spider = [line for line in spider(book, draws, option)
+    samples = run_samples(book, draws) if draws else []
+    simulation.rank_correlations = rank_correlations(book, draws, option, moving, samples)
+    simulation.spider = [line for line in spider(book, draws, option, samples)
                          if (line.input, line.option) in moving]
