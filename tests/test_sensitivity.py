@@ -84,7 +84,7 @@ def test_an_input_without_effect_is_left_out_with_a_note() -> None:
     assert [b.label for b in idle] == ["training_hours (Azure hosted fine-tune)"]
     assert idle[0] not in sim.tornado_bars
     assert len(sim.tornado_bars) == len(sim.sensitivity) - 1
-    assert sim.no_effect_note == ("Not shown: training_hours (Azure hosted fine-tune) (no "
+    assert sim.no_effect_note() == ("Not shown: training_hours (Azure hosted fine-tune) (no "
                                   f"effect on the savings of {FT}).")
     book.uncertainty.pop()
-    assert simulate(book, analyse(book)).no_effect_note == ""
+    assert simulate(book, analyse(book)).no_effect_note() == ""

@@ -8,7 +8,7 @@ become None only when written out, through :func:`plain_number`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -206,11 +206,11 @@ class SimulationResult:
         """The bars of inputs that move the featured option's savings at all."""
         return [b for b in self.sensitivity if b.swing > 0]
 
-    @property
-    def no_effect_note(self) -> str:
+    def no_effect_note(self, name: Callable[[SensitivityBar], str] | None = None) -> str:
         """A sentence naming the uncertain inputs left out of the tornado for having no
-        effect on the featured option's savings ("" when there are none)."""
-        idle = [b.label for b in self.sensitivity if b.swing == 0]
+        effect on the featured option's savings ("" when there are none); ``name`` says
+        how a bar is named (its ``label`` unless given)."""
+        idle = [(name or (lambda b: b.label))(b) for b in self.sensitivity if b.swing == 0]
         if not idle:
             return ""
         return (f"Not shown: {', '.join(idle)} (no effect on the savings of "

@@ -113,5 +113,6 @@ def _sensitivity(analysis: Analysis, simulation: SimulationResult, focus: int,
         float(analysis.results["savings_vs_baseline"][focus]),
         x_label=f"Savings of {names[focus]} vs {names[analysis.baseline]} ({fmt.currency})",
         money=fmt.compact_money,
-        title=f"What moves the savings of {names[focus]}", note=simulation.no_effect_note)
+        title=f"What moves the savings of {names[focus]}",
+        note=simulation.no_effect_note(lambda b: input_label(b.input, b.option)))
     return rows, tornado

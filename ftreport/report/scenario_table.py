@@ -6,16 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ftreport.model import schema
 from ftreport.model.format import MISSING, Formatter
 from ftreport.model.inputs import Override
 from ftreport.model.results import Analysis, RunResult
+from ftreport.report.input_values import input_label, input_value
 
 BASE_CASE = "Base case"
-MONEY_INPUTS = frozenset({"price_input_per_1m", "price_cached_input_per_1m",
-                          "price_output_per_1m", "price_training_per_1m",
-                          "price_per_training_hour", "hosting_per_hour", "monthly_fixed_cost",
-                          "one_time_cost", "data_generation_cost"})
 
 
 @dataclass(frozen=True)
@@ -87,13 +83,4 @@ def _break_even(analysis: Analysis, option: int, fmt: Formatter) -> str:
 
 
 def _change(o: Override, fmt: Formatter) -> str:
-    field = schema.SCENARIO.get(o.input) or schema.OPTION[o.input]
-    if field.kind in ("share", "growth") or "%" in field.unit:
-        value = fmt.percent(o.value)
-    elif o.input in MONEY_INPUTS:
-        value = fmt.money(o.value)
-    else:
-        value = fmt.number(o.value)
-    whose = "" if o.option is None else " (every option)" if o.option == "*" \
-        else f" ({o.option})"
-    return f"{field.label}{whose} {value}"
+    return f"{input_label(o.input, o.option)} {input_value(o.input, o.value, fmt, exact=True)}"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ftreport.model.format import Formatter
 from ftreport.model.results import Analysis, SimulationResult
 from ftreport.report import charts
+from ftreport.report.input_values import input_label
 from ftreport.report.risk_charts import rank_correlation_chart, spider_chart
 
 
@@ -29,13 +30,13 @@ def joint_sensitivity_view(analysis: Analysis, simulation: SimulationResult | No
     base = float(analysis.results["savings_vs_baseline"][focus])
     moving = simulation.spider  # the inputs that move the savings (the tornado's)
     spider = spider_chart(
-        [charts.Series(line.label, line.percentiles, line.savings, k)
+        [charts.Series(input_label(line.input, line.option), line.percentiles, line.savings, k)
          for k, line in enumerate(moving)], base, money=fmt.compact_money,
         title=f"Savings of {names[focus]} as each input moves through its range",
         x_label="The input's percentile (every other input at its base value)")
     defined = [c for c in simulation.rank_correlations if c.rho is not None]
     ranks = rank_correlation_chart(
-        [c.label for c in defined], [float(c.rho) for c in defined],  # type: ignore[arg-type]
+        [input_label(c.input, c.option) for c in defined], [float(c.rho) for c in defined],  # type: ignore[arg-type]
         [fmt.percent(c.variance_share) for c in defined],
         title=f"What the savings of {names[focus]} move with") if defined else None
     samples = simulation.rank_correlations[0].samples if simulation.rank_correlations else 0

@@ -137,5 +137,5 @@ def _sensitivity_sheet(ws: Worksheet, sim: SimulationResult, result: RunResult,
     chart.x_axis.scaling.orientation = "maxMin"  # largest swing on top
     chart.width, chart.height = 20, 3 + 1.2 * len(bars)
     ws.add_chart(chart, f"L{head}")
-    if sim.no_effect_note:
-        _row(ws, [sim.no_effect_note])
+    if sim.no_effect_note():
+        _row(ws, [sim.no_effect_note()])
