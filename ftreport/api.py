@@ -92,11 +92,22 @@ def _compute_and_write(path: str | Path, outdir: str | Path | None, *, iteration
     if seed is not None:
         book.scenario.mc_seed = seed
     result = RunResult(analyse(book))
+    if book.overrides:
+        from ftreport.engine.scenarios import analyse_scenarios
+
+        result.scenarios = analyse_scenarios(book)
+    if len(book.options) > 1:
+        from ftreport.engine.breakeven_map import break_even_map
+
+        result.break_even_map = break_even_map(result.analysis)
 
     if book.scenario.mc_iterations > 0:
         from ftreport.engine.simulation import simulate
 
         result.simulation = simulate(book, result.analysis, progress=progress)
+        from ftreport.engine.joint_sensitivity import add_joint_sensitivity
+
+        add_joint_sensitivity(book, result.analysis, result.simulation)
     folder = Path(outdir) if outdir is not None else path.parent if in_place else None
     if folder is not None:
         with folder_lock(folder):

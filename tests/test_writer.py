@@ -12,7 +12,7 @@ import hashlib
 import math
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,8 @@ class Run:
 
     analysis: Any
     simulation: Any = None
+    scenarios: list[Any] = field(default_factory=list)
+    break_even_map: Any = None
 
     @property
     def book(self) -> ScenarioBook:

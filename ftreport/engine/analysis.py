@@ -52,16 +52,19 @@ def recommend(npv: np.ndarray, eligible: list[bool]) -> int:
     return min(candidates, key=lambda i: (npv[i], i))
 
 
+def evaluate_book(book: ScenarioBook) -> Analysis:
+    """Every output, the baseline and the recommendation of ``book``, without warnings
+    (the base case's analysis, and each named scenario's)."""
+    baseline = book.baseline_index
+    values = compare.evaluate(option_arrays(book.options), baseline, **scenario_inputs(book))
+    results = Results({**values, "rank": compare.rank(values["npv_cost"])})
+    return Analysis(book, baseline, recommend(results["npv_cost"], qualifying(book)), results)
+
+
 def analyse(book: ScenarioBook, pricebook: PriceBook | None = None) -> Analysis:
     pricebook = pricebook or load_pricebook()
-    baseline = book.baseline_index
-    arrays = option_arrays(book.options)
-    values = compare.evaluate(arrays, baseline, **scenario_inputs(book))
-    results = Results({**values, "rank": compare.rank(values["npv_cost"])})
-    eligible = qualifying(book)
-    chosen = recommend(results["npv_cost"], eligible)
-    analysis = Analysis(book, baseline, chosen, results)
-    analysis.warnings = collect_warnings(analysis, eligible, pricebook)
+    analysis = evaluate_book(book)
+    analysis.warnings = collect_warnings(analysis, qualifying(book), pricebook)
     return analysis
 
 

@@ -116,6 +116,21 @@ class Factor:
 
 
 @dataclass
+class Override:
+    """One row of the `Scenarios` table: in the named scenario, ``input`` takes ``value``.
+
+    ``option`` is addressed as in the Uncertainty table: None for a Scenario input,
+    "*" for every option, or an option's name (which wins over a "*" row).
+    """
+
+    scenario: str
+    input: str
+    option: str | None
+    value: float
+    cell: str = ""  # the value cell, e.g. "'Named scenarios'!D4": the sheet's editable input
+
+
+@dataclass
 class ScenarioBook:
     """Everything read from one scenario workbook."""
 
@@ -125,6 +140,8 @@ class ScenarioBook:
     options: list[Option]
     uncertainty: list[Uncertain] = field(default_factory=list)
     factors: list[Factor] = field(default_factory=list)
+    # The Scenarios table's rows, in table order (empty: only the base case).
+    overrides: list[Override] = field(default_factory=list)
     # Where each input was read, for formulas, messages and the memo's appendix:
     # scenario_cells["requests_per_day"] == "Scenario!C8";
     # option_cells[1]["epochs"] == "Options!K5" (the second option's epochs).

@@ -8,12 +8,12 @@ become None only when written out, through :func:`plain_number`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ftreport.model.inputs import Option, ScenarioBook
+from ftreport.model.inputs import Option, Override, ScenarioBook
 from ftreport.model.outputs import OUTPUT, OUTPUTS
 
 if TYPE_CHECKING:
@@ -97,6 +97,31 @@ class Analysis:
 
 
 @dataclass
+class NamedScenario:
+    """One row group of the `Scenarios` table: its name, its overrides and every output
+    computed with them (``analysis.book`` holds the overridden inputs; no warnings)."""
+
+    name: str
+    analysis: Analysis
+    overrides: list[Override] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "options": self.analysis.option_rows()}
+
+
+@dataclass
+class BreakEvenGrid:
+    """The break-even map: savings of ``option`` against ``baseline`` at each volume
+    multiplier (rows) and multiplier of the baseline's token prices (columns)."""
+
+    option: str
+    baseline: str
+    volume_multipliers: list[float]
+    price_multipliers: list[float]
+    savings: list[list[float]]  # savings[i][j]: volume multiplier i, price multiplier j
+
+
+@dataclass
 class SensitivityBar:
     """How far the featured option's savings move between an input's P10 and P90."""
 
@@ -106,10 +131,49 @@ class SensitivityBar:
     high_value: float  # the input's P90
     savings_at_low: float
     savings_at_high: float
+    swing_se: float = 0.0  # standard error of the swing (sampling error of P10 and P90)
+    samples: int = 0  # draws of the input that placed P10 and P90
 
     @property
     def swing(self) -> float:
         return abs(self.savings_at_high - self.savings_at_low)
+
+    @property
+    def label(self) -> str:
+        """``input`` or ``input (option)``, as the sheet and the memo name the row."""
+        return self.input if self.option is None else f"{self.input} ({self.option})"
+
+
+@dataclass
+class RankCorrelation:
+    """An uncertain input's Spearman rank correlation with the featured option's savings
+    over the joint sample, and its share of the sum of squared correlations."""
+
+    input: str
+    option: str | None
+    rho: float | None  # None when the input or the savings do not vary
+    variance_share: float  # contribution to variance, 0..1
+    samples: int
+
+    @property
+    def label(self) -> str:
+        return self.input if self.option is None else f"{self.input} ({self.option})"
+
+
+@dataclass
+class SpiderLine:
+    """The featured option's savings as one input moves through its percentiles, every
+    other input at base."""
+
+    input: str
+    option: str | None
+    percentiles: list[float]
+    values: list[float]  # the input at each percentile
+    savings: list[float]
+
+    @property
+    def label(self) -> str:
+        return self.input if self.option is None else f"{self.input} ({self.option})"
 
 
 # One option's simulation summary, as the contract's JSON has it: name, p_cheapest,
@@ -133,6 +197,24 @@ class SimulationResult:
     featured_option: str = ""
     # Savings of the featured option inside the trim: "option", bin "edges" and "counts".
     histogram: dict[str, Any] = field(default_factory=dict)
+    # Joint-sample rank correlations (largest |rho| first) and the spider, when computed.
+    rank_correlations: list[RankCorrelation] = field(default_factory=list)
+    spider: list[SpiderLine] = field(default_factory=list)
+
+    @property
+    def tornado_bars(self) -> list[SensitivityBar]:
+        """The bars of inputs that move the featured option's savings at all."""
+        return [b for b in self.sensitivity if b.swing > 0]
+
+    def no_effect_note(self, name: Callable[[SensitivityBar], str] | None = None) -> str:
+        """A sentence naming the uncertain inputs left out of the tornado for having no
+        effect on the featured option's savings ("" when there are none); ``name`` says
+        how a bar is named (its ``label`` unless given)."""
+        idle = [(name or (lambda b: b.label))(b) for b in self.sensitivity if b.swing == 0]
+        if not idle:
+            return ""
+        return (f"Not shown: {', '.join(idle)} (no effect on the savings of "
+                f"{self.featured_option}).")
 
     def to_dict(self) -> dict[str, Any]:
         return {"iterations": self.iterations, "seed": self.seed, "trimmed": self.trimmed,
@@ -164,6 +246,8 @@ class RunResult:
     simulation: SimulationResult | None = None
     outputs: dict[str, str] = field(default_factory=dict)
     delivery: Delivery | None = None  # when the run emailed its reports (not in the JSON)
+    scenarios: list[NamedScenario] = field(default_factory=list)  # the Scenarios table's
+    break_even_map: BreakEvenGrid | None = None  # absent with a single option
 
     @property
     def book(self) -> ScenarioBook:
@@ -178,5 +262,6 @@ class RunResult:
             "options": a.option_rows(),
             "simulation": self.simulation.to_dict() if self.simulation is not None else None,
             "warnings": [w.to_dict() for w in a.warnings],
+            "scenarios": [s.to_dict() for s in self.scenarios],
             "outputs": dict(self.outputs),
         }

@@ -26,6 +26,7 @@ FLAG_WORDS = {"yes": True, "no": False, "true": True, "false": False}
 # every run finishes in seconds (docs/workbook.md, "Limits").
 MAX_OPTIONS = 50
 MAX_TABLE_ROWS = 2_000  # data rows of the Options, Uncertainty or Factors table
+MAX_SCENARIOS = 20  # named scenarios of the Scenarios table (each is a full evaluation)
 MAX_HORIZON_DAYS = 36_500
 MAX_MC_ITERATIONS = 1_000_000_000
 # Any price in any currency: a price of 1e6 USD at 1,000 units per USD still fits.
@@ -197,6 +198,9 @@ OPTION_FIELDS: tuple[Field, ...] = (
 UNCERTAINTY_COLUMNS = ("input", "option", "distribution", "p1", "p2", "p3", "clip_min",
                        "clip_max", "notes")
 FACTOR_COLUMNS = ("question", "answer", "notes")
+# The Scenarios table (template version 3; a workbook without it has only the base case).
+SCENARIOS_COLUMNS = ("scenario", "input", "option", "value")
+SCENARIOS_SINCE = 3
 
 SCENARIO = {f.name: f for f in SCENARIO_FIELDS}
 

@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from ftreport.report.chart_text import text_width, wrap
+
 # Okabe & Ito (2008), "Color Universal Design", in an order that keeps the
 # first few series far apart.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000",
@@ -25,6 +27,8 @@ FONT = "font-family=\"DejaVu Sans, sans-serif\""
 
 WIDTH = 680
 LEFT, RIGHT, TOP = 78, 16, 14
+# The tornado's label column and text sizes (labels wrap inside the column).
+TORNADO_LABEL_WIDTH, TORNADO_LABEL_SIZE, TORNADO_LINE, TORNADO_NOTE_SIZE = 190, 9.5, 12, 7.5
 
 
 def colour(index: int) -> str:
@@ -95,33 +99,46 @@ def _text(x: float, y: float, text: str, *, size: float = 10, anchor: str = "sta
             f'fill="{fill}" font-weight="{weight}" {FONT}{transform}>{escape(text)}</text>')
 
 
-def _svg(height: float, title: str, body: list[str], css_class: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" '
-            f'viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" height="{height:.0f}" '
-            f'role="img"><title>{escape(title)}</title>' + "".join(body) + "</svg>")
+class Chart(str):
+    """A chart's SVG (a str, as the templates take it) with ``alt``: what it shows in
+    words, for the memo's alt text."""
+
+    alt: str
+
+    def __new__(cls, svg: str, alt: str) -> Chart:
+        chart = super().__new__(cls, svg)
+        chart.alt = alt
+        return chart
+
+
+def _svg(height: float, title: str, body: list[str], css_class: str, alt: str) -> Chart:
+    return Chart(f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" '
+                 f'viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" height="{height:.0f}" '
+                 f'role="img"><title>{escape(title)}</title>' + "".join(body) + "</svg>", alt)
 
 
 def _legend(items: list[tuple[str, int]], top: float) -> tuple[list[str], float]:
-    """Swatches in two columns below the plot; returns the elements and their height."""
+    """Swatches in two columns below the plot, each name wrapped (never cut) to its
+    column; returns the elements and their height."""
     out = []
     column = (WIDTH - LEFT - RIGHT) / 2
-    for k, (name, index) in enumerate(items):
-        x = LEFT + (k % 2) * column
-        y = top + (k // 2) * 16
-        out.append(f'<line x1="{x:.1f}" y1="{y - 4:.1f}" x2="{x + 26:.1f}" y2="{y - 4:.1f}" '
-                   f'stroke="{colour(index)}" stroke-width="2.5" '
-                   f'stroke-dasharray="{dash(index)}"/>')
-        out.append(_text(x + 32, y, _clip(name, 44)))
-    return out, math.ceil(len(items) / 2) * 16
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    y = top
+    for row_start in range(0, len(items), 2):
+        row = items[row_start:row_start + 2]
+        wrapped = [wrap(name, column - 40, 10) for name, _ in row]
+        for k, ((_, index), lines) in enumerate(zip(row, wrapped, strict=True)):
+            x = LEFT + k * column
+            out.append(f'<line x1="{x:.1f}" y1="{y - 4:.1f}" x2="{x + 26:.1f}" '
+                       f'y2="{y - 4:.1f}" stroke="{colour(index)}" stroke-width="2.5" '
+                       f'stroke-dasharray="{dash(index)}"/>')
+            out.extend(_text(x + 32, y + 12 * j, line) for j, line in enumerate(lines))
+        y += 16 + 12 * (max(len(lines) for lines in wrapped) - 1)
+    return out, y - top
 
 
 def cumulative_cost_chart(series: Sequence[Series], markers: Sequence[Marker], *,
                           x_label: str, y_label: str, money: Callable[[float], str],
-                          title: str) -> str:
+                          title: str) -> Chart:
     """Cumulative cost of each option by day, with break-even points marked."""
     plot_h = 215
     bottom = TOP + plot_h
@@ -172,12 +189,15 @@ def cumulative_cost_chart(series: Sequence[Series], markers: Sequence[Marker], *
     body.append(_text(14, TOP + plot_h / 2, y_label, size=10, anchor="middle", rotate=True))
     legend, legend_h = _legend([(s.name, s.index) for s in series], bottom + 52)
     body.extend(legend)
-    return _svg(bottom + 48 + legend_h, title, body, "cumulative-cost")
+    alt = (f"{title}. Lines of cumulative cost by day for {', '.join(s.name for s in series)}"
+           f" over {x_max:,.0f} days"
+           + (": " + "; ".join(m.label for m in markers) if markers else "") + ".")
+    return _svg(bottom + 48 + legend_h, title, body, "cumulative-cost", alt)
 
 
 def histogram_chart(edges: Sequence[float], counts: Sequence[float],
                     lines: Sequence[tuple[float, str]], *, x_label: str,
-                    money: Callable[[float], str], title: str) -> str:
+                    money: Callable[[float], str], title: str) -> Chart:
     """Distribution of simulated savings from the simulation's bins: gains in blue,
     losses in vermillion, with percentile lines."""
     plot_h = 190
@@ -222,47 +242,68 @@ def histogram_chart(edges: Sequence[float], counts: Sequence[float],
                       anchor="middle"))
     body.append(_text(14, TOP + 16 + plot_h / 2, "Share of samples", size=10,
                       anchor="middle", rotate=True))
-    return _svg(bottom + 40, title, body, "savings-histogram")
+    alt = (f"{title}. Histogram of the simulated savings from {money(lo)} to {money(hi)}"
+           + "".join(f"; {label} at {money(value)}" for value, label in lines
+                     if math.isfinite(value)) + ".")
+    return _svg(bottom + 40, title, body, "savings-histogram", alt)
 
 
 def tornado_chart(bars: Sequence[Bar], base: float, *, x_label: str,
-                  money: Callable[[float], str], title: str) -> str:
+                  money: Callable[[float], str], title: str, note: str = "") -> Chart:
     """One bar per input from the outcome at its low value to that at its high value,
-    largest swing first, around the central outcome."""
-    label_w, row_h = 190, 26
-    left = label_w + 10
+    largest swing first, around the central outcome. Labels wrap onto as many lines as
+    they need inside the label column (never cut), each row as tall as its label; the
+    plot leaves room on both sides for the widest value note; ``note`` (left-out
+    inputs, say) is wrapped below the axis title."""
+    left = TORNADO_LABEL_WIDTH + 10
     top = TOP + 12
-    plot_h = row_h * len(bars)
-    bottom = top + plot_h
+    lines = [wrap(b.label, TORNADO_LABEL_WIDTH, TORNADO_LABEL_SIZE) for b in bars]
+    heights = [max(26.0, TORNADO_LINE * len(ls) + 10) for ls in lines]
+    bottom = top + sum(heights)
+    margin = max((text_width(n, TORNADO_NOTE_SIZE) for b in bars
+                  for n in (b.low_note, b.high_note)), default=0.0) + 6
     values = [base, *(v for b in bars for v in (b.low, b.high))]
     ticks = nice_ticks(min(values), max(values), 5)
-    sx = _Scale(ticks[0], ticks[-1], left + 40, WIDTH - RIGHT - 40)
-    body = [f'<rect x="{left + 40}" y="{TOP - 6}" width="9" height="9" fill="{PALETTE[5]}"/>',
-            _text(left + 53, TOP + 2, "input at its low value (P10)", size=8.5),
-            f'<rect x="{WIDTH - RIGHT - 49}" y="{TOP - 6}" width="9" height="9" '
+    sx = _Scale(ticks[0], ticks[-1], left + margin, WIDTH - RIGHT - margin)
+    body = [f'<rect x="{left}" y="{TOP - 6}" width="9" height="9" fill="{PALETTE[5]}"/>',
+            _text(left + 13, TOP + 2, "input at its low value (P10)", size=8.5),
+            f'<rect x="{WIDTH - RIGHT - 9}" y="{TOP - 6}" width="9" height="9" '
             f'fill="{PALETTE[3]}"/>',
-            _text(WIDTH - RIGHT - 53, TOP + 2, "input at its high value (P90)", size=8.5,
+            _text(WIDTH - RIGHT - 13, TOP + 2, "input at its high value (P90)", size=8.5,
                   anchor="end")]
     for t in ticks:
         body.append(f'<line x1="{sx(t):.1f}" y1="{top}" x2="{sx(t):.1f}" y2="{bottom}" '
                     f'stroke="{GRID}" stroke-width="0.6"/>')
         body.append(_text(sx(t), bottom + 14, money(t), size=9, anchor="middle"))
-    for k, bar in enumerate(bars):
-        y = top + k * row_h + 4
-        h = row_h - 8
-        body.append(_text(label_w, y + h / 2 + 3.5, _clip(bar.label, 34), size=9.5,
-                          anchor="end"))
-        for value, fill, note in ((bar.low, PALETTE[5], bar.low_note),
-                                  (bar.high, PALETTE[3], bar.high_note)):
+    y = float(top)
+    for bar, label_lines, row_h in zip(bars, lines, heights, strict=True):
+        first = y + row_h / 2 - TORNADO_LINE * (len(label_lines) - 1) / 2 + 3.5
+        for k, line in enumerate(label_lines):
+            body.append(_text(TORNADO_LABEL_WIDTH, first + k * TORNADO_LINE, line,
+                              size=TORNADO_LABEL_SIZE, anchor="end"))
+        h = min(row_h - 8, 18.0)
+        bar_y = y + (row_h - h) / 2
+        for value, fill, value_note in ((bar.low, PALETTE[5], bar.low_note),
+                                        (bar.high, PALETTE[3], bar.high_note)):
             x0, x1 = sorted((sx(base), sx(value)))
-            body.append(f'<rect class="bar" x="{x0:.1f}" y="{y:.1f}" '
+            body.append(f'<rect class="bar" x="{x0:.1f}" y="{bar_y:.1f}" '
                         f'width="{max(x1 - x0, 0.8):.1f}" height="{h:.1f}" fill="{fill}" '
                         f'stroke="{INK}" stroke-width="0.4"/>')
             outward = value >= base
-            body.append(_text(x1 + 3 if outward else x0 - 3, y + h / 2 + 3, note, size=7.5,
-                              anchor="start" if outward else "end", fill=MUTED))
+            body.append(_text(x1 + 3 if outward else x0 - 3, bar_y + h / 2 + 3, value_note,
+                              size=TORNADO_NOTE_SIZE, anchor="start" if outward else "end",
+                              fill=MUTED))
+        y += row_h
     body.append(f'<line x1="{sx(base):.1f}" y1="{top - 4}" x2="{sx(base):.1f}" '
                 f'y2="{bottom + 2}" stroke="{INK}" stroke-width="1.2"/>')
     body.append(_text(left + (WIDTH - RIGHT - left) / 2, bottom + 30, x_label, size=10,
                       anchor="middle"))
-    return _svg(bottom + 38, title, body, "tornado")
+    note_lines = wrap(note, WIDTH - LEFT - RIGHT, 8.5) if note else []
+    for k, line in enumerate(note_lines):
+        body.append(_text(LEFT, bottom + 46 + 11 * k, line, size=8.5, fill=MUTED))
+    alt = (f"{title}. Horizontal bars, one per uncertain input, largest swing first: "
+           + "; ".join(f"{b.label} from {money(b.low)} at {b.low_note} to {money(b.high)} "
+                       f"at {b.high_note}" for b in bars)
+           + f"; central value {money(base)}." + (f" {note}" if note else ""))
+    return _svg(bottom + 38 + 11 * len(note_lines) + (6 if note_lines else 0), title, body,
+                "tornado", alt)

@@ -27,11 +27,14 @@ from ftreport.model.pricebook import load_pricebook
 from ftreport.model.results import RunResult
 from ftreport.model.schema import BOOK_CURRENCY
 from ftreport.report.appendix import appendix
+from ftreport.report.breakeven_view import break_even_map_view
 from ftreport.report.dated import dated_view
 from ftreport.report.decision import decision
 from ftreport.report.factors import factors_view
 from ftreport.report.options import DAYS_PER_MONTH, cumulative_chart, option_views
 from ftreport.report.risk import risk_picture
+from ftreport.report.scenario_table import scenarios_view
+from ftreport.report.sensitivity_views import joint_sensitivity_view
 from ftreport.report.views import MemoContext, Meta, WarningView
 
 
@@ -64,6 +67,9 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
             "first_day": meta.first_day,
             "tolerance": f"{COST_TOLERANCE:g}",
         },
+        scenarios=scenarios_view(result, fmt),
+        break_even_map=break_even_map_view(result.break_even_map, fmt),
+        joint_sensitivity=joint_sensitivity_view(analysis, simulation, fmt),
     )
 
 

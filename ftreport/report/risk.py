@@ -96,14 +96,14 @@ def _percentile_row(index: int, option: SimulatedOption, baseline: int,
 def _sensitivity(analysis: Analysis, simulation: SimulationResult, focus: int,
                  fmt: Formatter) -> tuple[list[SensitivityRow], str]:
     """The tornado's table and chart (empty when no input was uncertain)."""
-    bars = simulation.sensitivity[:MAX_TORNADO_BARS]
+    bars = simulation.tornado_bars[:MAX_TORNADO_BARS]
     rows = [SensitivityRow(
         input=input_label(b.input, b.option),
         low_value=input_value(b.input, b.low_value, fmt),
         high_value=input_value(b.input, b.high_value, fmt),
         savings_at_low=fmt.money(b.savings_at_low),
         savings_at_high=fmt.money(b.savings_at_high),
-        swing=fmt.money(b.swing)) for b in bars]
+        swing=f"{fmt.money(b.swing)} ± {fmt.money(b.swing_se)}") for b in bars]
     if not bars:
         return rows, ""
     names = [o.name for o in analysis.options]
@@ -113,5 +113,6 @@ def _sensitivity(analysis: Analysis, simulation: SimulationResult, focus: int,
         float(analysis.results["savings_vs_baseline"][focus]),
         x_label=f"Savings of {names[focus]} vs {names[analysis.baseline]} ({fmt.currency})",
         money=fmt.compact_money,
-        title=f"What moves the savings of {names[focus]}")
+        title=f"What moves the savings of {names[focus]}",
+        note=simulation.no_effect_note(lambda b: input_label(b.input, b.option)))
     return rows, tornado

@@ -13,6 +13,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ftreport.report.dated import DatedView
 
+from ftreport.report.breakeven_view import BreakEvenMapView
+from ftreport.report.scenario_table import ScenariosView
+from ftreport.report.sensitivity_views import JointSensitivityView
+
 
 @dataclass(frozen=True)
 class Meta:
@@ -186,6 +190,9 @@ class MemoContext:
     appendix: Appendix
     methodology: dict[str, str] = field(default_factory=dict)
     dated: DatedView | None = None  # months and fiscal years (ftreport.report.dated)
+    scenarios: ScenariosView | None = None  # the named scenarios, when the workbook has any
+    break_even_map: BreakEvenMapView | None = None  # with two options or more
+    joint_sensitivity: JointSensitivityView | None = None  # spider and rank correlations
 
     def as_template_vars(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}

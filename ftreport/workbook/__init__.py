@@ -10,9 +10,15 @@ OPTIONS_TABLE = "Options"
 UNCERTAINTY_TABLE = "Uncertainty"
 FACTORS_TABLE = "Factors"
 PRICES_TABLE = "Prices"
+# The named scenarios' table (optional) and its sheet, named apart from the output sheet
+# `Scenarios`, which a re-run replaces.
+SCENARIOS_TABLE = "Scenarios"
+SCENARIOS_INPUT_SHEET = "Named scenarios"
 
 # Sheets ftreport writes into a report; a re-run replaces them, readers skip them.
 REPORT_SHEETS = ("Summary", "Results", "Periods", "Timeline", "Workings", "Checks",
                  "Constants", "Run")
 SIMULATION_SHEETS = ("Simulation", "Sensitivity")
-OUTPUT_SHEETS = REPORT_SHEETS + SIMULATION_SHEETS
+# The scenarios' sheet (when the workbook names scenarios) and the break-even map.
+VIEW_SHEETS = ("Scenarios", "BreakEvenMap")
+OUTPUT_SHEETS = REPORT_SHEETS + SIMULATION_SHEETS + VIEW_SHEETS

@@ -18,6 +18,8 @@ class Example:
     uncertainty: list[dict[str, object]] = field(default_factory=list)
     # Factor key (see FACTORS) -> (answer, notes).
     answers: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Rows of the Scenarios table: scenario, input, option (blank, * or a name), value.
+    scenarios: list[dict[str, object]] = field(default_factory=list)
 
 
 # The seeds' reasons to fine-tune or not (seeds 001, 002, 004), as Factors rows:
@@ -90,6 +92,12 @@ SEED_000 = Example(
         "examples": ("yes", "3M to 50M training tokens assumed available."),
         "context": ("no", "The few-shot prompt fits in 16k tokens."),
     },
+    scenarios=[
+        {"scenario": "Downside: half the volume", "input": "requests_per_day", "value": 107.5},
+        {"scenario": "Downside: half the volume", "input": "epochs", "option": _SEED_FT,
+         "value": 30},
+        {"scenario": "Upside: 1.5x the volume", "input": "requests_per_day", "value": 322.5},
+    ],
 )
 
 _SUPPORT_FT = "Fine-tuned gpt-4.1-mini"
@@ -146,6 +154,20 @@ SUPPORT = Example(
         "tried": ("yes", "Few-shot gpt-4.1 is the current production setup."),
         "context": ("no", ""),
     },
+    scenarios=[
+        {"scenario": "Downside: half the volume, no growth", "input": "requests_per_day",
+         "value": 10_000},
+        {"scenario": "Downside: half the volume, no growth", "input": "monthly_growth",
+         "value": 0},
+        {"scenario": "Downside: half the volume, no growth", "input": "one_time_cost",
+         "option": "*", "value": 6_000},
+        {"scenario": "Downside: half the volume, no growth", "input": "one_time_cost",
+         "option": "Few-shot gpt-4.1", "value": 0},
+        {"scenario": "Upside: 1.5x the volume, 5% growth", "input": "requests_per_day",
+         "value": 30_000},
+        {"scenario": "Upside: 1.5x the volume, 5% growth", "input": "monthly_growth",
+         "value": 0.05},
+    ],
 )
 
 _DISTILLED = "Distilled 8B on an A100"
@@ -201,6 +223,14 @@ DISTILLATION = Example(
         "tried": ("yes", "gpt-4.1 prompting works but costs too much at this volume."),
         "context": ("no", ""),
     },
+    scenarios=[
+        {"scenario": "Downside: half the volume", "input": "requests_per_day", "value": 20_000},
+        {"scenario": "Downside: half the volume", "input": "data_generation_cost",
+         "option": "*", "value": 900},
+        {"scenario": "Downside: half the volume", "input": "data_generation_cost",
+         "option": "Prompting gpt-4.1", "value": 0},
+        {"scenario": "Upside: 1.5x the volume", "input": "requests_per_day", "value": 60_000},
+    ],
 )
 
 # What `ftreport init` writes by default: the smallest complete comparison, valid as

@@ -29,11 +29,13 @@ from ftreport.workbook import (
     FACTORS_TABLE,
     OPTIONS_TABLE,
     SCENARIO_SHEET,
+    SCENARIOS_TABLE,
     UNCERTAINTY_TABLE,
     _guards,
 )
 from ftreport.workbook._formulas import EXTERNAL_REASON, refers_to_another_workbook
 from ftreport.workbook._opening import open_workbook, read_bytes
+from ftreport.workbook._scenario_table import addressing_problem, read_overrides
 from ftreport.workbook._tables import (
     cached_values,
     locate_table,
@@ -91,8 +93,11 @@ class _Reader:
                                         if f.optional_in_workbook})
         uncertainty = self._table(UNCERTAINTY_TABLE, list(schema.UNCERTAINTY_COLUMNS))
         factors = self._table(FACTORS_TABLE, list(schema.FACTOR_COLUMNS))
+        # Optional (template version 3): without it, only the base case.
+        named = (self._table(SCENARIOS_TABLE, list(schema.SCENARIOS_COLUMNS))
+                 if locate_table(self.wb, SCENARIOS_TABLE) else None)
         cells = list(scenario_cells.values())
-        for table in (options, uncertainty, factors):
+        for table in (options, uncertainty, factors, named):
             if table:
                 cells += [c for row in table.rows for c in row.values()]
         self._resolve(cells)
@@ -111,11 +116,14 @@ class _Reader:
         names = {o.name for o in option_list} if options else None
         uncertain = self._uncertainty(uncertainty, names, scenario) if uncertainty else []
         factor_list = self._factors(factors) if factors else []
+        # No options at all is its own problem: the rows' option names are not judged.
+        overrides = (read_overrides(named, names if option_list else None, scenario,
+                                    scenario_cells, self.problem) if named else [])
         if self.problems or scenario is None or options is None:
             return None
         return ScenarioBook(
             path=self.path, sha256=sha256, scenario=scenario, options=option_list,
-            uncertainty=uncertain, factors=factor_list,
+            uncertainty=uncertain, factors=factor_list, overrides=overrides,
             scenario_cells={name: c.address for name, c in scenario_cells.items()},
             option_cells=[{name: c.address for name, c in row.items()
                            if name in schema.OPTION}
@@ -350,21 +358,9 @@ class _Reader:
         inp = text_of(row["input"].value)
         opt = text_of(row["option"].value) or None
         dist = text_of(row["distribution"].value).lower()
-        scenario_inputs, option_inputs = (schema.UNCERTAIN_SCENARIO_INPUTS,
-                                          schema.UNCERTAIN_OPTION_INPUTS)
-        if inp in scenario_inputs:
-            if opt is not None:
-                bad("option", f"blank: {inp} is a Scenario input, the same for every option",
-                    "unknown-name")
-        elif inp in option_inputs:
-            if opt is None:
-                bad("option", f"an option's name, or * for every option ({inp} is an "
-                    "Options column)", "missing-value")
-            elif opt != "*" and option_names is not None and opt not in option_names:
-                bad("option", "the name of an option in the Options table, or *", "unknown-name")
-        else:
-            bad("input", "an input that may vary: one of "
-                + ", ".join(scenario_inputs + option_inputs), "unknown-name")
+        wrong = addressing_problem(inp, opt, option_names)
+        if wrong:
+            bad(*wrong)
         numbers: dict[str, float | None] = {}
         unreadable = []
         for column in ("p1", "p2", "p3", "clip_min", "clip_max"):

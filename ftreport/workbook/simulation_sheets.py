@@ -113,16 +113,17 @@ def _sensitivity_sheet(ws: Worksheet, sim: SimulationResult, result: RunResult,
     ws.cell(ws.max_row, 2).number_format = f'#,##0 "{currency}"'
     _row(ws, [])
     head = _row(ws, ["Input", "Option", "P10", "P90", "Savings at P10", "Savings at P90",
-                     "Swing", "Change at P10", "Change at P90"], bold=True)
-    for bar in sim.sensitivity:
-        label = bar.input if bar.option is None else f"{bar.input} ({bar.option})"
-        _row(ws, [label, bar.option or "", bar.low_value, bar.high_value, bar.savings_at_low,
-                  bar.savings_at_high, bar.swing, bar.savings_at_low - base,
-                  bar.savings_at_high - base])
+                     "Swing", "Change at P10", "Change at P90", "Swing standard error"],
+               bold=True)
+    bars = sim.tornado_bars
+    for bar in bars:
+        _row(ws, [bar.label, bar.option or "", bar.low_value, bar.high_value,
+                  bar.savings_at_low, bar.savings_at_high, bar.swing,
+                  bar.savings_at_low - base, bar.savings_at_high - base, bar.swing_se])
         for cell in ws[ws.max_row][4:]:
             cell.number_format = f'#,##0 "{currency}"'
     ws.column_dimensions["A"].width = 40
-    if not sim.sensitivity:
+    if not bars:
         return
     chart = BarChart()
     chart.type = "bar"  # horizontal bars: a tornado
@@ -134,5 +135,7 @@ def _sensitivity_sheet(ws: Worksheet, sim: SimulationResult, result: RunResult,
     chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=ws.max_row))
     chart.y_axis.title = f"Change in savings ({currency})"
     chart.x_axis.scaling.orientation = "maxMin"  # largest swing on top
-    chart.width, chart.height = 20, 3 + 1.2 * len(sim.sensitivity)
-    ws.add_chart(chart, f"K{head}")
+    chart.width, chart.height = 20, 3 + 1.2 * len(bars)
+    ws.add_chart(chart, f"L{head}")
+    if sim.no_effect_note():
+        _row(ws, [sim.no_effect_note()])

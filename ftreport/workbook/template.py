@@ -30,10 +30,13 @@ from ftreport.workbook import (
     OPTIONS_TABLE,
     PRICES_TABLE,
     SCENARIO_SHEET,
+    SCENARIOS_INPUT_SHEET,
     UNCERTAINTY_TABLE,
 )
-from ftreport.workbook._checks import field_check, list_check, prompt_only
+from ftreport.workbook._checks import field_check, list_check
 from ftreport.workbook._examples import EXAMPLES, FACTORS, Example
+from ftreport.workbook._input_tables import input_columns
+from ftreport.workbook._template_scenarios import scenarios_sheet
 from ftreport.workbook._xlsx import add_cached_values
 from ftreport.workbook.styles import heading
 
@@ -156,6 +159,11 @@ def build_workbook(example: Example | None) -> tuple[Workbook, dict[str, float]]
                              n_prices, rate)
     _uncertainty_sheet(wb.create_sheet(UNCERTAINTY_TABLE), example.uncertainty if example else [])
     _factors_sheet(wb.create_sheet(FACTORS_TABLE), example)
+    scenarios_sheet(wb.create_sheet(SCENARIOS_INPUT_SHEET), example.scenarios if example else [],
+                    header_row=HEADER_ROW, fill=INPUT_FILL, hint=HINT, spare_rows=SPARE_ROWS,
+                    validated_rows=VALIDATED_ROWS,
+                    inputs_list="Lists!$B$2:$B$" + str(1 + len(_uncertain_inputs())),
+                    add_table=_table)
     _prices_sheet(wb.create_sheet(PRICES_TABLE))
     _lists_sheet(wb.create_sheet("Lists"))
     wb.defined_names[schema.TEMPLATE_VERSION_NAME] = DefinedName(
@@ -263,26 +271,16 @@ def _uncertainty_sheet(ws: Worksheet, rows: list[dict[str, object]]) -> None:
     columns = schema.UNCERTAINTY_COLUMNS
     n = max(len(rows) + SPARE_ROWS, 3)
     last = HEADER_ROW + n
-    for col, name in enumerate(columns, start=1):
-        head = ws.cell(row=HEADER_ROW, column=col, value=name)
-        head.comment = Comment(UNCERTAINTY_NOTES[name], "ftreport", width=300, height=110)
-        for i in range(n):
-            cell = ws.cell(row=FIRST_ROW + i, column=col,
-                           value=rows[i].get(name) if i < len(rows) else None)
-            cell.fill = INPUT_FILL
-            if name in ("p1", "p2", "p3", "clip_min", "clip_max"):
-                cell.number_format = "#,##0.####"
     checks = {
         "input": list_check("Lists!$B$2:$B$" + str(1 + len(_uncertain_inputs())),
                              "input", UNCERTAINTY_NOTES["input"]),
         "distribution": list_check('"' + ",".join(schema.DISTRIBUTIONS) + '"',
                                     "distribution", UNCERTAINTY_NOTES["distribution"]),
     }
-    for col, name in enumerate(columns, start=1):
-        letter = get_column_letter(col)
-        dv = checks.get(name) or prompt_only(name, UNCERTAINTY_NOTES[name])
-        ws.add_data_validation(dv)
-        dv.add(f"{letter}{FIRST_ROW}:{letter}{last + VALIDATED_ROWS}")
+    input_columns(ws, columns, rows, UNCERTAINTY_NOTES, header_row=HEADER_ROW, n=n,
+                  fill=INPUT_FILL, checks=checks, validated_rows=VALIDATED_ROWS,
+                  note_height=110, number_formats={c: "#,##0.####" for c in (
+                      "p1", "p2", "p3", "clip_min", "clip_max")})
     _widths(ws, {"A": 24, "B": 26, "C": 14, "D": 12, "E": 12, "F": 12, "G": 12, "H": 12,
                  "I": 70})
     _table(ws, UNCERTAINTY_TABLE, len(columns), last)

@@ -44,9 +44,12 @@ from ftreport.workbook.safety import (
     remove_outputs,
 )
 from ftreport.workbook.sheet_run import run_sheet
+from ftreport.workbook.sheets_breakeven_map import breakeven_map_sheet
 from ftreport.workbook.sheets_checks import checks_sheet, stale_banner
 from ftreport.workbook.sheets_periods import periods_sheet
 from ftreport.workbook.sheets_results import results_sheet
+from ftreport.workbook.sheets_scenarios import scenarios_sheet
+from ftreport.workbook.sheets_sensitivity_views import add_sensitivity_views
 from ftreport.workbook.sheets_summary import HEAD_ROW as SUMMARY_HEAD
 from ftreport.workbook.sheets_summary import summary_sheet
 from ftreport.workbook.sheets_timeline import timeline_sheet
@@ -81,6 +84,11 @@ def build_report(wb: Workbook, result: RunResult) -> dict[str, dict[str, Cached]
         write(ctx)
     if result.simulation is not None:
         add_simulation_sheets(wb, result)
+        add_sensitivity_views(wb, result)
+    if result.scenarios:
+        scenarios_sheet(ctx)
+    if result.break_even_map is not None:
+        breakeven_map_sheet(ctx)
     for title, ref in STALE_BANNERS.items():
         if title in wb.sheetnames:
             stale_banner(ctx, title, ref)
