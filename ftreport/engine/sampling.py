@@ -89,8 +89,12 @@ def draw_chunk(draws: list[Draw], seed: int, start: int, stop: int) -> list[Arra
         size = min(BLOCK, stop - block_start)
         for k, d in enumerate(draws):
             r = d.row
-            values = distributions.draw(r.distribution, (r.p1, r.p2, r.p3), rng, size)
-            parts[k].append(distributions.clip(values, r.input, r.clip_min, r.clip_max))
+            # A whole block, always: a short last block drawn short would give its
+            # iterations other numbers than a longer run does (the next row's draws
+            # would start elsewhere in the stream).
+            values = distributions.draw(r.distribution, (r.p1, r.p2, r.p3), rng, BLOCK)
+            parts[k].append(distributions.clip(values[:size], r.input, r.clip_min,
+                                               r.clip_max))
     return [np.concatenate(p) for p in parts]
 
 
