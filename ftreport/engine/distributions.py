@@ -145,6 +145,45 @@ def draw(distribution: str, params: Sequence[float | None], rng: np.random.Gener
     raise ValueError(f"unknown distribution {distribution!r}")
 
 
+def quantile(distribution: str, params: Sequence[float | None], u: Array) -> Array:
+    """The inverse CDF at ``u`` (each in (0, 1)): the values Latin hypercube sampling maps
+    its stratified uniforms to, for the same distributions ``draw`` samples.
+
+    numpy has no inverse normal or inverse incomplete-beta function, so the normal,
+    lognormal, PERT and Poisson quantiles come from scipy.special (imported here, so a
+    plain random run never loads it).
+    """
+    a, b, c = (float(p) if p is not None else math.nan for p in (*params, None, None, None)[:3])
+    if distribution == "fixed" or (distribution in ("triangular", "pert") and a == c):
+        return np.full(u.shape, a)
+    if distribution == "uniform":
+        return a + (b - a) * u
+    if distribution == "integer":
+        return np.minimum(np.floor(a + (b - a + 1.0) * u), b)
+    if distribution == "triangular":
+        left = (b - a) / (c - a)  # the CDF at the mode
+        return np.where(u < left, a + np.sqrt(u * (c - a) * (b - a)),
+                        c - np.sqrt((1.0 - u) * (c - a) * (c - b)))
+    from scipy import special
+
+    if distribution == "normal":
+        return a + b * special.ndtri(u)
+    if distribution == "lognormal":
+        mu, sigma = lognormal_log_parameters(a, b)
+        return np.exp(mu + sigma * special.ndtri(u))
+    if distribution == "pert":
+        alpha = 1.0 + PERT_SHAPE * (b - a) / (c - a)
+        beta = 1.0 + PERT_SHAPE * (c - b) / (c - a)
+        return a + (c - a) * special.betaincinv(alpha, beta, u)
+    if distribution == "poisson":
+        # The smallest k with P(X <= k) >= u: the continuous inverse rounded up, one
+        # step back where the CDF already reaches u (as scipy.stats.poisson.ppf does).
+        k = np.ceil(special.pdtrik(u, a))
+        below = np.maximum(k - 1.0, 0.0)
+        return np.where(special.pdtr(below, a) >= u, below, k) if a > 0 else np.zeros(u.shape)
+    raise ValueError(f"unknown distribution {distribution!r}")
+
+
 def clip(values: Array, input_name: str, clip_min: float | None = None,
          clip_max: float | None = None) -> Array:
     """The row's clip, then the input's own bounds (non-negative, share, growth)."""

@@ -15,7 +15,7 @@ from typing import Literal
 
 # The template's version, stored in each new workbook as the defined name
 # `template_version` (absent: 1). Raise it with every field added (Field.since).
-TEMPLATE_VERSION = 2
+TEMPLATE_VERSION = 3
 TEMPLATE_VERSION_NAME = "template_version"
 
 Kind = Literal["text", "whole", "number", "share", "growth", "percentile", "option", "choice",
@@ -91,6 +91,7 @@ class Field:
 
 APPROACHES = ("prompting", "fine-tuning", "distillation", "self-hosted")
 FACTOR_ANSWERS = ("yes", "no", "unknown")
+SAMPLING_METHODS = ("random", "latin-hypercube")
 DISTRIBUTIONS = ("fixed", "uniform", "integer", "normal", "triangular", "pert", "lognormal",
                  "poisson")
 
@@ -136,6 +137,11 @@ SCENARIO_FIELDS: tuple[Field, ...] = (
     Field("price_date", "Price date", "date", "date", "The date the prices are judged at: a "
           "price-book row checked more than 12 months before it is warned about as stale. "
           "Blank = the run date.", uncertain=False, since=2),
+    Field("mc_sampling", "Sampling method", "", "choice", "random: independent draws. "
+          "latin-hypercube: each input's draws spread evenly over its distribution (every "
+          "block of 4,096 iterations covers each 1/4,096 of it once): the same precision "
+          "with fewer iterations. Blank = random.", default="random", uncertain=False,
+          since=3, choices=SAMPLING_METHODS),
 )
 
 OPTION_FIELDS: tuple[Field, ...] = (
@@ -190,6 +196,8 @@ OPTION_FIELDS: tuple[Field, ...] = (
 UNCERTAINTY_COLUMNS = ("input", "option", "distribution", "p1", "p2", "p3", "clip_min",
                        "clip_max", "notes")
 FACTOR_COLUMNS = ("question", "answer", "notes")
+# The Correlations table (template version 3; optional: a workbook without it has none).
+CORRELATION_COLUMNS = ("input_a", "option_a", "input_b", "option_b", "rank_correlation")
 
 SCENARIO = {f.name: f for f in SCENARIO_FIELDS}
 
