@@ -186,7 +186,7 @@ class CorrelationPlan:
         target = np.linalg.solve(own, r.T).T @ self.factor.T
         for j, i in enumerate(self.rows):
             arranged = np.empty(n)
-            arranged[np.argsort(target[:, j], kind="stable")] = np.sort(block[i])
+            arranged[np.argsort(target[:, j])] = np.sort(block[i])
             block[i] = arranged
 
 

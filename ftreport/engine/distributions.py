@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -36,6 +38,8 @@ from ftreport.model.schema import DISTRIBUTION_PARAMS, DISTRIBUTIONS, NON_NEGATI
 PERT_SHAPE = 4.0  # the classic Beta-PERT weight of the mode
 # Volume growth of -100% a month or less has no meaning (log1p(-1) = -inf).
 MIN_GROWTH = float(np.nextafter(-1.0, 0.0))
+# Half the width of the Poisson CDF table Latin hypercube sampling searches (counts).
+POISSON_TABLE_SPREAD = 1_000_000  # a mean up to about 1e10
 
 
 def row_problems(distribution: str, p1: float | None, p2: float | None, p3: float | None,
@@ -176,12 +180,33 @@ def quantile(distribution: str, params: Sequence[float | None], u: Array) -> Arr
         beta = 1.0 + PERT_SHAPE * (c - b) / (c - a)
         return a + (c - a) * special.betaincinv(alpha, beta, u)
     if distribution == "poisson":
-        # The smallest k with P(X <= k) >= u: the continuous inverse rounded up, one
-        # step back where the CDF already reaches u (as scipy.stats.poisson.ppf does).
-        k = np.ceil(special.pdtrik(u, a))
-        below = np.maximum(k - 1.0, 0.0)
-        return np.where(special.pdtr(below, a) >= u, below, k) if a > 0 else np.zeros(u.shape)
+        return _poisson_quantile(a, u, special)
     raise ValueError(f"unknown distribution {distribution!r}")
+
+
+def _poisson_quantile(mean: float, u: Array, special: Any) -> Array:
+    """The smallest k with P(X <= k) >= u, searched in a table of the CDF over mean +-
+    10 sd (beyond it lies less than 1e-22, and every u is at least 2**-53), or, for a
+    mean too large for a table, the continuous inverse rounded up and checked one
+    step back (as scipy.stats.poisson.ppf does; far slower)."""
+    if mean <= 0:
+        return np.zeros(u.shape)
+    if 10.0 * math.sqrt(mean) + 10.0 <= POISSON_TABLE_SPREAD:
+        counts, table = _poisson_table(mean)
+        return counts[np.minimum(np.searchsorted(table, u, side="left"), counts.size - 1)]
+    k = np.ceil(special.pdtrik(u, mean))
+    below = np.maximum(k - 1.0, 0.0)
+    return np.where(special.pdtr(below, mean) >= u, below, k)
+
+
+@lru_cache(maxsize=16)
+def _poisson_table(mean: float) -> tuple[Array, Array]:
+    """The counts within mean +- 10 sd and their CDF (the same for every block)."""
+    from scipy import special
+
+    spread = 10.0 * math.sqrt(mean) + 10.0
+    counts = np.arange(max(0.0, math.floor(mean - spread)), math.ceil(mean + spread) + 1)
+    return counts, special.pdtr(counts, mean)
 
 
 def clip(values: Array, input_name: str, clip_min: float | None = None,
