@@ -9,6 +9,7 @@ SCENARIO_SHEET = "Scenario"
 OPTIONS_TABLE = "Options"
 UNCERTAINTY_TABLE = "Uncertainty"
 FACTORS_TABLE = "Factors"
+CORRELATIONS_TABLE = "Correlations"  # optional (template version 3)
 PRICES_TABLE = "Prices"
 
 # Sheets ftreport writes into a report; a re-run replaces them, readers skip them.

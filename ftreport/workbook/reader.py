@@ -26,12 +26,14 @@ from ftreport.engine import distributions
 from ftreport.model import Factor, Option, Scenario, ScenarioBook, Uncertain, schema
 from ftreport.model.problems import InputError, Problem, describe
 from ftreport.workbook import (
+    CORRELATIONS_TABLE,
     FACTORS_TABLE,
     OPTIONS_TABLE,
     SCENARIO_SHEET,
     UNCERTAINTY_TABLE,
     _guards,
 )
+from ftreport.workbook._correlations import read_correlations
 from ftreport.workbook._formulas import EXTERNAL_REASON, refers_to_another_workbook
 from ftreport.workbook._opening import open_workbook, read_bytes
 from ftreport.workbook._tables import (
@@ -91,8 +93,11 @@ class _Reader:
                                         if f.optional_in_workbook})
         uncertainty = self._table(UNCERTAINTY_TABLE, list(schema.UNCERTAINTY_COLUMNS))
         factors = self._table(FACTORS_TABLE, list(schema.FACTOR_COLUMNS))
+        # Optional: a workbook without the table (any older one) has no correlations.
+        correlations = (self._table(CORRELATIONS_TABLE, list(schema.CORRELATION_COLUMNS))
+                        if locate_table(self.wb, CORRELATIONS_TABLE) else None)
         cells = list(scenario_cells.values())
-        for table in (options, uncertainty, factors):
+        for table in (options, uncertainty, factors, correlations):
             if table:
                 cells += [c for row in table.rows for c in row.values()]
         self._resolve(cells)
@@ -111,11 +116,12 @@ class _Reader:
         names = {o.name for o in option_list} if options else None
         uncertain = self._uncertainty(uncertainty, names, scenario) if uncertainty else []
         factor_list = self._factors(factors) if factors else []
+        pairs = read_correlations(correlations, uncertain, self.problem) if correlations else []
         if self.problems or scenario is None or options is None:
             return None
         return ScenarioBook(
             path=self.path, sha256=sha256, scenario=scenario, options=option_list,
-            uncertainty=uncertain, factors=factor_list,
+            uncertainty=uncertain, factors=factor_list, correlations=pairs,
             scenario_cells={name: c.address for name, c in scenario_cells.items()},
             option_cells=[{name: c.address for name, c in row.items()
                            if name in schema.OPTION}
