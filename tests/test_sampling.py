@@ -4,6 +4,7 @@ hypercube sampling, and rank correlation (Iman-Conover) with its rules."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -11,10 +12,14 @@ import pytest
 from scipy import stats
 
 from ftreport.engine import correlation, distributions
+from ftreport.engine.analysis import analyse
 from ftreport.engine.correlation import CorrelationPlan, check, nearest_correlation, plan
 from ftreport.engine.sampling import BLOCK, Draw, Draws, draw_block, draw_chunk
+from ftreport.engine.simulation import simulate
 from ftreport.model import Correlation, Uncertain
+from ftreport.model.problems import InputError
 from ftreport.model.schema import DISTRIBUTIONS
+from tests.support.scenarios import support_book
 
 # One row of every distribution kind, in one table (each row draws after the previous one).
 ROWS = {
@@ -214,3 +219,28 @@ def test_a_valid_plan_has_the_score_matrix_as_its_factors_product() -> None:
     assert found.rows == (0, 1)
     r = 2 * math.sin(math.pi * 0.5 / 6)
     np.testing.assert_allclose(found.factor @ found.factor.T, [[1, r], [r, 1]], atol=1e-12)
+
+
+def test_lhs_and_correlation_give_the_same_results_for_every_chunk_size() -> None:
+    book = support_book(mc_iterations=20_000, mc_sampling="latin-hypercube")
+    book.correlations = [Correlation("requests_per_day", None, "output_tokens", "*", 0.5,
+                                     cell="Correlations!A4")]
+    analysis = analyse(book)
+    first = simulate(book, analysis)
+    again = simulate(book, analysis, chunk_size=5_000)
+    assert first.to_dict() == again.to_dict()
+    plain = simulate(replace(book, correlations=[],
+                             scenario=replace(book.scenario, mc_sampling="random")), analysis)
+    assert plain.to_dict() != first.to_dict()
+
+
+def test_a_book_built_in_code_gets_the_readers_words_at_the_rows_cell() -> None:
+    book = support_book(mc_iterations=100)
+    book.correlations = [Correlation("requests_per_day", None, "epochs", "*", 0.5,
+                                     cell="Correlations!A4")]
+    with pytest.raises(InputError) as caught:
+        simulate(book, analyse(book))
+    [p] = caught.value.problems
+    assert (p.sheet, p.cell, p.field, p.code) == ("Correlations", "A4", "input_b",
+                                                  "not-uncertain")
+    assert p.found == "epochs (*)"
