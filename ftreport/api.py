@@ -30,7 +30,8 @@ def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int |
         smtp_host: str | None = None, smtp_port: int | None = None,
         smtp_user: str | None = None, smtp_security: str | None = None,
         smtp_cafile: str | Path | None = None, smtp_timeout: float | None = None,
-        email_deadline: float | None = None,
+        email_deadline: float | None = None, trials: str | Path | None = None,
+        sipmath: str | Path | None = None,
         ) -> RunResult:
     """Read a scenario workbook, compute, and (with ``outdir``) write the reports.
 
@@ -43,9 +44,17 @@ def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int |
     `ftreport run --email-*` and the SMTP options (docs/email.md). Addresses and
     settings are checked first, so a bad one costs no computing and writes nothing.
 
+    With ``trials`` (a .csv, or .parquet when pyarrow is installed) every iteration's
+    sampled inputs and outputs are written there; with ``sipmath`` (.json) a SIPmath
+    3.0 library of the inputs and key outputs (docs/simulation.md, "Trial export").
+
     Raises ftreport.InputError for bad input, NotSentError (a ReportError) when
     the reports were written but could not be sent.
     """
+    if trials is not None or sipmath is not None:
+        from ftreport.export import check_targets
+
+        check_targets(trials, sipmath)
     request = None
     if email_to:
         from ftreport import mail
@@ -66,6 +75,8 @@ def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int |
     result = _compute_and_write(path, outdir, iterations=iterations, seed=seed,
                                 workbook=workbook, pdf=pdf, in_place=in_place,
                                 template_dir=template_dir, progress=progress)
+    if trials is not None or sipmath is not None:
+        _export(result, trials, sipmath)
     if request is not None:
         from ftreport.mail import email_result
 
@@ -115,6 +126,20 @@ def _compute_and_write(path: str | Path, outdir: str | Path | None, *, iteration
             _write(result, path, outdir, workbook=workbook, pdf=pdf, in_place=in_place,
                    template_dir=template_dir)
     return result
+
+
+def _export(result: RunResult, trials: str | Path | None, sipmath: str | Path | None) -> None:
+    """Write the trial file and/or SIPmath library of the run's simulation."""
+    from ftreport.export import write_exports
+
+    book = result.analysis.book
+    if book.scenario.mc_iterations < 1:
+        raise InputError([Problem(str(book.path), None, None, "a simulation to export: "
+                                  "mc_iterations (or --iterations) of at least 1",
+                                  "0 iterations", field="trials" if trials else "sipmath",
+                                  code="invalid-option")])
+    result.outputs.update(write_exports(book, result.analysis.baseline, trials=trials,
+                                        sipmath=sipmath))
 
 
 def _write(result: RunResult, path: Path, outdir: str | Path | None, *, workbook: bool,

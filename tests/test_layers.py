@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "ftreport"
 LAYERS = (
     ("model", ("ftreport.model", "ftreport.fileio")),
     ("engine", ("ftreport.engine",)),
-    ("outputs", ("ftreport.workbook", "ftreport.report")),
+    ("outputs", ("ftreport.workbook", "ftreport.report", "ftreport.export")),
     ("mail", ("ftreport.mail", "ftreport.prices")),
     ("api", ("ftreport.api",)),
     ("batch", ("ftreport.batch",)),

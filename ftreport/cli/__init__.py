@@ -125,12 +125,18 @@ def validate(path: Path, as_json: bool) -> None:
 @click.option("--email-from", metavar="ADDR", help="Sender (else FTREPORT_SMTP_FROM).")
 @click.option("--email-timeout", "deadline", type=click.FloatRange(min=1), metavar="SECONDS",
               help="Seconds sending may take in all, however the server behaves (default 60).")
+@click.option("--trials", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write every iteration's inputs and outputs to FILE (.csv, or .parquet "
+                   "with pyarrow installed).")
+@click.option("--sipmath", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write a SIPmath 3.0 library (.json) of the inputs and key outputs.")
 @smtp_options
 @reports_errors
 def run(path: Path, outdir: Path | None, as_json: bool, iterations: int | None,
         seed: int | None, no_pdf: bool, in_place: bool, template_dir: Path | None,
         email_to: tuple[str, ...], email_cc: tuple[str, ...], email_subject: str | None,
-        email_from: str | None, deadline: float | None, **smtp: Any) -> None:
+        email_from: str | None, deadline: float | None, trials: Path | None,
+        sipmath: Path | None, **smtp: Any) -> None:
     """Compute costs and break-even for PATH and write the reports to OUTDIR.
 
     Example: ftreport run scenario.xlsx -o out/ --email-to cfo@example.com
@@ -140,11 +146,11 @@ def run(path: Path, outdir: Path | None, as_json: bool, iterations: int | None,
 
     if email_to and outdir is None and not in_place:
         raise click.UsageError("--email-to needs -o OUTDIR for the reports to attach.")
-    if outdir is None and not in_place and not as_json:
+    if outdir is None and not in_place and not as_json and not (trials or sipmath):
         # Never compute and then write nothing without a word.
         raise click.UsageError("say where the reports go: -o OUTDIR (the report workbook "
-                               "and memo), --in-place (into PATH), or --json to print the "
-                               "results only.")
+                               "and memo), --in-place (into PATH), --json to print the "
+                               "results only, or --trials / --sipmath FILE.")
     try:
         result = run_report(
             path, outdir, iterations=iterations, seed=seed, pdf=not no_pdf, in_place=in_place,
@@ -153,7 +159,8 @@ def run(path: Path, outdir: Path | None, as_json: bool, iterations: int | None,
             email_to=email_to, email_cc=email_cc, email_subject=email_subject,
             email_from=email_from, smtp_host=smtp["host"], smtp_port=smtp["port"],
             smtp_user=smtp["user"], smtp_security=smtp["security"], smtp_cafile=smtp["cafile"],
-            smtp_timeout=smtp["timeout"], email_deadline=deadline)
+            smtp_timeout=smtp["timeout"], email_deadline=deadline, trials=trials,
+            sipmath=sipmath)
     except NotSentError as exc:
         show_run(exc.result, as_json)  # the reports were written: say so before the error
         raise

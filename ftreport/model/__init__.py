@@ -8,6 +8,6 @@
 - ``format``: how numbers, money and dates are written in the memo and the email.
 """
 
-from ftreport.model.inputs import Factor, Option, Scenario, ScenarioBook, Uncertain
+from ftreport.model.inputs import Correlation, Factor, Option, Scenario, ScenarioBook, Uncertain
 
-__all__ = ["Factor", "Option", "Scenario", "ScenarioBook", "Uncertain"]
+__all__ = ["Correlation", "Factor", "Option", "Scenario", "ScenarioBook", "Uncertain"]

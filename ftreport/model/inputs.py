@@ -24,6 +24,7 @@ class Scenario:
     min_quality: float | None = None
     mc_iterations: int = 100_000
     mc_seed: int = 0
+    mc_sampling: str = "random"  # or "latin-hypercube" (schema.SAMPLING_METHODS)
     trim_low_pct: float = 5.0
     trim_high_pct: float = 95.0
     allow_extreme_growth: bool = False
@@ -107,6 +108,22 @@ class Uncertain:
 
 
 @dataclass
+class Correlation:
+    """One row of the `Correlations` table: the rank correlation of two Uncertainty rows.
+
+    ``option_a``/``option_b`` are as in Uncertain (None for a Scenario input, "*" or an
+    option's name): each side names the Uncertainty row with that input and option.
+    """
+
+    input_a: str
+    option_a: str | None
+    input_b: str
+    option_b: str | None
+    rank_correlation: float
+    cell: str = ""  # where the row starts, e.g. "Correlations!A5", for messages
+
+
+@dataclass
 class Factor:
     """One row of the `Factors` table: a qualitative reason to fine-tune or not."""
 
@@ -142,6 +159,7 @@ class ScenarioBook:
     factors: list[Factor] = field(default_factory=list)
     # The Scenarios table's rows, in table order (empty: only the base case).
     overrides: list[Override] = field(default_factory=list)
+    correlations: list[Correlation] = field(default_factory=list)
     # Where each input was read, for formulas, messages and the memo's appendix:
     # scenario_cells["requests_per_day"] == "Scenario!C8";
     # option_cells[1]["epochs"] == "Options!K5" (the second option's epochs).

@@ -41,6 +41,10 @@ CODES = {
     "formula-error": "a formula that cannot be computed",
     "external-reference": "a formula that refers to another workbook (never opened)",
     "invalid-distribution": "an Uncertainty row whose parameters do not fit its distribution",
+    "not-uncertain": "a Correlations row names an input (and option) with no Uncertainty row",
+    "self-correlation": "a Correlations row pairs an input with itself",
+    "invalid-correlation-matrix": "rank correlations that cannot hold together (not positive "
+    "semi-definite)",
     "unknown-model": "an option's model is in no price list and its prices are not typed in",
     "implausible-value": "a value that is allowed but almost surely a typo (needs confirming)",
     "non-finite": "inputs whose results are too large to compute (infinite or undefined)",

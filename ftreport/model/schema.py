@@ -92,6 +92,7 @@ class Field:
 
 APPROACHES = ("prompting", "fine-tuning", "distillation", "self-hosted")
 FACTOR_ANSWERS = ("yes", "no", "unknown")
+SAMPLING_METHODS = ("random", "latin-hypercube")
 DISTRIBUTIONS = ("fixed", "uniform", "integer", "normal", "triangular", "pert", "lognormal",
                  "poisson")
 
@@ -144,6 +145,11 @@ SCENARIO_FIELDS: tuple[Field, ...] = (
           "month a fiscal year begins (1 = January, 7 = July); a fiscal year is named by the "
           "calendar year it ends in.", minimum=1, maximum=12, default=1, uncertain=False,
           since=3),
+    Field("mc_sampling", "Sampling method", "", "choice", "random: independent draws. "
+          "latin-hypercube: each input's draws spread evenly over its distribution (every "
+          "block of 4,096 iterations covers each 1/4,096 of it once): the same precision "
+          "with fewer iterations. Blank = random.", default="random", uncertain=False,
+          since=3, choices=SAMPLING_METHODS),
 )
 
 OPTION_FIELDS: tuple[Field, ...] = (
@@ -201,6 +207,8 @@ FACTOR_COLUMNS = ("question", "answer", "notes")
 # The Scenarios table (template version 3; a workbook without it has only the base case).
 SCENARIOS_COLUMNS = ("scenario", "input", "option", "value")
 SCENARIOS_SINCE = 3
+# The Correlations table (template version 3; optional: a workbook without it has none).
+CORRELATION_COLUMNS = ("input_a", "option_a", "input_b", "option_b", "rank_correlation")
 
 SCENARIO = {f.name: f for f in SCENARIO_FIELDS}
 

@@ -9,6 +9,7 @@ SCENARIO_SHEET = "Scenario"
 OPTIONS_TABLE = "Options"
 UNCERTAINTY_TABLE = "Uncertainty"
 FACTORS_TABLE = "Factors"
+CORRELATIONS_TABLE = "Correlations"  # optional (template version 3)
 PRICES_TABLE = "Prices"
 # The named scenarios' table (optional) and its sheet, named apart from the output sheet
 # `Scenarios`, which a re-run replaces.

@@ -16,6 +16,7 @@ class Example:
     scenario: dict[str, object]
     options: list[dict[str, object]]
     uncertainty: list[dict[str, object]] = field(default_factory=list)
+    correlations: list[dict[str, object]] = field(default_factory=list)
     # Factor key (see FACTORS) -> (answer, notes).
     answers: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Rows of the Scenarios table: scenario, input, option (blank, * or a name), value.

@@ -26,6 +26,7 @@ from ftreport.engine import distributions
 from ftreport.model import Factor, Option, Scenario, ScenarioBook, Uncertain, schema
 from ftreport.model.problems import InputError, Problem, describe
 from ftreport.workbook import (
+    CORRELATIONS_TABLE,
     FACTORS_TABLE,
     OPTIONS_TABLE,
     SCENARIO_SHEET,
@@ -33,6 +34,7 @@ from ftreport.workbook import (
     UNCERTAINTY_TABLE,
     _guards,
 )
+from ftreport.workbook._correlations import read_correlations
 from ftreport.workbook._formulas import EXTERNAL_REASON, refers_to_another_workbook
 from ftreport.workbook._opening import open_workbook, read_bytes
 from ftreport.workbook._scenario_table import addressing_problem, read_overrides
@@ -93,11 +95,14 @@ class _Reader:
                                         if f.optional_in_workbook})
         uncertainty = self._table(UNCERTAINTY_TABLE, list(schema.UNCERTAINTY_COLUMNS))
         factors = self._table(FACTORS_TABLE, list(schema.FACTOR_COLUMNS))
-        # Optional (template version 3): without it, only the base case.
+        # Optional (template version 3): without them, only the base case and no
+        # correlations.
         named = (self._table(SCENARIOS_TABLE, list(schema.SCENARIOS_COLUMNS))
                  if locate_table(self.wb, SCENARIOS_TABLE) else None)
+        correlations = (self._table(CORRELATIONS_TABLE, list(schema.CORRELATION_COLUMNS))
+                        if locate_table(self.wb, CORRELATIONS_TABLE) else None)
         cells = list(scenario_cells.values())
-        for table in (options, uncertainty, factors, named):
+        for table in (options, uncertainty, factors, named, correlations):
             if table:
                 cells += [c for row in table.rows for c in row.values()]
         self._resolve(cells)
@@ -119,11 +124,13 @@ class _Reader:
         # No options at all is its own problem: the rows' option names are not judged.
         overrides = (read_overrides(named, names if option_list else None, scenario,
                                     scenario_cells, self.problem) if named else [])
+        pairs = read_correlations(correlations, uncertain, self.problem) if correlations else []
         if self.problems or scenario is None or options is None:
             return None
         return ScenarioBook(
             path=self.path, sha256=sha256, scenario=scenario, options=option_list,
             uncertainty=uncertain, factors=factor_list, overrides=overrides,
+            correlations=pairs,
             scenario_cells={name: c.address for name, c in scenario_cells.items()},
             option_cells=[{name: c.address for name, c in row.items()
                            if name in schema.OPTION}

@@ -26,6 +26,7 @@ from ftreport.model.format import CURRENCY_SYMBOLS
 from ftreport.model.pricebook import PRICE_COLUMNS, load_pricebook
 from ftreport.model.problems import InputError, Problem, describe
 from ftreport.workbook import (
+    CORRELATIONS_TABLE,
     FACTORS_TABLE,
     OPTIONS_TABLE,
     PRICES_TABLE,
@@ -34,6 +35,7 @@ from ftreport.workbook import (
     UNCERTAINTY_TABLE,
 )
 from ftreport.workbook._checks import field_check, list_check
+from ftreport.workbook._correlations import correlations_sheet
 from ftreport.workbook._examples import EXAMPLES, FACTORS, Example
 from ftreport.workbook._input_tables import input_columns
 from ftreport.workbook._template_scenarios import scenarios_sheet
@@ -158,6 +160,11 @@ def build_workbook(example: Example | None) -> tuple[Workbook, dict[str, float]]
     lookups = _options_sheet(wb.create_sheet(OPTIONS_TABLE), options, option_rows, money,
                              n_prices, rate)
     _uncertainty_sheet(wb.create_sheet(UNCERTAINTY_TABLE), example.uncertainty if example else [])
+    correlations_sheet(wb.create_sheet(CORRELATIONS_TABLE),
+                       example.correlations if example else [], header_row=HEADER_ROW,
+                       spare_rows=SPARE_ROWS, validated_rows=VALIDATED_ROWS,
+                       input_names="Lists!$B$2:$B$" + str(1 + len(_uncertain_inputs())),
+                       hint_style=HINT, input_fill=INPUT_FILL, add_table=_table)
     _factors_sheet(wb.create_sheet(FACTORS_TABLE), example)
     scenarios_sheet(wb.create_sheet(SCENARIOS_INPUT_SHEET), example.scenarios if example else [],
                     header_row=HEADER_ROW, fill=INPUT_FILL, hint=HINT, spare_rows=SPARE_ROWS,
