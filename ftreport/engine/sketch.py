@@ -49,7 +49,7 @@ class SketchColumn:
                 self.seen += values.size
                 return
             self._materialise()
-        self.sketch.update(np.ascontiguousarray(values, dtype=float))
+        self.sketch.update(np.array(values, dtype=np.float64))  # a writable copy
         self.seen += values.size
 
     def _materialise(self) -> None:

@@ -29,6 +29,9 @@ class Scenario:
     allow_extreme_growth: bool = False
     fx_rate: float | None = None  # scenario currency per 1 USD; None: not given
     price_date: date | None = None  # None: the run date
+    mc_target_se: float | None = None  # stop early below this SE of the mean savings
+    target_savings: float | None = None  # for P(savings >= target)
+    target_payback_days: float | None = None  # for P(break-even day <= target)
 
     @property
     def price_rate(self) -> float:

@@ -15,7 +15,7 @@ from typing import Literal
 
 # The template's version, stored in each new workbook as the defined name
 # `template_version` (absent: 1). Raise it with every field added (Field.since).
-TEMPLATE_VERSION = 2
+TEMPLATE_VERSION = 3
 TEMPLATE_VERSION_NAME = "template_version"
 
 Kind = Literal["text", "whole", "number", "share", "growth", "percentile", "option", "choice",
@@ -136,6 +136,16 @@ SCENARIO_FIELDS: tuple[Field, ...] = (
     Field("price_date", "Price date", "date", "date", "The date the prices are judged at: a "
           "price-book row checked more than 12 months before it is warned about as stale. "
           "Blank = the run date.", uncertain=False, since=2),
+    Field("mc_target_se", "Target standard error", "", "number", "Optional. Stop the "
+          "simulation early once the featured option's mean savings have a standard error "
+          "below this (checked every 65,536 iterations; same result every run).", minimum=0,
+          maximum=1e15, uncertain=False, since=3),
+    Field("target_savings", "Target savings", "", "number", "Optional. The simulation gives "
+          "each option's chance of saving at least this much against the baseline over the "
+          "horizon.", minimum=-1e15, maximum=1e15, uncertain=False, since=3),
+    Field("target_payback_days", "Target payback", "days", "number", "Optional. The "
+          "simulation gives each option's chance of breaking even by this day.", minimum=0,
+          maximum=MAX_HORIZON_DAYS, uncertain=False, since=3),
 )
 
 OPTION_FIELDS: tuple[Field, ...] = (
