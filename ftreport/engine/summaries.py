@@ -149,7 +149,7 @@ def summarise(tally: Tally, names: list[str], trim: tuple[float, float], baselin
               ) -> tuple[list[dict[str, Any]], int, dict[str, list[float]],
                          dict[str, list[float | None]]]:
     """Each option's probabilities and statistics; the featured option's trimmed count
-    and savings histogram; each option's savings at the S-curve's probabilities."""
+    and savings histogram; each alternative's savings at the S-curve's probabilities."""
     exact = tally.spec.exact
     base_total = tally.columns["total_cost"][baseline].values() if exact else None
     summary: list[dict[str, Any]] = []
@@ -166,7 +166,8 @@ def summarise(tally: Tally, names: list[str], trim: tuple[float, float], baselin
                                   finite_share=moments.count / tally.filled)
             entry[key]["mean_se"] = moments.standard_error()
             if key == "savings_vs_baseline":
-                curves[name] = samples.grid()
+                if i != baseline:  # the baseline saves nothing against itself
+                    curves[name] = samples.grid()
                 if i == featured:
                     trimmed, hist = entry[key]["trimmed"], samples.histogram(low, high)
         summary.append(entry)
