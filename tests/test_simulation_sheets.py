@@ -27,8 +27,8 @@ def test_sheets_charts_and_values_survive_a_save(tmp_path: Path) -> None:
     add_simulation_sheets(wb, result)
     ws = wb["Simulation"]
     assert ws["B2"].value == 5_000 and ws["B3"].value == 7
-    # The histogram and the S-curve.
-    assert [type(c) for c in ws._charts] == [BarChart, ScatterChart]
+    # The histogram, the S-curve and the convergence chart.
+    assert [type(c) for c in ws._charts] == [BarChart, ScatterChart, ScatterChart]
     tornado = wb["Sensitivity"]
     assert tornado._charts[0].type == "bar"
     labels = [tornado.cell(r, 1).value for r in range(6, 6 + len(result.simulation.sensitivity))]
@@ -152,3 +152,23 @@ def test_s_curve_table_and_chart_hold_each_alternatives_savings_quantiles() -> N
         assert curve[20] == pytest.approx(median)
     chart = ws._charts[1]
     assert len(chart.series) == len(names) * 4  # a line and three marked percentiles each
+
+
+def test_convergence_table_is_the_running_mean_with_its_band() -> None:
+    result, ws = sheet_for(support_book(mc_iterations=50_000))
+    sim = result.simulation
+    head = next(r for r in ws.iter_rows(min_row=1)
+                if str(r[0].value).startswith("Convergence"))[0].row
+    rows = [[c.value for c in r[:5]] for r in ws.iter_rows(min_row=head + 1)]
+    assert [r[0] for r in rows] == sim.convergence["iterations"]
+    # The last point is the whole run: the summary's mean and standard error.
+    featured = sim.summary[sim.option_names.index(sim.featured_option)]
+    n, mean, low, high, se = rows[-1]
+    assert n == 50_000
+    assert se == pytest.approx(featured["savings_vs_baseline"]["mean_se"], rel=1e-9)
+    assert mean == pytest.approx(featured["savings_vs_baseline"]["mean"], rel=1e-12)
+    assert low == pytest.approx(mean - 1.959964 * se) and high == pytest.approx(
+        mean + 1.959964 * se)
+    # The band narrows as iterations grow.
+    assert rows[-1][4] < rows[len(rows) // 2][4] < rows[1][4]
+    assert len(ws._charts[2].series) == 3

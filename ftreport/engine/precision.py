@@ -54,12 +54,15 @@ class Moments:
     taken about a fixed ``shift`` (the deterministic value) so the variance keeps its
     digits when the spread is small against the mean."""
 
-    __slots__ = ("count", "shift", "squares", "sum")
+    __slots__ = ("blocks", "count", "shift", "squares", "sum")
 
-    def __init__(self, shift: float) -> None:
+    def __init__(self, shift: float, *, per_block: bool = False) -> None:
         self.shift = shift if math.isfinite(shift) else 0.0
         self.count = 0
         self.sum, self.squares = ExactSum(), ExactSum()
+        # With ``per_block``, each block's (count, sum, sum of squares): the running
+        # mean of the convergence chart.
+        self.blocks: list[tuple[int, float, float]] | None = [] if per_block else None
 
     def add_blocks(self, values: Array, block: int) -> None:
         """Add a chunk's samples, summed block by block (``block`` samples each, the last
@@ -75,11 +78,35 @@ class Moments:
         for s, q in zip(sums, squares, strict=True):
             self.sum.add(float(s))
             self.squares.add(float(q))
+        if self.blocks is not None:
+            counts = [*finite[:full].reshape(-1, block).sum(axis=1),
+                      *([finite[full:].sum()] if full < d.size else [])]
+            self.blocks += [(int(c), float(s), float(q))
+                            for c, s, q in zip(counts, sums, squares, strict=True)]
 
     def merge(self, other: Moments) -> None:
         self.count += other.count
         self.sum.merge(other.sum)
         self.squares.merge(other.squares)
+        if self.blocks is not None and other.blocks is not None:
+            self.blocks += other.blocks
+
+    def running(self, points: int) -> dict[str, list[float | None]]:
+        """The mean and its standard error after ``points`` block counts spread evenly on
+        a log scale (from the block sums, in block order, so the same in every chunking)."""
+        if not self.blocks:
+            return {"iterations": [], "mean": [], "se": []}
+        table = np.array(self.blocks, dtype=float)
+        n, s1, s2 = (np.cumsum(table[:, j]) for j in range(3))
+        at = np.unique(np.geomspace(1, len(table), points).round().astype(int)) - 1
+        found: dict[str, list[float | None]] = {"iterations": [], "mean": [], "se": []}
+        for k in at:
+            found["iterations"].append(float(n[k]))
+            found["mean"].append(self.shift + s1[k] / n[k] if n[k] else None)
+            variance = (s2[k] - s1[k] ** 2 / n[k]) / (n[k] - 1) if n[k] > 1 else math.nan
+            found["se"].append(math.sqrt(max(0.0, variance) / n[k])
+                               if math.isfinite(variance) else None)
+        return found
 
     def mean(self) -> float | None:
         return None if self.count == 0 else self.shift + self.sum.value / self.count

@@ -45,6 +45,7 @@ EXACT_BUDGET_BYTES = 1 << 30
 CHECK_BLOCKS = 16
 CHECK_EVERY = CHECK_BLOCKS * BLOCK
 STOPPED_AT_TARGET, RAN_ALL = "target_se", "iterations"
+CONVERGENCE_POINTS = 40  # running means in the convergence chart, on a log scale of blocks
 
 
 def _evaluate_chunk(book: ScenarioBook, baseline: int, draws: list[Draw],
@@ -117,12 +118,14 @@ def plan(book: ScenarioBook, analysis: Analysis, *, exact: bool | None = None) -
         eligible[:] = True
     n_opt = len(book.options)
     shifts = {k: tuple(float(v) for v in analysis.results[k]) for k in SIMULATED_KEYS}
+    featured = featured_option(analysis)
     spec = TallySpec(n_opt, analysis.baseline, tuple(bool(e) for e in eligible),
                      exact_fits(n, n_opt) if exact is None else exact, shifts,
                      target_savings=getattr(s, "target_savings", None),
-                     target_payback_days=getattr(s, "target_payback_days", None))
+                     target_payback_days=getattr(s, "target_payback_days", None),
+                     featured=featured)
     return Plan(book, analysis, resolve(book), option_arrays(book.options), spec,
-                featured_option(analysis), n, getattr(s, "mc_target_se", None))
+                featured, n, getattr(s, "mc_target_se", None))
 
 
 def pieces(plan: Plan, start: int, stop: int) -> list[tuple[int, int]]:
@@ -196,7 +199,9 @@ def finish(plan: Plan, total: Tally, stopped: str) -> SimulationResult:
         quantiles="exact" if plan.exact else "sketch", rank_error=error,
         sketch_k=None if plan.exact else SKETCH_K,
         sampling_method=str(getattr(s, "mc_sampling", None) or "random"),
-        s_curve={"probabilities": list(S_CURVE), "savings": curves})
+        s_curve={"probabilities": list(S_CURVE), "savings": curves},
+        convergence={"option": names[plan.featured], **total.moments[
+            "savings_vs_baseline"][plan.featured].running(CONVERGENCE_POINTS)})
 
 
 def simulate(book: ScenarioBook, analysis: Analysis, *,

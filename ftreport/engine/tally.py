@@ -45,6 +45,7 @@ class TallySpec:
     shifts: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
     target_savings: float | None = None
     target_payback_days: float | None = None
+    featured: int = 0  # whose savings keep per-block sums (the convergence chart)
 
     def counted(self) -> tuple[str, ...]:
         """The counts a tally keeps, one per option each."""
@@ -75,8 +76,9 @@ class Tally:
         self.spec, self.start, self.size, self.filled = spec, start, size, 0
         n_opt = spec.n_options
         self.counts = {name: np.zeros(n_opt, dtype=np.int64) for name in spec.counted()}
-        self.moments = {k: [Moments(spec.shifts.get(k, (0.0,) * n_opt)[i])
-                            for i in range(n_opt)] for k in SIMULATED_KEYS}
+        self.moments = {k: [Moments(spec.shifts.get(k, (0.0,) * n_opt)[i], per_block=(
+            k == "savings_vs_baseline" and i == spec.featured)) for i in range(n_opt)]
+            for k in SIMULATED_KEYS}
         if spec.exact:
             # Whole days (or NaN) are exact in float32: half the memory of the others.
             self.columns = {k: [Column(size, np.float32 if k == "break_even_day"

@@ -143,6 +143,9 @@ class SimulationResult:
     sampling_method: str = "random"
     # Each option's savings at "probabilities" (0..1): the S-curve.
     s_curve: dict[str, Any] = field(default_factory=dict)
+    # The featured option's running mean savings: "option", and after each of
+    # "iterations", the "mean" and its standard error "se" (the convergence chart).
+    convergence: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"iterations": self.iterations, "seed": self.seed, "trimmed": self.trimmed,
@@ -152,7 +155,7 @@ class SimulationResult:
                 "stopping": {"requested_iterations": self.requested_iterations,
                              "iterations": self.iterations, "reason": self.stopped,
                              "target_se": self.target_se, "check_every": self.check_every},
-                "s_curve": self.s_curve}
+                "s_curve": self.s_curve, "convergence": self.convergence}
 
 
 @dataclass

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ftreport.model.outputs import OUTPUT, PERCENTILES, SIMULATED_KEYS
 from ftreport.model.results import RunResult, SimulationResult
-from ftreport.workbook.s_curve_chart import add_s_curve
+from ftreport.workbook.simulation_charts import add_convergence, add_s_curve
 
 BOLD = Font(bold=True)
 OUTPUT_LABELS = {key: OUTPUT[key].label for key in SIMULATED_KEYS}
@@ -78,6 +78,7 @@ def _simulation_sheet(ws: Worksheet, sim: SimulationResult, currency: str) -> No
     ws.column_dimensions["B"].width = 30
     _histogram(ws, sim, currency)
     add_s_curve(ws, sim, currency)
+    add_convergence(ws, sim, currency)
 
 
 def stop_text(sim: SimulationResult) -> str:
