@@ -4,6 +4,8 @@ target probabilities and the early stop of the Monte Carlo."""
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from dataclasses import replace
 
 import numpy as np
@@ -259,3 +261,15 @@ def test_a_target_never_met_runs_every_iteration() -> None:
     book = support_book(mc_iterations=3 * CHECK_EVERY + 5, mc_target_se=1e-9)
     result = simulate(book, analyse(book))
     assert result.stopped == "iterations" and result.iterations == 3 * CHECK_EVERY + 5
+
+
+def test_datasketches_is_imported_only_by_a_sketch_run() -> None:
+    code = ("import sys\nfrom tests.support.scenarios import support_book\n"
+            "from ftreport.engine.analysis import analyse\n"
+            "from ftreport.engine.simulation import simulate\n"
+            "book = support_book(mc_iterations=2000)\n"
+            "simulate(book, analyse(book))\nprint('datasketches' in sys.modules)\n"
+            "simulate(book, analyse(book), exact=False)\nprint('datasketches' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "True"]
