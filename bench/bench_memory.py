@@ -99,7 +99,9 @@ def run_case(case: str, iterations: int) -> dict[str, float]:
 
 def measure(case: str, iterations: int) -> dict[str, float]:
     out = subprocess.run([sys.executable, __file__, "--case", case, "--iterations",
-                          str(iterations)], capture_output=True, text=True, check=True)
+                          str(iterations)], capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"{case} {iterations:,} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
