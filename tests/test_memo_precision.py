@@ -12,7 +12,7 @@ from ftreport.engine.simulation import CHECK_EVERY, simulate
 from ftreport.model.format import Formatter
 from ftreport.model.results import RunResult
 from ftreport.report import write_memo
-from ftreport.report.risk import risk_picture
+from ftreport.report.risk import risk_picture, se_percent
 from tests.support.scenarios import support_book
 from tests.test_memo import pdf_text
 from tests.test_memo_page_one import page_one
@@ -36,6 +36,13 @@ def test_exact_run_states_mean_savings_with_its_standard_error_and_exact_percent
     row = risk.rows[1]
     assert row.p_cheapest_se == fmt.percent(sim.summary[1]["p_cheapest_se"])
     assert risk.rows[0].p_beats_baseline_se == ""  # the baseline does not beat itself
+    assert sim.summary[0]["p_beats_baseline_se"] == 0.0  # nor would a share of 0 show one
+
+
+def test_a_standard_error_is_shown_to_the_digits_that_show_it() -> None:
+    fmt = Formatter("USD")
+    assert [se_percent(v, fmt) for v in (0.0123, 0.0004, 0.00004, 0.0, None)] == [
+        "1.2%", "0.04%", "< 0.01%", "", ""]
 
 
 def test_sketch_run_states_the_rank_error() -> None:

@@ -52,9 +52,10 @@ def risk_picture(analysis: Analysis, simulation: SimulationResult,
 
 
 def se_percent(se: float | None, fmt: Formatter) -> str:
-    """A share's standard error: to 0.1% when that shows it, else to 0.01%."""
-    if not is_number(se):
-        return MISSING
+    """A share's standard error: to 0.1% when that shows it, else to 0.01%; empty when
+    there is none to show (no estimate, or a share of 0 or 1, whose estimate is 0)."""
+    if not is_number(se) or se == 0:
+        return ""
     if se >= 0.0005:
         return fmt.percent(se)
     return fmt.percent(se, 2) if se >= 0.00005 else "< 0.01%"
