@@ -11,6 +11,7 @@ past its stop, and the client holds only the merged tally.
 
 from __future__ import annotations
 
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from itertools import islice
@@ -63,10 +64,12 @@ def _task_tallies(client: Any, shared: Any, iterations: int, ranges: list[tuple[
     and not yet read."""
     todo = iter(ranges)
     pending: deque[tuple[Any, int]] = deque()
+    # The run's own token keeps two runs on one cluster from sharing a task.
+    token = uuid.uuid4().hex[:12]
 
     def submit(start: int, stop: int) -> None:
         pending.append((client.submit(simulate_blocks, shared, start, stop, pure=False,
-                                      key=f"ftreport-simulate-{start}-{stop}-{id(pending)}"),
+                                      key=f"ftreport-simulate-{start}-{stop}-{token}"),
                         stop))
 
     for start, stop in islice(todo, in_flight):
