@@ -136,6 +136,13 @@ SCENARIO_FIELDS: tuple[Field, ...] = (
     Field("price_date", "Price date", "date", "date", "The date the prices are judged at: a "
           "price-book row checked more than 12 months before it is warned about as stale. "
           "Blank = the run date.", uncertain=False, since=2),
+    Field("start_date", "Start date", "date", "date", "Day 1 of the horizon, for the dated "
+          "views (months, fiscal years, the Timeline's dates). Blank = the day after the run.",
+          uncertain=False, since=3),
+    Field("fiscal_year_start_month", "Fiscal year starts in month", "1..12", "whole", "The "
+          "month a fiscal year begins (1 = January, 7 = July); a fiscal year is named by the "
+          "calendar year it ends in.", minimum=1, maximum=12, default=1, uncertain=False,
+          since=3),
     Field("mc_target_se", "Target standard error", "", "number", "Optional. Stop the "
           "simulation early once the featured option's mean savings have a standard error "
           "below this (checked every 65,536 iterations; same result every run).", minimum=0,
