@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +23,7 @@ from ftreport.engine.sampling import BLOCK
 from ftreport.engine.simulation import CHECK_EVERY, simulate
 from ftreport.model.outputs import PERCENTILES, SIMULATED_KEYS
 from tests.support.scenarios import support_book
+from tests.test_cli import imported_modules
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_inputs" / "customer-support.xlsx"
@@ -125,3 +128,19 @@ def test_run_dask_starts_its_own_local_cluster(monkeypatch: pytest.MonkeyPatch) 
     assert result.exit_code == 0, result.output
     assert len(started) == 1 and started[0]["processes"]
     assert json.loads(result.output)["simulation"]["iterations"] == 10_000
+
+
+def test_run_without_dask_says_how_to_install_it(tmp_path: Path) -> None:
+    code = ("import sys\nsys.modules['distributed'] = None\nfrom ftreport.cli import main\n"
+            f"main(['run', {str(SAMPLE)!r}, '--json', '--iterations', '1000', '--dask'])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT)
+    assert done.returncode == 1
+    assert "pip install 'ftreport[batch]'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_run_help_does_not_load_dask_and_names_the_options() -> None:
+    assert "distributed" not in imported_modules("run", "--help")
+    text = CliRunner().invoke(main, ["run", "--help"]).output
+    assert "--dask" in text and "--scheduler ADDRESS" in text
