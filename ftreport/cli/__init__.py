@@ -130,16 +130,23 @@ def validate(path: Path, as_json: bool) -> None:
                    "with pyarrow installed).")
 @click.option("--sipmath", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write a SIPmath 3.0 library (.json) of the inputs and key outputs.")
+@click.option("--dask", "use_dask", is_flag=True,
+              help="Run the simulation on Dask: the cluster at DASK_SCHEDULER_ADDRESS when "
+                   "set, else a local cluster of one worker per core started for the run.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run the simulation on the Dask cluster at ADDRESS (tcp://HOST:PORT).")
 @smtp_options
 @reports_errors
 def run(path: Path, outdir: Path | None, as_json: bool, iterations: int | None,
         seed: int | None, no_pdf: bool, in_place: bool, template_dir: Path | None,
         email_to: tuple[str, ...], email_cc: tuple[str, ...], email_subject: str | None,
         email_from: str | None, deadline: float | None, trials: Path | None,
-        sipmath: Path | None, **smtp: Any) -> None:
+        sipmath: Path | None, use_dask: bool, scheduler: str | None, **smtp: Any) -> None:
     """Compute costs and break-even for PATH and write the reports to OUTDIR.
 
     Example: ftreport run scenario.xlsx -o out/ --email-to cfo@example.com
+
+    Example: ftreport run big-study.xlsx -o out/ --scheduler tcp://10.0.0.5:8786
     """
     from ftreport.api import NotSentError
     from ftreport.api import run as run_report
@@ -160,7 +167,7 @@ def run(path: Path, outdir: Path | None, as_json: bool, iterations: int | None,
             email_from=email_from, smtp_host=smtp["host"], smtp_port=smtp["port"],
             smtp_user=smtp["user"], smtp_security=smtp["security"], smtp_cafile=smtp["cafile"],
             smtp_timeout=smtp["timeout"], email_deadline=deadline, trials=trials,
-            sipmath=sipmath)
+            sipmath=sipmath, dask=use_dask, scheduler=scheduler)
     except NotSentError as exc:
         show_run(exc.result, as_json)  # the reports were written: say so before the error
         raise

@@ -32,6 +32,9 @@ class Scenario:
     price_date: date | None = None  # None: the run date
     start_date: date | None = None  # day 1; None: the day after the run date
     fiscal_year_start_month: int = 1
+    mc_target_se: float | None = None  # stop early below this SE of the mean savings
+    target_savings: float | None = None  # for P(savings >= target)
+    target_payback_days: float | None = None  # for P(break-even day <= target)
 
     @property
     def price_rate(self) -> float:

@@ -150,6 +150,16 @@ SCENARIO_FIELDS: tuple[Field, ...] = (
           "block of 4,096 iterations covers each 1/4,096 of it once): the same precision "
           "with fewer iterations. Blank = random.", default="random", uncertain=False,
           since=3, choices=SAMPLING_METHODS),
+    Field("mc_target_se", "Target standard error", "", "number", "Optional. Stop the "
+          "simulation early once the featured option's mean savings have a standard error "
+          "below this (checked every 65,536 iterations; same result every run).", minimum=0,
+          maximum=1e15, uncertain=False, since=3),
+    Field("target_savings", "Target savings", "", "number", "Optional. The simulation gives "
+          "each option's chance of saving at least this much against the baseline over the "
+          "horizon.", minimum=-1e15, maximum=1e15, uncertain=False, since=3),
+    Field("target_payback_days", "Target payback", "days", "number", "Optional. The "
+          "simulation gives each option's chance of breaking even by this day.", minimum=0,
+          maximum=MAX_HORIZON_DAYS, uncertain=False, since=3),
 )
 
 OPTION_FIELDS: tuple[Field, ...] = (

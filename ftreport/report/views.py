@@ -102,6 +102,8 @@ class PercentileRow:
     total_cost: tuple[str, str, str]  # P5, P50, P95
     savings: tuple[str, str, str]
     break_even_day: tuple[str, str, str]
+    p_cheapest_se: str = ""  # standard errors of the two shares, formatted
+    p_beats_baseline_se: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,9 @@ class RiskPicture:
     rows: list[PercentileRow]
     tornado: str  # SVG, empty when there is no sensitivity
     sensitivity: list[SensitivityRow]
+    precision: str = ""  # the featured mean savings with its SE; how exact percentiles are
+    stopping: str = ""  # how mc_target_se ended the run; empty when it was not set
+    targets: str = ""  # the featured option's chances of meeting the targets; empty if none
 
 
 @dataclass(frozen=True)
