@@ -76,6 +76,8 @@ class Option:
     quality_score: float | None = None
     training_examples: float | None = None
     notes: str = ""
+    batch_share: float = 0.0  # share of requests sent through the batch interface
+    batch_discount: float = 0.0  # share off the token prices for those requests
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

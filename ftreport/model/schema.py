@@ -15,7 +15,7 @@ from typing import Literal
 
 # The template's version, stored in each new workbook as the defined name
 # `template_version` (absent: 1). Raise it with every field added (Field.since).
-TEMPLATE_VERSION = 2
+TEMPLATE_VERSION = 3
 TEMPLATE_VERSION_NAME = "template_version"
 
 Kind = Literal["text", "whole", "number", "share", "growth", "percentile", "option", "choice",
@@ -185,6 +185,12 @@ OPTION_FIELDS: tuple[Field, ...] = (
           "of training examples (50 to 100 is the usual start).", minimum=0, uncertain=False,
           maximum=1e15),
     Field("notes", "Notes", "", "text", "Anything a reader should know.", uncertain=False),
+    Field("batch_share", "Batch share", "%", "share", "Share of requests sent through the "
+          "provider's batch interface, billed at (1 - batch_discount) of the token prices. "
+          "0 = none.", default=0.0, since=3),
+    Field("batch_discount", "Batch discount", "%", "share", "Share off the token prices for "
+          "batch requests: from the Prices sheet by model (0.5 for OpenAI's Batch API); type "
+          "over it to use your own.", default=0.0, uncertain=False, since=3),
 )
 
 UNCERTAINTY_COLUMNS = ("input", "option", "distribution", "p1", "p2", "p3", "clip_min",

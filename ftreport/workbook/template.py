@@ -9,6 +9,7 @@ formats, frozen headers, and price cells that look the model up in `Prices`.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -22,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ftreport.fileio import atomic_write
 from ftreport.model import schema
 from ftreport.model.format import CURRENCY_SYMBOLS
+from ftreport.model.inputs import run_time
 from ftreport.model.pricebook import PRICE_COLUMNS, load_pricebook
 from ftreport.model.problems import InputError, Problem, describe
 from ftreport.workbook import (
@@ -43,10 +45,15 @@ BLANK_OPTION_ROWS = 10
 SPARE_ROWS = 2  # empty rows left in an example's tables, ready to fill
 VALIDATED_ROWS = 500  # input checks reach below the table, for rows an analyst adds
 PRICE_ROWS = 300  # the lookup ranges reach below the price book, for models an analyst adds
+# The model drop-down's list: the filled rows of the Prices sheet's model column, however
+# many an analyst adds (a fixed range would stop at the book's last row).
+PRICE_MODELS_NAME = "price_models"
 
 # Option columns filled by a lookup of the option's model in the Prices table.
 LOOKED_UP = ("price_input_per_1m", "price_cached_input_per_1m", "price_output_per_1m",
              "price_training_per_1m", "price_per_training_hour", "hosting_per_hour")
+# Looked up too, but a share: not converted at fx_rate.
+SHARE_LOOKED_UP = ("batch_discount",)
 MONEY = frozenset({*LOOKED_UP, "monthly_fixed_cost", "one_time_cost", "data_generation_cost"})
 COUNTS = frozenset({"input_tokens", "output_tokens", "training_tokens", "training_examples",
                     "requests_per_day", "horizon_days", "mc_iterations", "retrain_every_days"})
@@ -73,7 +80,7 @@ FACTOR_NOTES = {
 PRICE_NOTES = {
     "model": "The name to pick in the Options table's model column.",
     "provider": "Who sells it.",
-    "kind": "base, fine-tuned or self-hosted.",
+    "kind": "base, fine-tuned, self-hosted or commitment.",
     "price_input_per_1m": "Price per 1M input tokens.",
     "price_cached_input_per_1m": "Price per 1M cached input tokens (0: no discount).",
     "price_output_per_1m": "Price per 1M output tokens.",
@@ -85,6 +92,10 @@ PRICE_NOTES = {
     "source": "The provider's pricing page.",
     "as_of": "The date the price was read.",
     "notes": "Tier, caveats, and whether the price is confirmed.",
+    "batch_discount": "Share off the token prices through the provider's batch interface.",
+    "valid_from": "First day the row is in force (blank: always). The Options lookups take "
+                  "the row in force on price_date (blank: today).",
+    "valid_to": "First day the row is no longer in force (blank: still in force).",
 }
 
 HOW_TO = (
@@ -128,7 +139,7 @@ def write_template(path: Path, *, example: str = "starter", force: bool = False)
         raise InputError([Problem(str(path), None, None,
                                   "a new file name: this file already exists "
                                   "(use --force to replace it)", code="file-exists")])
-    wb, lookups = build_workbook(EXAMPLES[example])
+    wb, lookups = build_workbook(EXAMPLES[example], run_time().date())
     with atomic_write(path) as temp:
         wb.save(temp)
         # Store each lookup's value beside its formula, as Excel would: readers that do
@@ -136,26 +147,28 @@ def write_template(path: Path, *, example: str = "starter", force: bool = False)
         add_cached_values(temp, {OPTIONS_TABLE: lookups})
 
 
-def build_workbook(example: Example | None) -> tuple[Workbook, dict[str, float]]:
+def build_workbook(example: Example | None, today: date | None = None
+                   ) -> tuple[Workbook, dict[str, float | str]]:
     """The template as an openpyxl Workbook, blank (``None``) or filled with ``example``,
-    and the value of each price lookup formula by cell ("G4" -> 2.0)."""
+    and the value of each price lookup formula by cell ("G4" -> 2.0) on the example's
+    price_date, else ``today`` (the run date)."""
     wb = Workbook()
     scenario_ws = wb.active
     scenario_ws.title = SCENARIO_SHEET
     values = example.scenario if example else {}
     money = _money_format(str(values.get("currency", "USD")))
     rate = float(values.get("fx_rate") or 1.0)  # type: ignore[arg-type]
-    n_prices = len(load_pricebook().models)
+    price_date = values.get("price_date") or today or run_time().date()
     options = example.options if example else []
     option_rows = len(options) + SPARE_ROWS if example else BLANK_OPTION_ROWS
     last_option_row = HEADER_ROW + option_rows
 
     _scenario_sheet(wb, scenario_ws, example, money, last_option_row)
     lookups = _options_sheet(wb.create_sheet(OPTIONS_TABLE), options, option_rows, money,
-                             n_prices, rate)
+                             rate, price_date)  # type: ignore[arg-type]
     _uncertainty_sheet(wb.create_sheet(UNCERTAINTY_TABLE), example.uncertainty if example else [])
     _factors_sheet(wb.create_sheet(FACTORS_TABLE), example)
-    _prices_sheet(wb.create_sheet(PRICES_TABLE))
+    _prices_sheet(wb, wb.create_sheet(PRICES_TABLE))
     _lists_sheet(wb.create_sheet("Lists"))
     wb.defined_names[schema.TEMPLATE_VERSION_NAME] = DefinedName(
         schema.TEMPLATE_VERSION_NAME, attr_text=str(schema.TEMPLATE_VERSION))
@@ -163,27 +176,48 @@ def build_workbook(example: Example | None) -> tuple[Workbook, dict[str, float]]
 
 
 def price_lookup(field: str, row: int) -> str:
-    """The formula of an option's price cell: the model's price from Prices (USD) times
-    fx_rate (blank: 1), 0 when the model is blank or not in the book.
+    """The formula of an option's price cell: from the Prices row of the option's model in
+    force on price_date (blank: today), the price (USD) times fx_rate (blank: 1); 0 when
+    the model is blank or not in Prices; #N/A when it is there but no row of it is in
+    force on that date (the reader names the model and the date).
 
-    Plain A1 references and INDEX/MATCH only, so Excel, LibreOffice 7.4 and the
-    reader's evaluator all compute it; the ranges reach below the book so models an
-    analyst appends to the Prices table are found too.
+    A row is in force from valid_from (blank: always) up to, not including, valid_to
+    (blank: still); of several, the lowest on the sheet wins, so a row an analyst adds
+    below the book's overrides it. SUMPRODUCT, MAX, ROW, INDEX and MATCH only (no array
+    entry, no XLOOKUP), so Excel, LibreOffice 7.4 and the reader's evaluator compute it.
     """
     model = f"$C{row}"
-    names = f"Prices!$A${FIRST_ROW}:$A${HEADER_ROW + PRICE_ROWS}"
-    col = get_column_letter(PRICE_COLUMNS.index(field) + 1)
-    values = f"Prices!${col}${FIRST_ROW}:${col}${HEADER_ROW + PRICE_ROWS}"
-    match = f"MATCH({model},{names},0)"
-    rate = "IF(ISNUMBER(fx_rate),fx_rate,1)"  # blank (or text, an error the reader gives): 1
-    return f'=IF({model}="",0,IF(ISNA({match}),0,INDEX({values},{match})*{rate}))'
+    names, values = _price_range("model"), _price_range(field)
+    on = "IF(ISNUMBER(price_date),price_date,TODAY())"
+    in_force = (f"({names}={model})*({_price_range('valid_from')}<={on})"
+                f"*(({_price_range('valid_to')}=\"\")+({_price_range('valid_to')}>{on}))")
+    found = f"SUMPRODUCT(MAX({in_force}*ROW({names})))"
+    value = f"INDEX({values},{found}-{HEADER_ROW})"
+    if field in LOOKED_UP:
+        rate = "IF(ISNUMBER(fx_rate),fx_rate,1)"  # blank (or text, an error the reader gives)
+        value = f"{value}*{rate}"
+    return (f'=IF({model}="",0,IF(ISNA(MATCH({model},{names},0)),0,'
+            f'IF({found}=0,NA(),{value})))')
 
 
-def price_lookup_value(field: str, model: object, rate: float = 1.0) -> float:
-    """What :func:`price_lookup` computes for ``model`` at fx_rate ``rate``: its price
-    times the rate, or 0."""
-    price = load_pricebook().get(str(model)) if model else None
-    return float(getattr(price, field) or 0.0) * rate if price else 0.0
+def _price_range(column: str) -> str:
+    col = get_column_letter(PRICE_COLUMNS.index(column) + 1)
+    return f"Prices!${col}${FIRST_ROW}:${col}${HEADER_ROW + PRICE_ROWS}"
+
+
+def price_lookup_value(field: str, model: object, rate: float = 1.0,
+                       on: date | None = None) -> float | str:
+    """What :func:`price_lookup` computes for ``model`` at fx_rate ``rate`` on the price
+    date ``on`` (default today) over the template's own Prices rows."""
+    wanted = str(model or "").strip().casefold()
+    rows = [m for m in load_pricebook().sheet_rows if m.model.casefold() == wanted]
+    if not wanted or not rows:
+        return 0.0
+    found = [m for m in rows if m.in_force(on or run_time().date())]
+    if not found:
+        return "#N/A"
+    price = float(getattr(found[-1], field) or 0.0)
+    return price * rate if field in LOOKED_UP else price
 
 
 def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money: str,
@@ -220,13 +254,13 @@ def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money:
 
 
 def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, money: str,
-                   n_prices: int, rate: float) -> dict[str, float]:
+                   rate: float, price_date: date) -> dict[str, float | str]:
     heading(ws, "Options",
             ("One row per candidate. Green prices come from the Prices sheet by model (USD, "
              "times fx_rate); type over them to use your own. Blank numbers mean 0."), HINT)
     fields = schema.OPTION_FIELDS
     last = HEADER_ROW + rows
-    lookups: dict[str, float] = {}
+    lookups: dict[str, float | str] = {}
     for col, f in enumerate(fields, start=1):
         head = ws.cell(row=HEADER_ROW, column=col, value=f.name)
         head.comment = _note(f)
@@ -236,20 +270,21 @@ def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, m
             cell = ws.cell(row=row, column=col)
             if f.name in spec:
                 cell.value = spec[f.name]
-            elif f.name in LOOKED_UP:
+            elif f.name in LOOKED_UP + SHARE_LOOKED_UP:
                 cell.value = price_lookup(f.name, row)
-                lookups[cell.coordinate] = price_lookup_value(f.name, spec.get("model"), rate)
-            cell.fill = LOOKUP_FILL if f.name in LOOKED_UP else INPUT_FILL
+                lookups[cell.coordinate] = price_lookup_value(f.name, spec.get("model"), rate,
+                                                              price_date)
+            cell.fill = LOOKUP_FILL if f.name in LOOKED_UP + SHARE_LOOKED_UP else INPUT_FILL
             cell.number_format = _number_format(f, money)
-        models = f"Prices!$A${FIRST_ROW}:$A${HEADER_ROW + n_prices}"
-        dv = field_check(f, models=models)
+        dv = field_check(f, models=PRICE_MODELS_NAME)
         if dv is not None:
             ws.add_data_validation(dv)
             dv.add(f"{letter}{FIRST_ROW}:{letter}{last + VALIDATED_ROWS}")
         ws.column_dimensions[letter].width = max(12, min(28, len(f.name) + 4))
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["C"].width = 24
-    ws.column_dimensions[get_column_letter(len(fields))].width = 60
+    notes = [f.name for f in fields].index("notes") + 1
+    ws.column_dimensions[get_column_letter(notes)].width = 60
     _table(ws, OPTIONS_TABLE, len(fields), last)
     ws.freeze_panes = f"B{FIRST_ROW}"
     return lookups
@@ -314,27 +349,38 @@ def _factors_sheet(ws: Worksheet, example: Example | None) -> None:
     ws.freeze_panes = f"A{FIRST_ROW}"
 
 
-def _prices_sheet(ws: Worksheet) -> None:
+def _prices_sheet(wb: Workbook, ws: Worksheet) -> None:
     book = load_pricebook()
     money = _money_format(book.currency)  # the book's prices are USD in any scenario
-    heading(ws, f"Prices (price book as of {book.as_of}, {book.currency})",
-            ("Per 1M tokens, per hour. Each row says where and when its price was read. "
-             "Add rows at the bottom for your own models or negotiated rates."), HINT)
+    heading(ws, f"Prices (price book, {book.currency})",
+            ("Per 1M tokens, per hour. Each row says where and when its price was read, and "
+             "the dates it is in force. Add rows at the bottom for your own models or "
+             "negotiated rates: a row below the book's, in force on the price date, wins."),
+            HINT)
     for col, name in enumerate(PRICE_COLUMNS, start=1):
         head = ws.cell(row=HEADER_ROW, column=col, value=name)
         head.comment = Comment(PRICE_NOTES[name], "ftreport", width=260, height=70)
-    for row, m in enumerate(book.models, start=FIRST_ROW):
+    for row, m in enumerate(book.sheet_rows, start=FIRST_ROW):
         for col, name in enumerate(PRICE_COLUMNS, start=1):
             cell = ws.cell(row=row, column=col, value=getattr(m, name))
             if name.startswith("price_") or name == "hosting_per_hour":
                 cell.number_format = money
             elif name in ("context_window", "max_output_tokens"):
                 cell.number_format = "#,##0"
-    _widths(ws, {"A": 24, "B": 20, "C": 12, "L": 50, "M": 12, "N": 80})
+            elif name in ("valid_from", "valid_to"):
+                cell.number_format = "yyyy-mm-dd"
+            elif name == "batch_discount":
+                cell.number_format = "0%"
+    _widths(ws, {"A": 24, "B": 20, "C": 12, "L": 50, "M": 12, "N": 80, "O": 12, "P": 12,
+                 "Q": 12})
     for col in range(4, 12):
         ws.column_dimensions[get_column_letter(col)].width = 14
-    _table(ws, PRICES_TABLE, len(PRICE_COLUMNS), HEADER_ROW + len(book.models))
+    _table(ws, PRICES_TABLE, len(PRICE_COLUMNS), HEADER_ROW + len(book.sheet_rows))
     ws.freeze_panes = f"B{FIRST_ROW}"
+    # Non-blank model cells from the first row down (the drop-down skips the blanks).
+    last = HEADER_ROW + schema.MAX_TABLE_ROWS
+    wb.defined_names[PRICE_MODELS_NAME] = DefinedName(PRICE_MODELS_NAME, attr_text=(
+        f"OFFSET(Prices!$A${FIRST_ROW},0,0,MAX(1,COUNTA(Prices!$A${FIRST_ROW}:$A${last})),1)"))
 
 
 def _lists_sheet(ws: Worksheet) -> None:
