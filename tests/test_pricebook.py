@@ -97,7 +97,8 @@ def test_names_are_unique_ignoring_case():
 def test_models_are_the_rows_in_force_on_the_newest_check_date_with_the_sheet_columns():
     book = load_pricebook()
     assert PRICE_COLUMNS[:3] == ("model", "provider", "kind")
-    assert PRICE_COLUMNS[-3:] == ("source", "as_of", "notes")
+    assert PRICE_COLUMNS[-6:] == ("source", "as_of", "notes", "batch_discount", "valid_from",
+                                  "valid_to")
     on = date.fromisoformat(book.as_of)
     for m in book.models:
         row = book.at(m.model, on)

@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ftreport.engine import distributions
 from ftreport.model import Factor, Option, Scenario, ScenarioBook, Uncertain, schema
+from ftreport.model.inputs import run_time
 from ftreport.model.problems import InputError, Problem, describe
 from ftreport.workbook import (
     FACTORS_TABLE,
@@ -34,6 +35,7 @@ from ftreport.workbook import (
 )
 from ftreport.workbook._formulas import EXTERNAL_REASON, refers_to_another_workbook
 from ftreport.workbook._opening import open_workbook, read_bytes
+from ftreport.workbook._price_dates import check_price_dates
 from ftreport.workbook._tables import (
     cached_values,
     locate_table,
@@ -98,6 +100,8 @@ class _Reader:
         self._resolve(cells)
 
         scenario = self._scenario(scenario_cells)
+        if options and scenario is not None:
+            self._check_price_dates(scenario, options)
         book_priced = (_guards.check_currency(scenario, scenario_cells, options.rows,
                                               self.problem) if options and scenario else [])
         option_list = self._options(options) if options else []
@@ -122,6 +126,15 @@ class _Reader:
                           for row in options.rows if not is_blank_option(row)],
             template_version=self._template_version(), book_priced=book_priced,
         )
+
+    def _check_price_dates(self, scenario: Scenario, options: InputTable) -> None:
+        """Lookups that found no Prices row in force on the price date: one error per
+        option (naming model and date) instead of the formula errors of its cells."""
+        on = scenario.price_date or run_time().date()
+        given = "price_date" if scenario.price_date else "the run date"
+        explained = check_price_dates(self.wb, options.rows, on, given, self.problem)
+        self.problems = [p for p in self.problems
+                         if not (p.code == "formula-error" and f"{p.sheet}!{p.cell}" in explained)]
 
     def _template_version(self) -> int:
         """The template version the workbook records (1 when it records none)."""
