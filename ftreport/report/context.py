@@ -30,6 +30,7 @@ from ftreport.report.appendix import appendix
 from ftreport.report.decision import decision
 from ftreport.report.factors import factors_view
 from ftreport.report.options import DAYS_PER_MONTH, cumulative_chart, option_views
+from ftreport.report.prices_used import prices_used
 from ftreport.report.risk import risk_picture
 from ftreport.report.views import MemoContext, Meta, WarningView
 
@@ -55,6 +56,7 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
         factors=factors,
         warnings=[WarningView(w.option or "", w.message) for w in analysis.warnings],
         appendix=appendix(analysis.book, fmt),
+        prices_used=prices_used(analysis.book, load_pricebook()),
         methodology={
             "days_per_month": f"{DAYS_PER_MONTH:.4g}",
             "trim_low": f"{analysis.book.scenario.trim_low_pct:g}",

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ftreport.report.prices_used import PricesUsedView
+
 
 @dataclass(frozen=True)
 class Meta:
@@ -182,6 +184,7 @@ class MemoContext:
     warnings: list[WarningView]
     appendix: Appendix
     methodology: dict[str, str] = field(default_factory=dict)
+    prices_used: PricesUsedView | None = None  # the price-book rows the options use
 
     def as_template_vars(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
