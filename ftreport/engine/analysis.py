@@ -87,7 +87,8 @@ def collect_warnings(analysis: Analysis, eligible: list[bool],
                      pricebook: PriceBook) -> list[ReportWarning]:
     book, res = analysis.book, analysis.results
     horizon = book.scenario.horizon_days
-    from ftreport.engine.plausibility import check  # first: it refuses non-finite totals
+    # First: it refuses non-finite totals.
+    from ftreport.engine.plausibility import check, row_at
     found: list[ReportWarning] = check(analysis, pricebook)
     for i, option in enumerate(book.options):
         if i != analysis.baseline and math.isnan(res["break_even_day"][i]):
@@ -107,7 +108,10 @@ def collect_warnings(analysis: Analysis, eligible: list[bool],
             found.append(ReportWarning("few_examples", (
                 f"{option.name} has {examples:g} training examples; seed guidance is to start "
                 f"with 50 to 100."), option.name))
-        price = pricebook.get(option.model) if option.model else None
+        # The limits of the row in force on the price date (the book's current row when
+        # it has none that early), so every dated row's limits are used.
+        price = (row_at(pricebook, option.model, book.price_date)
+                 or pricebook.get(option.model)) if option.model else None
         if price and price.context_window and option.input_tokens > price.context_window:
             found.append(ReportWarning("context_window", (
                 f"{option.name}: {option.input_tokens:,.0f} input tokens exceed the "

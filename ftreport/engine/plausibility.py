@@ -62,8 +62,8 @@ def price_rows_used(book: ScenarioBook, pricebook: PriceBook) -> list[tuple[str,
     for option, from_book in zip(book.options, priced, strict=True):
         if not from_book or not option.model:
             continue
-        row = (_row_at(pricebook, option.model, book.price_date)
-               or _row_at(pricebook, option.model, pricebook.as_of))
+        row = (row_at(pricebook, option.model, book.price_date)
+               or row_at(pricebook, option.model, pricebook.as_of))
         if row is not None:
             used.append((option.name, row))
     return used
@@ -89,9 +89,9 @@ def prices_in_use(book: ScenarioBook, pricebook: PriceBook) -> list[PriceInUse]:
     return [PriceInUse(row, tuple(names), row.checked < limit) for row, names in users.items()]
 
 
-def _row_at(pricebook: PriceBook, model: str, on: date | str) -> PriceRow | None:
-    """The model's row in force on ``on``; None when the book has none (a warning's
-    question must never stop a run)."""
+def row_at(pricebook: PriceBook, model: str, on: date | str) -> PriceRow | None:
+    """The model's row in force on ``on`` (its default deployment); None when the book has
+    none (a warning's question must never stop a run)."""
     try:
         return pricebook.at(model, on)
     except NoPriceInForce:
