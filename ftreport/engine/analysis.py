@@ -15,7 +15,7 @@ from numpy.typing import ArrayLike
 
 from ftreport.engine import compare
 from ftreport.model import Option, ScenarioBook
-from ftreport.model.pricebook import PriceBook, load_pricebook
+from ftreport.model.pricebook import PriceBook
 from ftreport.model.results import Analysis, ReportWarning, Results
 from ftreport.model.schema import OPTION_NUMBERS
 
@@ -53,7 +53,7 @@ def recommend(npv: np.ndarray, eligible: list[bool]) -> int:
 
 
 def analyse(book: ScenarioBook, pricebook: PriceBook | None = None) -> Analysis:
-    pricebook = pricebook or load_pricebook()
+    pricebook = pricebook or book.prices
     baseline = book.baseline_index
     arrays = option_arrays(book.options)
     values = compare.evaluate(arrays, baseline, **scenario_inputs(book))

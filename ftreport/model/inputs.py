@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from ftreport.model.pricebook import PriceBook, load_pricebook
+
 
 @dataclass
 class Scenario:
@@ -134,6 +136,14 @@ class ScenarioBook:
     book_priced: list[bool] = field(default_factory=list)
     # The day of the run: the price date when the Scenario gives none.
     run_date: date = field(default_factory=lambda: run_time().date())
+    # A user price book layered over the shipped one (--prices); None: the shipped book.
+    pricebook: PriceBook | None = None
+
+    @property
+    def prices(self) -> PriceBook:
+        """The price book this run judges prices by: the user's layered book, else the
+        shipped one."""
+        return self.pricebook or load_pricebook()
 
     @property
     def price_date(self) -> date:

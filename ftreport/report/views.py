@@ -33,7 +33,9 @@ class Meta:
     input_file: str
     input_sha256: str
     seed: str
-    pricebook_date: str  # the newest check date in the price book
+    # The newest check date in the price book; kept for firms' own templates (ours give
+    # the check dates of the rows used instead, prices_checked).
+    pricebook_date: str
     prices_checked: str  # "prices checked 2026-07-31 (3 rows)": the rows the options use
     fx_note: str  # "prices converted at 0.92 EUR per USD"; blank for USD or no book price
     simulated: bool

@@ -9,7 +9,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ftreport import __version__
 from ftreport.engine.plausibility import PriceInUse, prices_in_use
-from ftreport.model.pricebook import load_pricebook
 from ftreport.model.schema import STALE_PRICE_MONTHS
 from ftreport.workbook.context import ReportContext
 from ftreport.workbook.styles import bold, header_row, heading, widths
@@ -41,7 +40,7 @@ def run_sheet(ctx: ReportContext) -> None:
     for row, (key, value) in enumerate(rows, start=3):
         ws.cell(row, 1, key).font = bold()
         ws.cell(row, 2, value)
-    _price_rows(ws, 3 + len(rows) + 1, prices_in_use(book, load_pricebook()),
+    _price_rows(ws, 3 + len(rows) + 1, prices_in_use(book, book.prices),
                 book.price_date.isoformat())
     widths(ws, (22, 100, 14, 12, 12, 50, 12, 30, 50))
 

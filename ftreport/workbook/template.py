@@ -24,7 +24,7 @@ from ftreport.fileio import atomic_write
 from ftreport.model import schema
 from ftreport.model.format import CURRENCY_SYMBOLS
 from ftreport.model.inputs import run_time
-from ftreport.model.pricebook import PRICE_COLUMNS, load_pricebook
+from ftreport.model.pricebook import PRICE_COLUMNS, PriceBook, load_pricebook
 from ftreport.model.problems import InputError, Problem, describe
 from ftreport.workbook import (
     FACTORS_TABLE,
@@ -35,25 +35,23 @@ from ftreport.workbook import (
 )
 from ftreport.workbook._checks import field_check, list_check, prompt_only
 from ftreport.workbook._examples import EXAMPLES, FACTORS, Example
+from ftreport.workbook._price_lookups import (
+    FIRST_ROW,
+    HEADER_ROW,
+    LOOKED_UP,
+    PRICE_MODELS_NAME,
+    PRICE_NOTES,
+    SHARE_LOOKED_UP,
+    price_lookup,
+    price_lookup_value,
+)
 from ftreport.workbook._xlsx import add_cached_values
 from ftreport.workbook.styles import heading
 
-HEADER_ROW = 3  # every table's header row; title and hint above it
-FIRST_ROW = HEADER_ROW + 1
 VALUE_COLUMN = "C"  # the Scenario sheet's one value column
 BLANK_OPTION_ROWS = 10
 SPARE_ROWS = 2  # empty rows left in an example's tables, ready to fill
 VALIDATED_ROWS = 500  # input checks reach below the table, for rows an analyst adds
-PRICE_ROWS = 300  # the lookup ranges reach below the price book, for models an analyst adds
-# The model drop-down's list: the filled rows of the Prices sheet's model column, however
-# many an analyst adds (a fixed range would stop at the book's last row).
-PRICE_MODELS_NAME = "price_models"
-
-# Option columns filled by a lookup of the option's model in the Prices table.
-LOOKED_UP = ("price_input_per_1m", "price_cached_input_per_1m", "price_output_per_1m",
-             "price_training_per_1m", "price_per_training_hour", "hosting_per_hour")
-# Looked up too, but a share: not converted at fx_rate.
-SHARE_LOOKED_UP = ("batch_discount",)
 MONEY = frozenset({*LOOKED_UP, "monthly_fixed_cost", "one_time_cost", "data_generation_cost"})
 COUNTS = frozenset({"input_tokens", "output_tokens", "training_tokens", "training_examples",
                     "requests_per_day", "horizon_days", "mc_iterations", "retrain_every_days"})
@@ -77,27 +75,6 @@ FACTOR_NOTES = {
     "answer": "yes, no or unknown. The memo weighs these beside the cost.",
     "notes": "Why; the pre-filled text says which way a yes points.",
 }
-PRICE_NOTES = {
-    "model": "The name to pick in the Options table's model column.",
-    "provider": "Who sells it.",
-    "kind": "base, fine-tuned, self-hosted or commitment.",
-    "price_input_per_1m": "Price per 1M input tokens.",
-    "price_cached_input_per_1m": "Price per 1M cached input tokens (0: no discount).",
-    "price_output_per_1m": "Price per 1M output tokens.",
-    "price_training_per_1m": "Price per 1M trained tokens (file tokens x epochs).",
-    "price_per_training_hour": "Price per training compute hour.",
-    "hosting_per_hour": "Hourly fee while deployed, used or not.",
-    "context_window": "Most tokens per request (input + output).",
-    "max_output_tokens": "Most output tokens per request.",
-    "source": "The provider's pricing page.",
-    "as_of": "The date the price was read.",
-    "notes": "Tier, caveats, and whether the price is confirmed.",
-    "batch_discount": "Share off the token prices through the provider's batch interface.",
-    "valid_from": "First day the row is in force (blank: always). The Options lookups take "
-                  "the row in force on price_date (blank: today).",
-    "valid_to": "First day the row is no longer in force (blank: still in force).",
-}
-
 HOW_TO = (
     "How to fill in this workbook",
     "1. Scenario: the volume and horizon in the value column (C). Hover a cell for its note.",
@@ -117,8 +94,11 @@ LOOKUP_FILL = PatternFill("solid", fgColor="E2EFDA")
 TABLE_STYLE = "TableStyleMedium2"
 
 
-def write_template(path: Path, *, example: str = "starter", force: bool = False) -> None:
-    """Write a new scenario workbook to ``path``, blank or filled with a named example.
+def write_template(path: Path, *, example: str = "starter", force: bool = False,
+                   pricebook: PriceBook | None = None) -> None:
+    """Write a new scenario workbook to ``path``, blank or filled with a named example;
+    its Prices sheet shows ``pricebook`` (a user book layered over the shipped one),
+    else the shipped book.
 
     Refuses to replace an existing file unless ``force``: a filled-in workbook is
     an analyst's work. The file appears whole or not at all (atomic write).
@@ -139,7 +119,7 @@ def write_template(path: Path, *, example: str = "starter", force: bool = False)
         raise InputError([Problem(str(path), None, None,
                                   "a new file name: this file already exists "
                                   "(use --force to replace it)", code="file-exists")])
-    wb, lookups = build_workbook(EXAMPLES[example], run_time().date())
+    wb, lookups = build_workbook(EXAMPLES[example], run_time().date(), pricebook)
     with atomic_write(path) as temp:
         wb.save(temp)
         # Store each lookup's value beside its formula, as Excel would: readers that do
@@ -147,7 +127,8 @@ def write_template(path: Path, *, example: str = "starter", force: bool = False)
         add_cached_values(temp, {OPTIONS_TABLE: lookups})
 
 
-def build_workbook(example: Example | None, today: date | None = None
+def build_workbook(example: Example | None, today: date | None = None,
+                   pricebook: PriceBook | None = None
                    ) -> tuple[Workbook, dict[str, float | str]]:
     """The template as an openpyxl Workbook, blank (``None``) or filled with ``example``,
     and the value of each price lookup formula by cell ("G4" -> 2.0) on the example's
@@ -159,65 +140,21 @@ def build_workbook(example: Example | None, today: date | None = None
     money = _money_format(str(values.get("currency", "USD")))
     rate = float(values.get("fx_rate") or 1.0)  # type: ignore[arg-type]
     price_date = values.get("price_date") or today or run_time().date()
+    book = pricebook or load_pricebook()
     options = example.options if example else []
     option_rows = len(options) + SPARE_ROWS if example else BLANK_OPTION_ROWS
     last_option_row = HEADER_ROW + option_rows
 
     _scenario_sheet(wb, scenario_ws, example, money, last_option_row)
     lookups = _options_sheet(wb.create_sheet(OPTIONS_TABLE), options, option_rows, money,
-                             rate, price_date)  # type: ignore[arg-type]
+                             (book, rate, price_date))  # type: ignore[arg-type]
     _uncertainty_sheet(wb.create_sheet(UNCERTAINTY_TABLE), example.uncertainty if example else [])
     _factors_sheet(wb.create_sheet(FACTORS_TABLE), example)
-    _prices_sheet(wb, wb.create_sheet(PRICES_TABLE))
+    _prices_sheet(wb, wb.create_sheet(PRICES_TABLE), book)
     _lists_sheet(wb.create_sheet("Lists"))
     wb.defined_names[schema.TEMPLATE_VERSION_NAME] = DefinedName(
         schema.TEMPLATE_VERSION_NAME, attr_text=str(schema.TEMPLATE_VERSION))
     return wb, lookups
-
-
-def price_lookup(field: str, row: int) -> str:
-    """The formula of an option's price cell: from the Prices row of the option's model in
-    force on price_date (blank: today), the price (USD) times fx_rate (blank: 1); 0 when
-    the model is blank or not in Prices; #N/A when it is there but no row of it is in
-    force on that date (the reader names the model and the date).
-
-    A row is in force from valid_from (blank: always) up to, not including, valid_to
-    (blank: still); of several, the lowest on the sheet wins, so a row an analyst adds
-    below the book's overrides it. SUMPRODUCT, MAX, ROW, INDEX and MATCH only (no array
-    entry, no XLOOKUP), so Excel, LibreOffice 7.4 and the reader's evaluator compute it.
-    """
-    model = f"$C{row}"
-    names, values = _price_range("model"), _price_range(field)
-    on = "IF(ISNUMBER(price_date),price_date,TODAY())"
-    in_force = (f"({names}={model})*({_price_range('valid_from')}<={on})"
-                f"*(({_price_range('valid_to')}=\"\")+({_price_range('valid_to')}>{on}))")
-    found = f"SUMPRODUCT(MAX({in_force}*ROW({names})))"
-    value = f"INDEX({values},{found}-{HEADER_ROW})"
-    if field in LOOKED_UP:
-        rate = "IF(ISNUMBER(fx_rate),fx_rate,1)"  # blank (or text, an error the reader gives)
-        value = f"{value}*{rate}"
-    return (f'=IF({model}="",0,IF(ISNA(MATCH({model},{names},0)),0,'
-            f'IF({found}=0,NA(),{value})))')
-
-
-def _price_range(column: str) -> str:
-    col = get_column_letter(PRICE_COLUMNS.index(column) + 1)
-    return f"Prices!${col}${FIRST_ROW}:${col}${HEADER_ROW + PRICE_ROWS}"
-
-
-def price_lookup_value(field: str, model: object, rate: float = 1.0,
-                       on: date | None = None) -> float | str:
-    """What :func:`price_lookup` computes for ``model`` at fx_rate ``rate`` on the price
-    date ``on`` (default today) over the template's own Prices rows."""
-    wanted = str(model or "").strip().casefold()
-    rows = [m for m in load_pricebook().sheet_rows if m.model.casefold() == wanted]
-    if not wanted or not rows:
-        return 0.0
-    found = [m for m in rows if m.in_force(on or run_time().date())]
-    if not found:
-        return "#N/A"
-    price = float(getattr(found[-1], field) or 0.0)
-    return price * rate if field in LOOKED_UP else price
 
 
 def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money: str,
@@ -254,7 +191,9 @@ def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money:
 
 
 def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, money: str,
-                   rate: float, price_date: date) -> dict[str, float | str]:
+                   pricing: tuple[PriceBook, float, date]) -> dict[str, float | str]:
+    """The Options sheet; ``pricing``: the book, fx_rate and price date its lookups'
+    stored values are computed with."""
     heading(ws, "Options",
             ("One row per candidate. Green prices come from the Prices sheet by model (USD, "
              "times fx_rate); type over them to use your own. Blank numbers mean 0."), HINT)
@@ -272,8 +211,8 @@ def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, m
                 cell.value = spec[f.name]
             elif f.name in LOOKED_UP + SHARE_LOOKED_UP:
                 cell.value = price_lookup(f.name, row)
-                lookups[cell.coordinate] = price_lookup_value(f.name, spec.get("model"), rate,
-                                                              price_date)
+                lookups[cell.coordinate] = price_lookup_value(
+                    pricing[0], f.name, spec.get("model"), *pricing[1:])
             cell.fill = LOOKUP_FILL if f.name in LOOKED_UP + SHARE_LOOKED_UP else INPUT_FILL
             cell.number_format = _number_format(f, money)
         dv = field_check(f, models=PRICE_MODELS_NAME)
@@ -349,8 +288,7 @@ def _factors_sheet(ws: Worksheet, example: Example | None) -> None:
     ws.freeze_panes = f"A{FIRST_ROW}"
 
 
-def _prices_sheet(wb: Workbook, ws: Worksheet) -> None:
-    book = load_pricebook()
+def _prices_sheet(wb: Workbook, ws: Worksheet, book: PriceBook) -> None:
     money = _money_format(book.currency)  # the book's prices are USD in any scenario
     heading(ws, f"Prices (price book, {book.currency})",
             ("Per 1M tokens, per hour. Each row says where and when its price was read, and "
