@@ -26,8 +26,8 @@ ON = date(2026, 12, 1)
 def _negotiated(tmp_path: Path, **changes: object) -> Path:
     """A user book with one row: gpt-4.1 at a negotiated input price."""
     row = load_pricebook().at("gpt-4.1", ON).to_dict()
-    row.update(price_input_per_1m=1.5, source="contract 2026-11", confirmed=True,
-               notes="Negotiated.", **changes)
+    row.update({"price_input_per_1m": 1.5, "source": "contract 2026-11", "confirmed": True,
+                "notes": "Negotiated.", **changes})
     path = tmp_path / "ours.json"
     path.write_text(json.dumps({"format": 2, "currency": "USD", "rows": [row]}), "utf-8")
     return path
