@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from ftreport.api import run
 from ftreport.model.pricebook import load_pricebook
@@ -17,13 +17,20 @@ from ftreport.workbook.template import write_template
 MODELS = ("gpt-4.1", "ft:gpt-4.1-mini", "azure:ft:gpt-4.1-mini")  # the support example's
 
 
-def _support(tmp_path: Path, price_date: date, typed: bool = False) -> Path:
-    path = tmp_path / "support.xlsx"
-    write_template(path, example="support")
+def example_priced_at(tmp_path: Path, example: str, on: date) -> tuple[Path, Workbook]:
+    """A template example with ``price_date`` set to ``on``: its path and its workbook,
+    for the caller to edit further and save."""
+    path = tmp_path / f"{example}.xlsx"
+    write_template(path, example=example)
     wb = load_workbook(path)
     scenario = wb["Scenario"]
     row = next(r for r in range(4, 40) if scenario[f"B{r}"].value == "price_date")
-    scenario[f"C{row}"] = price_date
+    scenario[f"C{row}"] = on
+    return path, wb
+
+
+def _support(tmp_path: Path, price_date: date, typed: bool = False) -> Path:
+    path, wb = example_priced_at(tmp_path, "support", price_date)
     if typed:  # every option's prices typed over the lookups
         options = wb["Options"]
         headers = [c.value for c in options[3]]

@@ -18,7 +18,7 @@ from ftreport.cli import main
 from ftreport.model.pricebook import PRICE_COLUMNS, NoPriceInForce, PriceBook, load_pricebook
 from ftreport.prices.userbook import layered, read_user_prices
 from ftreport.workbook.reader import read_workbook
-from ftreport.workbook.template import write_template
+from tests.test_prices_used import example_priced_at
 
 ON = date(2026, 12, 1)
 
@@ -34,12 +34,7 @@ def _negotiated(tmp_path: Path, **changes: object) -> Path:
 
 
 def _starter(tmp_path: Path) -> Path:
-    path = tmp_path / "starter.xlsx"
-    write_template(path, example="starter")
-    wb = load_workbook(path)
-    scenario = wb["Scenario"]
-    row = next(r for r in range(4, 40) if scenario[f"B{r}"].value == "price_date")
-    scenario[f"C{row}"] = ON
+    path, wb = example_priced_at(tmp_path, "starter", ON)
     wb.save(path)
     return path
 

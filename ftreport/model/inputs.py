@@ -37,6 +37,11 @@ class Scenario:
         """What a price-book (USD) price is multiplied by: fx_rate, 1 when not given."""
         return 1.0 if self.fx_rate is None else self.fx_rate
 
+    def prices_on(self, run_date: date) -> date:
+        """The date prices are looked up and judged at: price_date, else ``run_date`` (the
+        one rule for the reader, the engine and the reports)."""
+        return self.price_date or run_date
+
     def to_dict(self) -> dict[str, object]:
         values = asdict(self)
         values["price_date"] = self.price_date.isoformat() if self.price_date else None
@@ -148,7 +153,7 @@ class ScenarioBook:
     @property
     def price_date(self) -> date:
         """The date the prices are judged at: price_date, else the run date."""
-        return self.scenario.price_date or self.run_date
+        return self.scenario.prices_on(self.run_date)
 
     @property
     def baseline_index(self) -> int:

@@ -163,7 +163,7 @@ def resolve_price_lookups(wb: Workbook, table_rows: list[dict[str, InputCell]],
     """A user price book's rows for the lookups it applies to, then one error per option
     whose lookups found no Prices row in force on the price date. Returns the cells whose
     own formula errors these replace."""
-    on = scenario.price_date or run_time().date()
+    on = scenario.prices_on(run_time().date())
     given = "price_date" if scenario.price_date else "the run date"
     explained = (apply_user_prices(wb, table_rows, pricebook, on, scenario.price_rate)
                  if pricebook else set())
