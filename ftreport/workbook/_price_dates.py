@@ -21,14 +21,13 @@ from ftreport.model.inputs import run_time
 from ftreport.model.pricebook import ModelPrice, NoPriceInForce, PriceBook, load_pricebook
 from ftreport.workbook import PRICES_TABLE
 from ftreport.workbook._guards import is_lookup
+from ftreport.workbook._price_lookups import LOOKED_UP, SHARE_LOOKED_UP
 from ftreport.workbook._tables import locate_table
 from ftreport.workbook._values import InputCell, is_blank_option, text_of
 
 Report = Callable[..., None]  # _Reader.problem
 NOT_AVAILABLE = "#N/A"
-LOOKUP_FIELDS = ("price_input_per_1m", "price_cached_input_per_1m", "price_output_per_1m",
-                 "price_training_per_1m", "price_per_training_hour", "hosting_per_hour",
-                 "batch_discount")
+LOOKUP_FIELDS = LOOKED_UP + SHARE_LOOKED_UP
 
 
 def sheet_prices(wb: Workbook) -> list[dict[str, object]]:
@@ -105,7 +104,6 @@ def check_price_dates(wb: Workbook, table_rows: list[dict[str, InputCell]], on: 
     return explained
 
 
-MONEY_FIELDS = LOOKUP_FIELDS[:-1]  # converted at fx_rate; batch_discount is a share
 
 
 def apply_user_prices(wb: Workbook, table_rows: list[dict[str, InputCell]], book: PriceBook,
@@ -137,7 +135,7 @@ def apply_user_prices(wb: Workbook, table_rows: list[dict[str, InputCell]], book
         for c in cells:
             field = next(f for f in LOOKUP_FIELDS if row.get(f) is c)
             value = float(getattr(found, field))
-            c.value, c.failed = (value * rate if field in MONEY_FIELDS else value), None
+            c.value, c.failed = (value * rate if field in LOOKED_UP else value), None
             filled.add(c.address)
     return filled
 

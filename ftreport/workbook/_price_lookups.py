@@ -45,6 +45,7 @@ PRICE_NOTES = {
     "valid_to": "First day the row is no longer in force (blank: still in force).",
 }
 
+
 def price_lookup(field: str, row: int) -> str:
     """The formula of an option's price cell: from the Prices row of the option's model in
     force on price_date (blank: today), the price (USD) times fx_rate (blank: 1); 0 when
