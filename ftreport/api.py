@@ -9,6 +9,7 @@ from typing import Any
 
 from ftreport.engine.analysis import analyse
 from ftreport.fileio import folder_lock, remove_stale_temporaries, report_stem
+from ftreport.model.pricebook import PriceBook
 from ftreport.model.problems import InputError, Problem, ReportError
 from ftreport.model.results import Delivery, RunResult, SimulationResult
 from ftreport.report.summary import MEMO_SUFFIX, WORKBOOK_SUFFIX
@@ -34,12 +35,16 @@ def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int |
         email_deadline: float | None = None, trials: str | Path | None = None,
         sipmath: str | Path | None = None, dask: bool = False,
         scheduler: str | None = None, client: Any = None,
+        prices: str | Path | None = None,
         ) -> RunResult:
     """Read a scenario workbook, compute, and (with ``outdir``) write the reports.
 
     Writes ``OUTDIR/<name>.report.xlsx``, ``OUTDIR/<name>.memo.pdf`` and
     ``OUTDIR/<name>.summary.json``; with ``in_place`` the result sheets go into
     the analyst's own file instead of a copy, when that is safe.
+
+    ``prices``: a user price book (JSON, or an .xlsx with a Prices table) layered over the
+    shipped one (docs/prices.md, "A user price book").
 
     With ``email_to`` the reports are then emailed (``result.delivery`` says to
     whom and how); the other ``email_*`` and ``smtp_*`` arguments are those of
@@ -79,7 +84,7 @@ def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int |
             raise InputError([unsafe])
     result = _compute_and_write(path, outdir, iterations=iterations, seed=seed,
                                 workbook=workbook, pdf=pdf, in_place=in_place,
-                                template_dir=template_dir, progress=progress,
+                                template_dir=template_dir, progress=progress, prices=prices,
                                 dask={"dask": dask, "scheduler": scheduler, "client": client})
     if trials is not None or sipmath is not None:
         _export(result, trials, sipmath)
@@ -97,14 +102,14 @@ def _compute_and_write(path: str | Path, outdir: str | Path | None, *, iteration
                        seed: int | None, workbook: bool, pdf: bool, in_place: bool,
                        template_dir: str | Path | None,
                        progress: Callable[[int, int], None] | None,
-                       dask: dict[str, Any]) -> RunResult:
+                       dask: dict[str, Any], prices: str | Path | None = None) -> RunResult:
     """What :func:`run` does before it emails: read, compute, then write into the output
     folder (or the input's, in place) while holding its lock, so that two runs never
     mix their reports, after removing what killed runs left there."""
     from ftreport.workbook.reader import read_workbook
 
     path = Path(path)
-    book = read_workbook(path)
+    book = read_workbook(path, user_pricebook(prices))
     if iterations is not None:
         book.scenario.mc_iterations = iterations
     if seed is not None:
@@ -180,6 +185,15 @@ def _write(result: RunResult, path: Path, outdir: str | Path | None, *, workbook
         from ftreport.report.summary import write_summary
 
         result.outputs["summary"] = str(write_summary(result, outdir))
+
+
+def user_pricebook(prices: str | Path | None) -> PriceBook | None:
+    """The shipped price book with the user book ``prices`` over it; None without one."""
+    if prices is None:
+        return None
+    from ftreport.prices.userbook import layered_pricebook
+
+    return layered_pricebook(prices)
 
 
 def send(paths: Iterable[str | Path], *, to: Sequence[str], cc: Sequence[str] = (),

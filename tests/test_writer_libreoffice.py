@@ -265,6 +265,8 @@ def option_specs(draw: Any, k: int) -> Option:
         data_generation_cost=draw(st.one_of(st.just(0.0), st.floats(1, 20_000))),
         retrain_every_days=draw(st.sampled_from([0, 0, 1, 7, 30, 90, 365])),
         quality_score=draw(st.one_of(st.none(), st.floats(0, 1))),
+        batch_share=draw(st.one_of(st.just(0.0), st.floats(0, 1))),
+        batch_discount=draw(st.sampled_from([0.0, 0.5, 0.25])),
     )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ftreport import __version__
+from ftreport.api import user_pricebook
 from ftreport.batch.inputs import Found, Workbook, file_sha256, find_workbooks
 from ftreport.batch.portfolio import FILES
 from ftreport.batch.results import (
@@ -40,7 +41,8 @@ INSTALL_HINT = "ftreport batch needs Dask: pip install 'ftreport[batch]' (dask a
 def batch(paths: Iterable[str | Path], outdir: str | Path, *, client: Any = None,
           workers: int | None = None, scheduler: str | None = None, resume: bool = False,
           iterations: int | None = None, seed: int | None = None, pdf: bool = True,
-          progress: Callable[[int, int], None] | None = None) -> BatchResult:
+          progress: Callable[[int, int], None] | None = None,
+          prices: str | Path | None = None) -> BatchResult:
     """Run every workbook ``paths`` name (files, folders, globs) into ``outdir``.
 
     Each workbook's reports go to ``OUTDIR/<name>/``; the portfolio (xlsx, json,
@@ -51,7 +53,8 @@ def batch(paths: Iterable[str | Path], outdir: str | Path, *, client: Any = None
     match its entry in the previous ``portfolio.json`` (and whose outputs are still
     there) is not run again. ``progress(done, total)`` is called as runs finish.
     One workbook's bad input or failure never stops the others: see each outcome's
-    ``status`` and the result's ``exit_code``.
+    ``status`` and the result's ``exit_code``. ``prices``: a user price book for every
+    workbook, checked once before any runs (its SHA-256 is one of the settings).
     """
     paths, outdir = list(paths), Path(outdir)
     found = find_workbooks(paths, outdir)
@@ -59,7 +62,10 @@ def batch(paths: Iterable[str | Path], outdir: str | Path, *, client: Any = None
         raise InputError([Problem(", ".join(map(str, paths)) or "(no paths)", None, None,
                                   "at least one .xlsx scenario workbook", "none",
                                   code="file-not-found")])
-    settings = {"iterations": iterations, "seed": seed, "pdf": pdf}
+    settings: dict[str, Any] = {"iterations": iterations, "seed": seed, "pdf": pdf}
+    if prices is not None:
+        user_pricebook(prices)  # a bad book is one error, not one per workbook
+        settings.update(prices=str(Path(prices).resolve()), prices_sha256=file_sha256(Path(prices)))
     previous = previous_outcomes(outdir) if resume else {}
     outcomes: dict[str, WorkbookOutcome] = {
         p.file: WorkbookOutcome(p.file, p.file, BAD_INPUT, problems=[p]) for p in found.missing}

@@ -15,7 +15,7 @@ from numpy.typing import ArrayLike
 
 from ftreport.engine import compare
 from ftreport.model import Option, ScenarioBook
-from ftreport.model.pricebook import PriceBook, load_pricebook
+from ftreport.model.pricebook import PriceBook
 from ftreport.model.results import Analysis, ReportWarning, Results
 from ftreport.model.schema import OPTION_NUMBERS
 
@@ -62,7 +62,7 @@ def evaluate_book(book: ScenarioBook) -> Analysis:
 
 
 def analyse(book: ScenarioBook, pricebook: PriceBook | None = None) -> Analysis:
-    pricebook = pricebook or load_pricebook()
+    pricebook = pricebook or book.prices
     analysis = evaluate_book(book)
     analysis.warnings = collect_warnings(analysis, qualifying(book), pricebook)
     return analysis
@@ -90,7 +90,8 @@ def collect_warnings(analysis: Analysis, eligible: list[bool],
                      pricebook: PriceBook) -> list[ReportWarning]:
     book, res = analysis.book, analysis.results
     horizon = book.scenario.horizon_days
-    from ftreport.engine.plausibility import check  # first: it refuses non-finite totals
+    # First: it refuses non-finite totals.
+    from ftreport.engine.plausibility import check, row_at
     found: list[ReportWarning] = check(analysis, pricebook)
     for i, option in enumerate(book.options):
         if i != analysis.baseline and math.isnan(res["break_even_day"][i]):
@@ -110,7 +111,10 @@ def collect_warnings(analysis: Analysis, eligible: list[bool],
             found.append(ReportWarning("few_examples", (
                 f"{option.name} has {examples:g} training examples; seed guidance is to start "
                 f"with 50 to 100."), option.name))
-        price = pricebook.get(option.model) if option.model else None
+        # The limits of the row in force on the price date (the book's current row when
+        # it has none that early), so every dated row's limits are used.
+        price = (row_at(pricebook, option.model, book.price_date)
+                 or pricebook.get(option.model)) if option.model else None
         if price and price.context_window and option.input_tokens > price.context_window:
             found.append(ReportWarning("context_window", (
                 f"{option.name}: {option.input_tokens:,.0f} input tokens exceed the "

@@ -35,7 +35,8 @@ def option_costs(o: Mapping[str, ArrayLike]) -> dict[str, Array]:
     return {
         "cost_per_request": costs.cost_per_request(
             o["input_tokens"], o["output_tokens"], o["cached_input_share"],
-            o["price_input_per_1m"], o["price_cached_input_per_1m"], o["price_output_per_1m"]),
+            o["price_input_per_1m"], o["price_cached_input_per_1m"], o["price_output_per_1m"],
+            o.get("batch_share", 0.0), o.get("batch_discount", 0.0)),
         "daily_fixed_cost": costs.fixed_cost_per_day(
             o["hosting_per_hour"], o["hosting_hours_per_day"], o["monthly_fixed_cost"]),
         "training_cost_per_run": costs.training_cost_per_run(

@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from ftreport.model.pricebook import PriceBook, load_pricebook
+
 
 @dataclass
 class Scenario:
@@ -40,6 +42,12 @@ class Scenario:
     def price_rate(self) -> float:
         """What a price-book (USD) price is multiplied by: fx_rate, 1 when not given."""
         return 1.0 if self.fx_rate is None else self.fx_rate
+
+    def prices_on(self, run_date: date) -> date:
+        """The date prices are looked up and judged at: price_date, else start_date, else
+        ``run_date`` (cost-model.md; the one rule for the reader, the engine, the reports
+        and the template's lookups)."""
+        return self.price_date or self.start_date or run_date
 
     def to_dict(self) -> dict[str, object]:
         values = asdict(self)
@@ -84,6 +92,8 @@ class Option:
     quality_score: float | None = None
     training_examples: float | None = None
     notes: str = ""
+    batch_share: float = 0.0  # share of requests sent through the batch interface
+    batch_discount: float = 0.0  # share off the token prices for those requests
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -174,11 +184,19 @@ class ScenarioBook:
     book_priced: list[bool] = field(default_factory=list)
     # The day of the run: the price date when the Scenario gives none.
     run_date: date = field(default_factory=lambda: run_time().date())
+    # A user price book layered over the shipped one (--prices); None: the shipped book.
+    pricebook: PriceBook | None = None
+
+    @property
+    def prices(self) -> PriceBook:
+        """The price book this run judges prices by: the user's layered book, else the
+        shipped one."""
+        return self.pricebook or load_pricebook()
 
     @property
     def price_date(self) -> date:
         """The date the prices are judged at: price_date, else the run date."""
-        return self.scenario.price_date or self.run_date
+        return self.scenario.prices_on(self.run_date)
 
     @property
     def start_date(self) -> date:

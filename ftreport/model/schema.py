@@ -137,7 +137,7 @@ SCENARIO_FIELDS: tuple[Field, ...] = (
           "USD.", uncertain=False, maximum=1e6, since=2),
     Field("price_date", "Price date", "date", "date", "The date the prices are judged at: a "
           "price-book row checked more than 12 months before it is warned about as stale. "
-          "Blank = the run date.", uncertain=False, since=2),
+          "Blank = start_date, else the run date.", uncertain=False, since=2),
     Field("start_date", "Start date", "date", "date", "Day 1 of the horizon, for the dated "
           "views (months, fiscal years, the Timeline's dates). Blank = the day after the run.",
           uncertain=False, since=3),
@@ -209,6 +209,12 @@ OPTION_FIELDS: tuple[Field, ...] = (
           "of training examples (50 to 100 is the usual start).", minimum=0, uncertain=False,
           maximum=1e15),
     Field("notes", "Notes", "", "text", "Anything a reader should know.", uncertain=False),
+    Field("batch_share", "Batch share", "%", "share", "Share of requests sent through the "
+          "provider's batch interface, billed at (1 - batch_discount) of the token prices. "
+          "0 = none.", default=0.0, since=3),
+    Field("batch_discount", "Batch discount", "%", "share", "Share off the token prices for "
+          "batch requests: from the Prices sheet by model (0.5 for OpenAI's Batch API); type "
+          "over it to use your own.", default=0.0, uncertain=False, since=3),
 )
 
 UNCERTAINTY_COLUMNS = ("input", "option", "distribution", "p1", "p2", "p3", "clip_min",

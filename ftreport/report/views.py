@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ftreport.report.dated import DatedView
 
 from ftreport.report.breakeven_view import BreakEvenMapView
+from ftreport.report.prices_used import PricesUsedView
 from ftreport.report.scenario_table import ScenariosView
 from ftreport.report.sensitivity_views import JointSensitivityView
 
@@ -38,7 +39,9 @@ class Meta:
     input_file: str
     input_sha256: str
     seed: str
-    pricebook_date: str  # the newest check date in the price book
+    # The newest check date in the price book; kept for firms' own templates (ours give
+    # the check dates of the rows used instead, prices_checked).
+    pricebook_date: str
     prices_checked: str  # "prices checked 2026-07-31 (3 rows)": the rows the options use
     fx_note: str  # "prices converted at 0.92 EUR per USD"; blank for USD or no book price
     simulated: bool
@@ -198,6 +201,7 @@ class MemoContext:
     scenarios: ScenariosView | None = None  # the named scenarios, when the workbook has any
     break_even_map: BreakEvenMapView | None = None  # with two options or more
     joint_sensitivity: JointSensitivityView | None = None  # spider and rank correlations
+    prices_used: PricesUsedView | None = None  # the price-book rows the options use
 
     def as_template_vars(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}

@@ -140,10 +140,13 @@ def convert_old_lookups(table_rows: list[dict[str, InputCell]], rate: float) -> 
 
 
 def check_options(wb: object, table_rows: list[dict[str, InputCell]], options: list[Option],
-                  problem: Report) -> None:
-    """The model and request-cost checks of every non-blank Options row."""
+                  problem: Report, also_known: set[str] | None = None) -> None:
+    """The model and request-cost checks of every non-blank Options row (``also_known``:
+    the models of a user price book)."""
     rows = [row for row in table_rows if not is_blank_option(row)]
     known, where = known_models(wb)
+    if also_known:
+        known, where = known | also_known, f"{where} or the user price book"
     unknown = check_models(rows, known, where, problem)
     if len(options) == len(rows):  # else a row failed to read and they do not pair up
         check_request_costs(options, rows, unknown, problem)

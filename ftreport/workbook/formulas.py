@@ -134,6 +134,9 @@ OPTION_WORKINGS: dict[str, OptionFormula] = {
     "training_token_cost": lambda o: (f"{o.result('training_runs')}*{o.input('epochs')}"
                                       f"*{o.input('price_training_per_1m')}"
                                       "/tokens_per_price_unit"),
+    "batch_factor": lambda o: (f"1-{o.input('batch_share')}*{o.input('batch_discount')}"
+                               if o.has_input("batch_share") and o.has_input("batch_discount")
+                               else "1"),  # a workbook older than the batch columns
 }
 
 
@@ -142,7 +145,7 @@ def _cost_per_request(o: OptionRefs) -> str:
     return (f"({tokens}*(1-{share})*{o.input('price_input_per_1m')}"
             f"+{tokens}*{share}*{o.input('price_cached_input_per_1m')}"
             f"+{o.input('output_tokens')}*{o.input('price_output_per_1m')})"
-            "/tokens_per_price_unit")
+            f"/tokens_per_price_unit*{o.working('batch_factor')}")
 
 
 def _break_even_day(o: OptionRefs) -> str:
