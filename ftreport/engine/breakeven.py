@@ -23,6 +23,9 @@ from ftreport.engine.costs import Array
 
 NEWTON_STEPS = 3  # on the smooth model, for the break-even search's first guess
 NEWTON_ROUNDS = 3  # of the break-even search, before it halves brackets instead
+# A span of days is cleared when the bound on the engine's test stays below zero by this
+# share of the costs' size: far above float rounding (1e-15), far below a cost difference.
+CLEAR_MARGIN = 1e-12
 
 
 def fast_break_even_day(options: Mapping[str, ArrayLike], baseline: int, *, horizon_days: int,
@@ -40,17 +43,23 @@ def fast_break_even_day(options: Mapping[str, ArrayLike], baseline: int, *, hori
                                   monthly_growth, shape)
 
 
-def _segment_start(day: Array, periodic: Array, safe: Array,
-                   runs_of: Callable[[Array], Array]) -> Array:
-    """First day of the stretch of days with as many training runs as ``day``; ``safe`` is
-    the retraining interval (1 where there is none, ``periodic`` false), ``runs_of(d)`` is
-    ``n(d)``."""
-    runs = runs_of(day)
-    start = np.ceil((runs - 1.0) * safe + 1.0)
+def _segment_start(runs: Array, safe: Array) -> Array:
+    """First day of the stretch of days with ``runs`` training runs (``n(d)`` of some day
+    ``d``); ``safe`` is the retraining interval (1 where there is none, so ``runs`` is 1).
+
+    ``n(x) < runs`` and ``n(x - 1) == runs`` are written for the samples that retrain and
+    have ``runs > 1`` (the others start at day 0): there ``n(x) = floor((x-1)/R) + 1``
+    with the very divisions of ``costs.training_runs``, so the same days come out.
+    """
+    before = runs - 1.0
+    start = before * safe
+    start += 1.0
+    np.ceil(start, out=start)
     # Guard against rounding with fractional periods: land on the first day of the stretch.
-    np.add(start, 1.0, out=start, where=runs_of(start) < runs)
-    np.subtract(start, 1.0, out=start, where=(start > 1) & (runs_of(start - 1.0) == runs))
-    np.copyto(start, 0.0, where=~(periodic & (runs > 1)))
+    np.add(start, 1.0, out=start, where=(start - 1.0) / safe < before)
+    earlier = np.floor((start - 2.0) / safe) == before
+    np.subtract(start, 1.0, out=start, where=earlier & (start > 1.0))
+    np.copyto(start, 0.0, where=before < 1.0)
     return start
 
 
@@ -118,8 +127,8 @@ class _ByDay:
 
 
 class _Retraining:
-    """One option's ``n(d)`` and the first day of ``d``'s stretch (the days with as many
-    runs), for some samples: per-day tables when every sample retrains alike, else
+    """One option's ``n(d)`` and its stretches (the days with as many runs), for some
+    samples: per-day tables when every sample retrains alike, else
     ``costs.training_runs``' arithmetic with the interval's guards worked out once."""
 
     def __init__(self, retrain: Array, days: Array):
@@ -128,31 +137,37 @@ class _Retraining:
         self.periodic = r > 0
         self.safe = np.where(self.periodic, r, 1.0)
         self.always = bool(self.periodic.all())
+        # No retraining in any sample: one run and one stretch, from day 0, on every day.
+        self.never = not self.periodic.any()
         if self.shared:
             self.runs_table = costs.training_runs(days, r)
-            self.start_table = _segment_start(days, self.periodic, self.safe,
-                                              lambda d: costs.training_runs(d, r))
+            self.start_table = _segment_start(self.runs_table, self.safe)
 
     def runs(self, idx: Array | slice, day: Array, whole_day: Array) -> Array:
         """``n(day)`` of samples ``idx``; ``whole_day`` is ``day`` as indices."""
+        if self.never:
+            return np.float64(1.0)
         if self.shared:
             return self.runs_table[whole_day]
-        return self._runs(idx, day)
+        return self._runs(day, _take(self.safe, idx), idx)
 
-    def _runs(self, idx: Array | slice, day: Array) -> Array:
+    def _runs(self, day: Array, safe: Array, idx: Array | slice) -> Array:
         # costs.training_runs, step for step (so the same numbers), in place.
-        runs = np.subtract(day, 1.0) / self.safe[idx]
+        runs = np.subtract(day, 1.0) / safe
         np.floor(runs, out=runs)
         runs += 1.0
         np.maximum(runs, 1.0, out=runs)
         return runs if self.always else np.where(self.periodic[idx], runs, 1.0)
 
-    def segment_start(self, idx: Array | slice, day: Array, whole_day: Array) -> Array:
-        """First day of the stretch holding ``day``, for samples ``idx``."""
+    def stretch(self, idx: Array | slice, day: Array, whole_day: Array) -> tuple[Array, Array]:
+        """First day of the stretch holding ``day`` and ``n`` on it, for samples ``idx``."""
+        if self.never:
+            return np.float64(0.0), np.float64(1.0)
         if self.shared:
-            return self.start_table[whole_day]
-        return _segment_start(day, self.periodic[idx], self.safe[idx],
-                              lambda d: self._runs(idx, d))
+            return self.start_table[whole_day], self.runs_table[whole_day]
+        safe = _take(self.safe, idx)
+        runs = self._runs(day, safe, idx)
+        return _segment_start(runs, safe), runs
 
 
 class _OptionCurve:
@@ -164,13 +179,13 @@ class _OptionCurve:
                 "upfront_cost", "training_cost_per_run", "daily_fixed_cost", "cost_per_request"))
         self.retraining = _Retraining(retrain, days)
         self.runs = self.retraining.runs
-        self.segment_start = self.retraining.segment_start
 
-    def cost(self, idx: Array | slice, day: Array, whole_day: Array, volume: Array) -> Array:
-        """``C(day)`` of samples ``idx``, ``volume`` being their ``V(day)``."""
+    def cost(self, idx: Array | slice, day: Array, runs: Array, volume: Array) -> Array:
+        """``C(day)`` of samples ``idx``, ``runs`` and ``volume`` being their ``n(day)`` and
+        ``V(day)``."""
         return costs.cost_through(day, _take(self.upfront, idx), _take(self.per_run, idx),
-                                  self.runs(idx, day, whole_day), _take(self.fixed, idx),
-                                  _take(self.per_request, idx), volume)
+                                  runs, _take(self.fixed, idx), _take(self.per_request, idx),
+                                  volume)
 
 
 def _volume_and_slope(rate: Array, day: Array) -> tuple[Array, Array]:
@@ -199,13 +214,17 @@ class _Pair:
         """``idx`` (in order) or, when that is every sample, a slice: views, not copies."""
         return slice(None) if idx.size == self.m else idx
 
-    def dearer(self, idx: Array | slice, day: Array) -> tuple[Array, Array]:
-        """The engine's test at ``day`` for samples ``idx``, and ``C_i - C_b`` (for guesses)."""
+    def dearer(self, idx: Array | slice, day: Array,
+               runs: tuple[Array, Array] | None = None) -> tuple[Array, Array]:
+        """The engine's test at ``day`` for samples ``idx``, and ``C_i - C_b`` (for guesses);
+        ``runs`` is both options' ``n(day)`` when already known (on a stretch)."""
         whole = day.astype(np.intp)
+        if runs is None:
+            runs = self.opt.runs(idx, day, whole), self.base.runs(idx, day, whole)
         # cumulative_volume's own product: N0 * V(d)/N0.
         v = _take(self.n0, idx) * self.volume_factor(idx, day, whole)
-        yes, gap = compare.cost_gap(self.opt.cost(idx, day, whole, v),
-                                    self.base.cost(idx, day, whole, v))
+        yes, gap = compare.cost_gap(self.opt.cost(idx, day, runs[0], v),
+                                    self.base.cost(idx, day, runs[1], v))
         if yes.ndim == 0:  # every input the same in every sample
             size = self.m if isinstance(idx, slice) else idx.size
             yes, gap = np.full(size, yes), np.full(size, gap)
@@ -268,37 +287,137 @@ def _find_brackets(pair: _Pair, shape: _Shape, idx: Array, last: np.float64,
     start, known not dearer, or the day after the horizon). Returns the bracketed
     samples (in order), their ``lo``, ``hi`` and the gap ``C_i - C_b`` at ``lo``.
     With shared retraining, ``end`` and ``start`` are one day for every sample.
+    The samples walked are only narrowed down once at most half of them still walk
+    (``walking`` marks them until then): fewer index arrays than narrowing each time.
     """
     m, opt, base = pair.m, pair.opt, pair.base
     shared = opt.retraining.shared and base.retraining.shared
-    end = last if shared else np.full(idx.size, last)
-    lo_at, hi_at, gap_at = np.empty(m), np.empty(m), np.empty(m)
-    bracketed = np.zeros(m, dtype=bool)
+    end = last if shared else _clear_late_days(pair, shape, idx, last)
+    found = _Brackets(m)
     left_of_peak = np.floor(shape.peak)
+    walking = None
     while idx.size:
         at = pair.rows(idx)
         whole_end = end.astype(np.intp)
-        start = np.maximum(opt.segment_start(at, end, whole_end),
-                           base.segment_start(at, end, whole_end))
-        yes, lo, gap = _test_stretch(pair, idx, start, end, left_of_peak[at], shape.concave[at])
+        opt_start, opt_runs = opt.retraining.stretch(at, end, whole_end)
+        base_start, base_runs = base.retraining.stretch(at, end, whole_end)
+        start = opt_start if base.retraining.never else np.maximum(opt_start, base_start)
+        yes, lo, gap = _test_stretch(pair, idx, (start, end), (opt_runs, base_runs),
+                                     left_of_peak[at], shape.concave[at])
+        if walking is not None:
+            yes &= walking
         if yes.any():
-            found = idx[yes]
-            bracketed[found] = True
-            lo_at[found], hi_at[found], gap_at[found] = lo[yes], _take(end + 1.0, yes), gap[yes]
+            found.add(idx, at, yes, lo, end + 1.0, gap)
         # The rest look at the stretch before (none before day 0: never dearer).
-        end = start - 1.0
         keep = ~yes & (start >= 1)
-        if not keep.all():
-            idx, end = idx[keep], _take(end, keep)
-    idx = np.flatnonzero(bracketed)
-    at = pair.rows(idx)
-    return idx, lo_at[at], hi_at[at], gap_at[at]
+        if walking is not None:
+            keep &= walking
+        end = start - 1.0
+        still = np.count_nonzero(keep)
+        if still == keep.size:
+            continue
+        if 2 * still > keep.size:
+            # Those done look at day 0 until the next narrowing; ``walking`` ignores them.
+            walking = keep
+            end = np.maximum(end, 0.0)
+        else:
+            idx, end, walking = idx[keep], _take(end, keep), None
+    return found.result(pair)
 
 
-def _test_stretch(pair: _Pair, idx: Array, start: Array, end: Array, left: Array,
-                  bent: Array) -> tuple[Array, Array, Array]:
+def _clear_late_days(pair: _Pair, shape: _Shape, idx: Array, last: np.float64) -> Array:
+    """With per-sample retraining: the day each of samples ``idx`` starts its walk from.
+
+    Each per-sample stretch costs a lookup by division, so whole spans of days are
+    cleared at once first: on days ``lo..hi``, ``(1-tol) C_i - C_b`` is at most
+    ``A + b*d + c*V(d)``, ``A`` taking the option's training runs at ``hi`` and the
+    baseline's at ``lo``; where that smooth bound's largest value (at an end, or at the
+    peak of a concave one) is below zero by ``CLEAR_MARGIN``, no day of the span is
+    dearer. Spans halve from the horizon down; a sample stops at its first span not
+    cleared. Only samples whose blocks are all non-negative are cleared: for them the
+    engine's test is ``(1-tol) C_i > C_b``.
+    """
+    opt, base, at = pair.opt, pair.base, pair.rows(idx)
+    blocks = (opt.upfront, opt.per_run, opt.fixed, opt.per_request,
+              base.upfront, base.per_run, base.fixed, base.per_request, pair.n0)
+    walking = np.broadcast_to(functools.reduce(np.logical_and, (
+        _take(b, at) >= 0 for b in blocks)), idx.shape)
+    # Both costs on the horizon: larger than every term of the bound on any span.
+    whole = last.astype(np.intp)
+    v = _take(pair.n0, at) * pair.volume_factor(at, last, whole)
+    margin = CLEAR_MARGIN * (opt.cost(at, last, opt.runs(at, last, whole), v)
+                             + base.cost(at, last, base.runs(at, last, whole), v))
+    end = np.full(idx.size, last)
+    hi = last
+    while hi >= 1 and walking.any():
+        lo = np.floor(hi / 2) + 1.0
+        walking = walking & (_span_bound(pair, shape, at, lo, hi) < -margin)
+        np.copyto(end, lo - 1.0, where=walking)
+        hi = lo - 1.0
+    return end
+
+
+def _span_bound(pair: _Pair, shape: _Shape, at: Array | slice, lo: np.float64,
+                hi: np.float64) -> Array:
+    """The bound on ``(1-tol) C_i - C_b`` over days ``lo..hi`` for samples ``at`` (see
+    ``_clear_late_days``)."""
+    opt, base, tol = pair.opt, pair.base, compare.COST_TOLERANCE
+    whole_lo, whole_hi = lo.astype(np.intp), hi.astype(np.intp)
+    opt_runs = opt.runs(at, hi, whole_hi)
+    steps = ((1 - tol) * (_take(opt.upfront, at) + opt_runs * _take(opt.per_run, at))
+             - (_take(base.upfront, at) + base.runs(at, lo, whole_lo) * _take(base.per_run, at)))
+    b, c = _take(shape.b, at), _take(shape.c, at)
+    v_lo = pair.volume_factor(at, lo, whole_lo)
+    v_hi = pair.volume_factor(at, hi, whole_hi)
+    top = steps + np.maximum(b * lo + c * v_lo, b * hi + c * v_hi)
+    peak = shape.peak[at]
+    inner = np.flatnonzero(shape.concave[at] & (peak > lo) & (peak < hi))
+    if inner.size:
+        growth = pair.volume_factor.parameter
+        v_peak = pair.volume_factor.fn(peak[inner], _take(growth, _take_rows(at, inner)))
+        top = np.broadcast_to(top, peak.shape).copy()
+        top[inner] = np.maximum(top[inner], _take(steps, inner) + _take(b, inner) * peak[inner]
+                                + _take(c, inner) * v_peak)
+    return top
+
+
+def _take_rows(at: Array | slice, rows: Array) -> Array:
+    """Rows ``rows`` of the samples ``at`` as sample numbers."""
+    return rows if isinstance(at, slice) else at[rows]
+
+
+class _Brackets:
+    """The brackets found by the walk, by sample."""
+
+    def __init__(self, m: int):
+        self.bracketed = np.zeros(m, dtype=bool)
+        self.lo, self.hi, self.gap = np.empty(m), np.empty(m), np.empty(m)
+
+    def add(self, idx: Array, at: Array | slice, yes: Array, lo: Array, hi: Array,
+            gap: Array) -> None:
+        """Samples ``idx[yes]`` (``at``: ``idx`` as rows) are bracketed by ``lo..hi``."""
+        if isinstance(at, slice):  # every sample: masked copies, no index arrays
+            self.bracketed |= yes
+            for into, values in ((self.lo, lo), (self.hi, hi), (self.gap, gap)):
+                np.copyto(into, values, where=yes)
+            return
+        rows = idx[yes]
+        self.bracketed[rows] = True
+        self.lo[rows], self.hi[rows], self.gap[rows] = lo[yes], _take(hi, yes), gap[yes]
+
+    def result(self, pair: _Pair) -> tuple[Array, Array, Array, Array]:
+        """The bracketed samples (in order), their ``lo``, ``hi`` and gap at ``lo``."""
+        idx = np.flatnonzero(self.bracketed)
+        at = pair.rows(idx)
+        return idx, self.lo[at], self.hi[at], self.gap[at]
+
+
+def _test_stretch(pair: _Pair, idx: Array, stretch: tuple[Array, Array],
+                  runs: tuple[Array, Array], left: Array, bent: Array,
+                  ) -> tuple[Array, Array, Array]:
     """Whether samples ``idx`` are dearer on their stretch ``start..end``, the dearer day
-    ``lo`` and the gap there: tested where the stretch's largest value can be.
+    ``lo`` and the gap there: tested where the stretch's largest value can be; ``runs``
+    are both options' ``n`` on the stretch.
 
     That is at the start or next to the inner maximum of a concave stretch (its end
     when the maximum lies beyond; ``left`` is the day before the maximum, ``bent``
@@ -307,15 +426,17 @@ def _test_stretch(pair: _Pair, idx: Array, start: Array, end: Array, left: Array
     """
     # ``probe``: the start, or the day of a concave stretch's maximum; ``second``:
     # the day after that maximum, or the end of a stretch that is not concave.
+    start, end = stretch
     inner = bent & (left >= start)
     probe = np.where(inner, np.minimum(left, end), start) if inner.any() else start
     two = np.flatnonzero((inner & (left < end)) | ~bent)
     second = np.where(bent[two], left[two] + 1.0, _take(end, two)) \
         if bent[two].any() else _take(end, two)
-    yes, gap = pair.dearer(pair.rows(idx), probe)
+    yes, gap = pair.dearer(pair.rows(idx), probe, runs)
     lo = np.broadcast_to(probe, idx.shape)
     if two.size:
-        more, more_gap = pair.dearer(pair.rows(idx[two]), second)
+        more, more_gap = pair.dearer(pair.rows(idx[two]), second,
+                                     (_take(runs[0], two), _take(runs[1], two)))
         moved = two[more]
         lo = lo.copy()
         lo[moved] = np.broadcast_to(second, two.shape)[more]
