@@ -12,13 +12,22 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ftreport.engine import compare, costs
+from ftreport.engine.breakeven_model import (
+    ByDay,
+    GapShape,
+    OptionCurve,
+    Pair,
+    gap_shape,
+    samplewise,
+    take,
+    volume_and_slope,
+)
 from ftreport.engine.costs import Array
 
 NEWTON_STEPS = 3  # on the smooth model, for the break-even search's first guess
@@ -41,26 +50,6 @@ def fast_break_even_day(options: Mapping[str, ArrayLike], baseline: int, *, hori
                                 (1, *np.shape(requests_per_day)), (1, *np.shape(monthly_growth)))
     return break_even_from_blocks(blocks, retrain, baseline, horizon_days, requests_per_day,
                                   monthly_growth, shape)
-
-
-def _segment_start(runs: Array, safe: Array) -> Array:
-    """First day of the stretch of days with ``runs`` training runs (``n(d)`` of some day
-    ``d``); ``safe`` is the retraining interval (1 where there is none, so ``runs`` is 1).
-
-    ``n(x) < runs`` and ``n(x - 1) == runs`` are written for the samples that retrain and
-    have ``runs > 1`` (the others start at day 0): there ``n(x) = floor((x-1)/R) + 1``
-    with the very divisions of ``costs.training_runs``, so the same days come out.
-    """
-    before = runs - 1.0
-    start = before * safe
-    start += 1.0
-    np.ceil(start, out=start)
-    # Guard against rounding with fractional periods: land on the first day of the stretch.
-    np.add(start, 1.0, out=start, where=(start - 1.0) / safe < before)
-    earlier = np.floor((start - 2.0) / safe) == before
-    np.subtract(start, 1.0, out=start, where=earlier & (start > 1.0))
-    np.copyto(start, 0.0, where=before < 1.0)
-    return start
 
 
 def break_even_from_blocks(blocks: Mapping[str, ArrayLike], retrain_every_days: ArrayLike,
@@ -91,159 +80,17 @@ def break_even_from_blocks(blocks: Mapping[str, ArrayLike], retrain_every_days: 
     g = np.broadcast_to(np.asarray(monthly_growth, dtype=float), (m,))
     # Days 0..D+1: the search may test the day after the horizon (never an answer).
     days = np.arange(horizon + 2, dtype=float)
-    volume = _ByDay(lambda d, x: costs.volume_factor(x, d), g, days)
-    base = _OptionCurve({k: v[baseline] for k, v in full.items()}, retrain[baseline], days)
+    volume = ByDay(lambda d, x: costs.volume_factor(x, d), g, days)
+    base = OptionCurve({k: v[baseline] for k, v in full.items()}, retrain[baseline], days)
     out = np.zeros(shape)
     for i in range(n_opt):
         if i != baseline:
-            opt = _OptionCurve({k: v[i] for k, v in full.items()}, retrain[i], days)
-            out[i] = _break_even_one(opt, base, horizon, _samplewise(n0), volume, m)
+            opt = OptionCurve({k: v[i] for k, v in full.items()}, retrain[i], days)
+            out[i] = _break_even_one(opt, base, horizon, samplewise(n0), volume, m)
     return out
 
 
-def _samplewise(values: Array) -> Array:
-    """``values`` as one 0-d number when every sample has the same, else as they are."""
-    return values[:1].reshape(()) if values.size and (values == values[0]).all() else values
-
-
-def _take(values: Array, idx: Array | slice) -> Array:
-    return values if values.ndim == 0 else values[idx]
-
-
-class _ByDay:
-    """``fn(days, parameter)`` for some samples: a lookup in a table of days 0..D+1 when
-    every sample has the same parameter (the table is ``fn`` itself, so values agree)."""
-
-    def __init__(self, fn: Callable[[Array, Array], Array], parameter: Array, days: Array):
-        self.fn, self.parameter = fn, _samplewise(parameter)
-        self.table = fn(days, self.parameter) if self.parameter.ndim == 0 else None
-
-    def __call__(self, idx: Array | slice, day: Array, whole_day: Array) -> Array:
-        """At ``day`` (floats: one for all, or one per sample) of samples ``idx``;
-        ``whole_day`` is ``day`` as indices."""
-        if self.table is not None:
-            return self.table[whole_day]
-        return self.fn(day, self.parameter[idx])
-
-
-class _Retraining:
-    """One option's ``n(d)`` and its stretches (the days with as many runs), for some
-    samples: per-day tables when every sample retrains alike, else
-    ``costs.training_runs``' arithmetic with the interval's guards worked out once."""
-
-    def __init__(self, retrain: Array, days: Array):
-        r = _samplewise(retrain)
-        self.shared = r.ndim == 0
-        self.periodic = r > 0
-        self.safe = np.where(self.periodic, r, 1.0)
-        self.always = bool(self.periodic.all())
-        # No retraining in any sample: one run and one stretch, from day 0, on every day.
-        self.never = not self.periodic.any()
-        if self.shared:
-            self.runs_table = costs.training_runs(days, r)
-            self.start_table = _segment_start(self.runs_table, self.safe)
-
-    def runs(self, idx: Array | slice, day: Array, whole_day: Array) -> Array:
-        """``n(day)`` of samples ``idx``; ``whole_day`` is ``day`` as indices."""
-        if self.never:
-            return np.float64(1.0)
-        if self.shared:
-            return self.runs_table[whole_day]
-        return self._runs(day, _take(self.safe, idx), idx)
-
-    def _runs(self, day: Array, safe: Array, idx: Array | slice) -> Array:
-        # costs.training_runs, step for step (so the same numbers), in place.
-        runs = np.subtract(day, 1.0) / safe
-        np.floor(runs, out=runs)
-        runs += 1.0
-        np.maximum(runs, 1.0, out=runs)
-        return runs if self.always else np.where(self.periodic[idx], runs, 1.0)
-
-    def stretch(self, idx: Array | slice, day: Array, whole_day: Array) -> tuple[Array, Array]:
-        """First day of the stretch holding ``day`` and ``n`` on it, for samples ``idx``."""
-        if self.never:
-            return np.float64(0.0), np.float64(1.0)
-        if self.shared:
-            return self.start_table[whole_day], self.runs_table[whole_day]
-        safe = _take(self.safe, idx)
-        runs = self._runs(day, safe, idx)
-        return _segment_start(runs, safe), runs
-
-
-class _OptionCurve:
-    """One option's ``C(d)`` over the samples of a chunk, evaluated where asked."""
-
-    def __init__(self, blocks: Mapping[str, Array], retrain: Array, days: Array):
-        self.upfront, self.per_run, self.fixed, self.per_request = (
-            _samplewise(blocks[k]) for k in (
-                "upfront_cost", "training_cost_per_run", "daily_fixed_cost", "cost_per_request"))
-        self.retraining = _Retraining(retrain, days)
-        self.runs = self.retraining.runs
-
-    def cost(self, idx: Array | slice, day: Array, runs: Array, volume: Array) -> Array:
-        """``C(day)`` of samples ``idx``, ``runs`` and ``volume`` being their ``n(day)`` and
-        ``V(day)``."""
-        return costs.cost_through(day, _take(self.upfront, idx), _take(self.per_run, idx),
-                                  runs, _take(self.fixed, idx), _take(self.per_request, idx),
-                                  volume)
-
-
-def _volume_and_slope(rate: Array, day: Array) -> tuple[Array, Array]:
-    """``V(day)/N0`` and its derivative on the smooth model, for guesses only: from one
-    ``exp`` (cheaper than the exact ``expm1`` form; the tests decide, not the guess)."""
-    if rate.ndim == 0 and rate == 0:
-        return day, np.ones_like(day)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        e = np.exp(rate * day)
-        scale = np.expm1(rate)
-        volume, slope = (e - 1.0) / scale, rate * e / scale
-    if rate.ndim == 0:
-        return volume, slope
-    flat = rate == 0
-    return np.where(flat, day, volume), np.where(flat, 1.0, slope)
-
-
-class _Pair:
-    """One option against the baseline over the samples of a chunk: the engine's test."""
-
-    def __init__(self, opt: _OptionCurve, base: _OptionCurve, n0: Array,
-                 volume_factor: _ByDay, m: int):
-        self.opt, self.base, self.n0, self.volume_factor, self.m = opt, base, n0, volume_factor, m
-
-    def rows(self, idx: Array) -> Array | slice:
-        """``idx`` (in order) or, when that is every sample, a slice: views, not copies."""
-        return slice(None) if idx.size == self.m else idx
-
-    def dearer(self, idx: Array | slice, day: Array,
-               runs: tuple[Array, Array] | None = None) -> tuple[Array, Array]:
-        """The engine's test at ``day`` for samples ``idx``, and ``C_i - C_b`` (for guesses);
-        ``runs`` is both options' ``n(day)`` when already known (on a stretch)."""
-        whole = day.astype(np.intp)
-        if runs is None:
-            runs = self.opt.runs(idx, day, whole), self.base.runs(idx, day, whole)
-        # cumulative_volume's own product: N0 * V(d)/N0.
-        v = _take(self.n0, idx) * self.volume_factor(idx, day, whole)
-        yes, gap = compare.cost_gap(self.opt.cost(idx, day, runs[0], v),
-                                    self.base.cost(idx, day, runs[1], v))
-        if yes.ndim == 0:  # every input the same in every sample
-            size = self.m if isinstance(idx, slice) else idx.size
-            yes, gap = np.full(size, yes), np.full(size, gap)
-        return yes, gap
-
-
-@dataclass(frozen=True)
-class _Shape:
-    """The test function ``a + b*d + c*V(d)`` on a stretch: ``b``, ``c``, the daily log
-    growth ``lam`` of ``V``, the samples where it is concave and the day of its maximum."""
-
-    b: Array
-    c: Array
-    lam: Array
-    concave: Array
-    peak: Array
-
-
-def _may_be_dearer(pair: _Pair, last: np.float64) -> Array:
+def _may_be_dearer(pair: Pair, last: np.float64) -> Array:
     """The samples that may be dearer on some day, in order.
 
     Never dearer on any day (so 0) when no block of the option costs more: then
@@ -259,26 +106,7 @@ def _may_be_dearer(pair: _Pair, last: np.float64) -> Array:
     return np.flatnonzero(~np.broadcast_to(cheaper, (pair.m,)))
 
 
-def _test_shape(pair: _Pair) -> _Shape:
-    """Shape of the test function ``a + b*d + c*V(d)``: concave when ``c*V`` is concave."""
-    opt, base, m = pair.opt, pair.base, pair.m
-    tol = compare.COST_TOLERANCE
-    lam = costs.daily_log_growth(pair.volume_factor.parameter)
-    c = ((1 - tol) * opt.per_request - base.per_request) * pair.n0
-    b = (1 - tol) * opt.fixed - base.fixed
-    concave = np.broadcast_to(c * lam < 0, (m,))
-    peak = np.full(m, -np.inf)
-    if concave.any():
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            # Where the derivative b + c*lam*e^(lam*x)/(e^lam - 1) vanishes.
-            at = np.broadcast_to(np.log(-b * np.expm1(lam) / (c * lam)) / lam, (m,))
-        # No such point (NaN): the slope keeps the sign of c on every day.
-        at = np.where(np.isnan(at), np.where(c > 0, np.inf, -np.inf), at)
-        np.copyto(peak, at, where=concave)
-    return _Shape(b, c, lam, concave, peak)
-
-
-def _find_brackets(pair: _Pair, shape: _Shape, idx: Array, last: np.float64,
+def _find_brackets(pair: Pair, shape: GapShape, idx: Array, last: np.float64,
                    ) -> tuple[Array, Array, Array, Array]:
     """Stage 1, find the bracketing stretch: walk the stretches back from the horizon.
 
@@ -321,11 +149,11 @@ def _find_brackets(pair: _Pair, shape: _Shape, idx: Array, last: np.float64,
             walking = keep
             end = np.maximum(end, 0.0)
         else:
-            idx, end, walking = idx[keep], _take(end, keep), None
+            idx, end, walking = idx[keep], take(end, keep), None
     return found.result(pair)
 
 
-def _clear_late_days(pair: _Pair, shape: _Shape, idx: Array, last: np.float64) -> Array:
+def _clear_late_days(pair: Pair, shape: GapShape, idx: Array, last: np.float64) -> Array:
     """With per-sample retraining: the day each of samples ``idx`` starts its walk from.
 
     Each per-sample stretch costs a lookup by division, so whole spans of days are
@@ -341,10 +169,10 @@ def _clear_late_days(pair: _Pair, shape: _Shape, idx: Array, last: np.float64) -
     blocks = (opt.upfront, opt.per_run, opt.fixed, opt.per_request,
               base.upfront, base.per_run, base.fixed, base.per_request, pair.n0)
     walking = np.broadcast_to(functools.reduce(np.logical_and, (
-        _take(b, at) >= 0 for b in blocks)), idx.shape)
+        take(b, at) >= 0 for b in blocks)), idx.shape)
     # Both costs on the horizon: larger than every term of the bound on any span.
     whole = last.astype(np.intp)
-    v = _take(pair.n0, at) * pair.volume_factor(at, last, whole)
+    v = take(pair.n0, at) * pair.volume_factor(at, last, whole)
     margin = CLEAR_MARGIN * (opt.cost(at, last, opt.runs(at, last, whole), v)
                              + base.cost(at, last, base.runs(at, last, whole), v))
     end = np.full(idx.size, last)
@@ -357,16 +185,16 @@ def _clear_late_days(pair: _Pair, shape: _Shape, idx: Array, last: np.float64) -
     return end
 
 
-def _span_bound(pair: _Pair, shape: _Shape, at: Array | slice, lo: np.float64,
+def _span_bound(pair: Pair, shape: GapShape, at: Array | slice, lo: np.float64,
                 hi: np.float64) -> Array:
     """The bound on ``(1-tol) C_i - C_b`` over days ``lo..hi`` for samples ``at`` (see
     ``_clear_late_days``)."""
     opt, base, tol = pair.opt, pair.base, compare.COST_TOLERANCE
     whole_lo, whole_hi = lo.astype(np.intp), hi.astype(np.intp)
     opt_runs = opt.runs(at, hi, whole_hi)
-    steps = ((1 - tol) * (_take(opt.upfront, at) + opt_runs * _take(opt.per_run, at))
-             - (_take(base.upfront, at) + base.runs(at, lo, whole_lo) * _take(base.per_run, at)))
-    b, c = _take(shape.b, at), _take(shape.c, at)
+    steps = ((1 - tol) * (take(opt.upfront, at) + opt_runs * take(opt.per_run, at))
+             - (take(base.upfront, at) + base.runs(at, lo, whole_lo) * take(base.per_run, at)))
+    b, c = take(shape.b, at), take(shape.c, at)
     v_lo = pair.volume_factor(at, lo, whole_lo)
     v_hi = pair.volume_factor(at, hi, whole_hi)
     top = steps + np.maximum(b * lo + c * v_lo, b * hi + c * v_hi)
@@ -374,10 +202,10 @@ def _span_bound(pair: _Pair, shape: _Shape, at: Array | slice, lo: np.float64,
     inner = np.flatnonzero(shape.concave[at] & (peak > lo) & (peak < hi))
     if inner.size:
         growth = pair.volume_factor.parameter
-        v_peak = pair.volume_factor.fn(peak[inner], _take(growth, _take_rows(at, inner)))
+        v_peak = pair.volume_factor.fn(peak[inner], take(growth, _take_rows(at, inner)))
         top = np.broadcast_to(top, peak.shape).copy()
-        top[inner] = np.maximum(top[inner], _take(steps, inner) + _take(b, inner) * peak[inner]
-                                + _take(c, inner) * v_peak)
+        top[inner] = np.maximum(top[inner], take(steps, inner) + take(b, inner) * peak[inner]
+                                + take(c, inner) * v_peak)
     return top
 
 
@@ -403,16 +231,16 @@ class _Brackets:
             return
         rows = idx[yes]
         self.bracketed[rows] = True
-        self.lo[rows], self.hi[rows], self.gap[rows] = lo[yes], _take(hi, yes), gap[yes]
+        self.lo[rows], self.hi[rows], self.gap[rows] = lo[yes], take(hi, yes), gap[yes]
 
-    def result(self, pair: _Pair) -> tuple[Array, Array, Array, Array]:
+    def result(self, pair: Pair) -> tuple[Array, Array, Array, Array]:
         """The bracketed samples (in order), their ``lo``, ``hi`` and gap at ``lo``."""
         idx = np.flatnonzero(self.bracketed)
         at = pair.rows(idx)
         return idx, self.lo[at], self.hi[at], self.gap[at]
 
 
-def _test_stretch(pair: _Pair, idx: Array, stretch: tuple[Array, Array],
+def _test_stretch(pair: Pair, idx: Array, stretch: tuple[Array, Array],
                   runs: tuple[Array, Array], left: Array, bent: Array,
                   ) -> tuple[Array, Array, Array]:
     """Whether samples ``idx`` are dearer on their stretch ``start..end``, the dearer day
@@ -430,13 +258,13 @@ def _test_stretch(pair: _Pair, idx: Array, stretch: tuple[Array, Array],
     inner = bent & (left >= start)
     probe = np.where(inner, np.minimum(left, end), start) if inner.any() else start
     two = np.flatnonzero((inner & (left < end)) | ~bent)
-    second = np.where(bent[two], left[two] + 1.0, _take(end, two)) \
-        if bent[two].any() else _take(end, two)
+    second = np.where(bent[two], left[two] + 1.0, take(end, two)) \
+        if bent[two].any() else take(end, two)
     yes, gap = pair.dearer(pair.rows(idx), probe, runs)
     lo = np.broadcast_to(probe, idx.shape)
     if two.size:
         more, more_gap = pair.dearer(pair.rows(idx[two]), second,
-                                     (_take(runs[0], two), _take(runs[1], two)))
+                                     (take(runs[0], two), take(runs[1], two)))
         moved = two[more]
         lo = lo.copy()
         lo[moved] = np.broadcast_to(second, two.shape)[more]
@@ -445,7 +273,7 @@ def _test_stretch(pair: _Pair, idx: Array, stretch: tuple[Array, Array],
     return yes, lo, gap
 
 
-def _newton_guesses(pair: _Pair, shape: _Shape, idx: Array, lo: Array, hi: Array,
+def _newton_guesses(pair: Pair, shape: GapShape, idx: Array, lo: Array, hi: Array,
                     gap_lo: Array) -> Array:
     """Stage 2, Newton guesses: the last dearer day in each bracket, roughly.
 
@@ -455,18 +283,18 @@ def _newton_guesses(pair: _Pair, shape: _Shape, idx: Array, lo: Array, hi: Array
     """
     at = pair.rows(idx)
     slope, curve = (np.broadcast_to(v, (pair.m,))[at] for v in (shape.b, shape.c))
-    rate = _take(shape.lam, at)
+    rate = take(shape.lam, at)
     guess = hi
-    volume_lo = _volume_and_slope(rate, lo)[0]
+    volume_lo = volume_and_slope(rate, lo)[0]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for _ in range(NEWTON_STEPS):
-            volume, growth = _volume_and_slope(rate, guess)
+            volume, growth = volume_and_slope(rate, guess)
             value = gap_lo + slope * (guess - lo) + curve * (volume - volume_lo)
             guess = guess - value / (slope + curve * growth)
     return guess
 
 
-def _settle_brackets(pair: _Pair, idx: Array, lo: Array, hi: Array, guess: Array,
+def _settle_brackets(pair: Pair, idx: Array, lo: Array, hi: Array, guess: Array,
                      out: Array) -> None:
     """Stage 3, settle the bracket: the break-even day (last dearer day + 1) into ``out``.
 
@@ -496,17 +324,17 @@ def _settle_brackets(pair: _Pair, idx: Array, lo: Array, hi: Array, guess: Array
             guess = np.floor((lo + hi) / 2)
 
 
-def _break_even_one(opt: _OptionCurve, base: _OptionCurve, horizon: int, n0: Array,
-                    volume_factor: _ByDay, m: int) -> Array:
+def _break_even_one(opt: OptionCurve, base: OptionCurve, horizon: int, n0: Array,
+                    volume_factor: ByDay, m: int) -> Array:
     """Break-even day of one option against the baseline, for the ``m`` samples of a chunk:
     the samples never dearer are 0, the others go through the three stages."""
-    pair = _Pair(opt, base, n0, volume_factor, m)
+    pair = Pair(opt, base, n0, volume_factor, m)
     out = np.zeros(m)
     last = np.float64(horizon)
     idx = _may_be_dearer(pair, last)
     if idx.size == 0:
         return out
-    shape = _test_shape(pair)
+    shape = gap_shape(pair)
     idx, lo, hi, gap_lo = _find_brackets(pair, shape, idx, last)
     guess = _newton_guesses(pair, shape, idx, lo, hi, gap_lo)
     _settle_brackets(pair, idx, lo, hi, guess, out)
