@@ -24,6 +24,7 @@ from ftreport.model import Option, Scenario, ScenarioBook
 from ftreport.model.outputs import SHEET_OUTPUTS
 from ftreport.model.problems import ReportError
 from ftreport.model.schema import OPTION_FIELDS, SCENARIO_FIELDS
+from ftreport.workbook import REPORT_SHEETS
 from ftreport.workbook.writer import write_report
 from tests.support.scenarios import support_book
 
@@ -269,7 +270,7 @@ def snapshot(path: Path, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     return {"sheets": sheets, "names": names, "order": wb.sheetnames}
 
 
-OUTPUTS = ("Results", "Timeline", "Workings", "Constants", "Run")
+OUTPUTS = REPORT_SHEETS
 
 
 def test_round_trip_keeps_the_analysts_work_and_rerun_replaces(tmp_path: Path) -> None:

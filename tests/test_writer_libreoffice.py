@@ -13,6 +13,7 @@ import re
 import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +21,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ftreport.engine import periods
 from ftreport.engine.analysis import analyse
 from ftreport.model import Option, Scenario
 from ftreport.model.schema import APPROACHES
 from ftreport.workbook._xlsx import sheet_parts
+from ftreport.workbook.sheets_checks import FIRST_ROW
+from ftreport.workbook.sheets_periods import FIRST_COST_COLUMN, FIRST_MONTH_ROW, FY_HEAD
+from ftreport.workbook.sheets_summary import HEAD_ROW, METRICS
 from ftreport.workbook.writer import write_report
 from tests.support.libreoffice import recalculate
 from tests.test_writer import (
     Run,
     assert_results,
     assert_timeline,
+    close,
     read_results,
     read_timeline,
     save_scenario_workbook,
@@ -38,14 +44,15 @@ from tests.test_writer import (
 pytestmark = pytest.mark.libreoffice
 
 SAMPLES = sorted((Path(__file__).parent.parent / "sample_inputs").glob("*.xlsx"))
-SENTINEL = "-987654.321"
+SENTINEL = "987654.321"  # a valid date serial too (the date cells are made stale)
 
 
-def stale_copy(report: Path, copy: Path) -> Path:
-    """``report`` with every cached formula value on Results and Timeline made wrong."""
+def stale_copy(report: Path, copy: Path,
+               sheets: tuple[str, ...] = ("Results", "Timeline", "Periods", "Checks",
+                                          "Summary")) -> Path:
+    """``report`` with every cached formula value on ``sheets`` made wrong."""
     with zipfile.ZipFile(report) as source, zipfile.ZipFile(copy, "w") as target:
-        parts = {part for sheet, part in sheet_parts(source).items()
-                 if sheet in ("Results", "Timeline")}
+        parts = {part for sheet, part in sheet_parts(source).items() if sheet in sheets}
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename in parts:
@@ -71,9 +78,77 @@ def recalculate_all(reports: list[Path]) -> list[Path]:
         return list(pool.map(recalculated, reports))
 
 
+def serial(value: Any) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def assert_periods(ws: Any, book: Any) -> None:
+    found = periods.periods(book)
+    for k, period in enumerate(found.months):
+        row = FIRST_MONTH_ROW + k
+        assert serial(ws.cell(row, 2).value) == period.start
+        assert serial(ws.cell(row, 3).value) == period.end
+        for i in range(len(book.options)):
+            assert close(ws.cell(row, FIRST_COST_COLUMN + i).value, float(found.monthly[k, i]),
+                         scale=float(found.fiscal[:, i].sum()))
+    for j, period in enumerate(found.fiscal_years, start=1):
+        assert ws.cell(FY_HEAD + j, 1).value == period.label
+        for i in range(len(book.options)):
+            assert close(ws.cell(FY_HEAD + j, FIRST_COST_COLUMN + i).value,
+                         float(found.fiscal[j - 1, i]), scale=float(found.fiscal[:, i].sum()))
+
+
+def checks(wb: Any) -> dict[str, Any]:
+    """The tie-out checks (LibreOffice saves a logical as 1 or 0)."""
+    found = {}
+    for row in wb["Checks"].iter_rows(min_row=FIRST_ROW):
+        if not row[0].value:
+            return found
+        found[row[0].value] = row[2].value
+    return found
+
+
 def check(run: Run, recalculated_report: Path) -> None:
     assert_results(read_results(recalculated_report), run)
     assert_timeline(read_timeline(recalculated_report, len(run.book.options)), run)
+    from openpyxl import load_workbook
+
+    wb = load_workbook(recalculated_report, data_only=True)
+    found = checks(wb)
+    assert found and all(v == 1 for v in found.values()), found
+    assert wb["Checks"]["B6"].value == 1  # checks_ok
+    assert_periods(wb["Periods"], run.book)
+    assert_summary(wb["Summary"], read_results(recalculated_report), run)
+
+
+def expected_reason(run: Run) -> str:
+    """Summary's "Why", worked out from the inputs."""
+    book, analysis = run.book, run.analysis
+    floor = book.scenario.min_quality
+    meets = [floor is None or (o.quality_score is not None and o.quality_score >= floor)
+             for o in book.options]
+    if not any(meets):
+        text = "No option meets the minimum quality: lowest present value of cost overall"
+    elif floor is None:
+        text = "Lowest present value of cost"
+    else:
+        text = "Lowest present value of cost among the options meeting the minimum quality"
+    keep = analysis.recommended == analysis.baseline
+    return text + ("; it is the baseline: keep it" if keep else "")
+
+
+def assert_summary(ws: Any, results: list[dict[str, Any]], run: Run) -> None:
+    """Summary: the recommendation and the Results numbers, metrics down."""
+    assert ws["B5"].value == run.book.options[run.analysis.recommended].name
+    assert ws["B6"].value == expected_reason(run)
+    assert ws["B7"].value == 1  # checks_ok
+    for row, output in enumerate(METRICS, start=HEAD_ROW + 1):
+        for i, values in enumerate(results):
+            found, want = ws.cell(row, 2 + i).value, values[output.key]
+            if output.unit == "flag":
+                assert bool(found) == bool(want), output.key
+            else:
+                assert close(found, want), output.key
 
 
 def test_sample_workbooks_recalculate_to_the_engine(tmp_path: Path) -> None:
@@ -202,7 +277,8 @@ def scenarios(draw: Any) -> tuple[Scenario, list[Option]]:
         monthly_growth=draw(rates), discount_rate=abs(draw(rates)),
         min_quality=draw(st.one_of(st.none(), st.floats(0, 1))),
         baseline_option=draw(st.one_of(st.none(), st.sampled_from([o.name for o in options]))),
-        mc_iterations=0)
+        start_date=draw(st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2035, 12, 31)))),
+        fiscal_year_start_month=draw(st.integers(1, 12)), mc_iterations=0)
     return scenario, options
 
 

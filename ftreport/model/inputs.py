@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 
@@ -29,6 +29,8 @@ class Scenario:
     allow_extreme_growth: bool = False
     fx_rate: float | None = None  # scenario currency per 1 USD; None: not given
     price_date: date | None = None  # None: the run date
+    start_date: date | None = None  # day 1; None: the day after the run date
+    fiscal_year_start_month: int = 1
 
     @property
     def price_rate(self) -> float:
@@ -37,7 +39,9 @@ class Scenario:
 
     def to_dict(self) -> dict[str, object]:
         values = asdict(self)
-        values["price_date"] = self.price_date.isoformat() if self.price_date else None
+        for key in ("price_date", "start_date"):
+            day = values[key]
+            values[key] = day.isoformat() if day else None
         return values
 
 
@@ -137,6 +141,11 @@ class ScenarioBook:
     def price_date(self) -> date:
         """The date the prices are judged at: price_date, else the run date."""
         return self.scenario.price_date or self.run_date
+
+    @property
+    def start_date(self) -> date:
+        """Day 1 of the horizon: start_date, else the day after the run."""
+        return self.scenario.start_date or self.run_date + timedelta(days=1)
 
     @property
     def baseline_index(self) -> int:

@@ -15,7 +15,7 @@ from typing import Literal
 
 # The template's version, stored in each new workbook as the defined name
 # `template_version` (absent: 1). Raise it with every field added (Field.since).
-TEMPLATE_VERSION = 2
+TEMPLATE_VERSION = 3
 TEMPLATE_VERSION_NAME = "template_version"
 
 Kind = Literal["text", "whole", "number", "share", "growth", "percentile", "option", "choice",
@@ -136,6 +136,13 @@ SCENARIO_FIELDS: tuple[Field, ...] = (
     Field("price_date", "Price date", "date", "date", "The date the prices are judged at: a "
           "price-book row checked more than 12 months before it is warned about as stale. "
           "Blank = the run date.", uncertain=False, since=2),
+    Field("start_date", "Start date", "date", "date", "Day 1 of the horizon, for the dated "
+          "views (months, fiscal years, the Timeline's dates). Blank = the day after the run.",
+          uncertain=False, since=3),
+    Field("fiscal_year_start_month", "Fiscal year starts in month", "1..12", "whole", "The "
+          "month a fiscal year begins (1 = January, 7 = July); a fiscal year is named by the "
+          "calendar year it ends in.", minimum=1, maximum=12, default=1, uncertain=False,
+          since=3),
 )
 
 OPTION_FIELDS: tuple[Field, ...] = (

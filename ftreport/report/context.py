@@ -27,6 +27,7 @@ from ftreport.model.pricebook import load_pricebook
 from ftreport.model.results import RunResult
 from ftreport.model.schema import BOOK_CURRENCY
 from ftreport.report.appendix import appendix
+from ftreport.report.dated import dated_view
 from ftreport.report.decision import decision
 from ftreport.report.factors import factors_view
 from ftreport.report.options import DAYS_PER_MONTH, cumulative_chart, option_views
@@ -38,7 +39,7 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
     """The memo's view model for ``result``, generated at ``generated_at``."""
     analysis, simulation = result.analysis, result.simulation
     fmt = Formatter(analysis.book.scenario.currency)
-    first_day = generated_at.date() + timedelta(days=1)
+    first_day = analysis.book.scenario.start_date or generated_at.date() + timedelta(days=1)
     options = option_views(analysis, simulation, fmt, first_day)
     rec = options[analysis.recommended]
     meta = _meta(result, fmt, generated_at, first_day)
@@ -55,6 +56,7 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
         factors=factors,
         warnings=[WarningView(w.option or "", w.message) for w in analysis.warnings],
         appendix=appendix(analysis.book, fmt),
+        dated=dated_view(analysis, fmt, first_day),
         methodology={
             "days_per_month": f"{DAYS_PER_MONTH:.4g}",
             "trim_low": f"{analysis.book.scenario.trim_low_pct:g}",

@@ -8,7 +8,10 @@ them: keep the names).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ftreport.report.dated import DatedView
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,7 @@ class MemoContext:
     warnings: list[WarningView]
     appendix: Appendix
     methodology: dict[str, str] = field(default_factory=dict)
+    dated: DatedView | None = None  # months and fiscal years (ftreport.report.dated)
 
     def as_template_vars(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}

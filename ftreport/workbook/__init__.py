@@ -12,6 +12,7 @@ FACTORS_TABLE = "Factors"
 PRICES_TABLE = "Prices"
 
 # Sheets ftreport writes into a report; a re-run replaces them, readers skip them.
-REPORT_SHEETS = ("Results", "Timeline", "Workings", "Constants", "Run")
+REPORT_SHEETS = ("Summary", "Results", "Periods", "Timeline", "Workings", "Checks",
+                 "Constants", "Run")
 SIMULATION_SHEETS = ("Simulation", "Sensitivity")
 OUTPUT_SHEETS = REPORT_SHEETS + SIMULATION_SHEETS

@@ -11,6 +11,7 @@ name every constant (the Constants sheet).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from ftreport.workbook.cells import column_letter
 from ftreport.workbook.layout import RESULT_COLUMN, OptionRefs, References
@@ -19,6 +20,8 @@ OptionFormula = Callable[[OptionRefs], str]
 ScenarioFormula = Callable[[References], str]
 # Stands for the row in a Timeline formula (a character no sheet or name can hold).
 ROW = "\0"
+# The defined name of the message "inputs changed since this simulation: re-run ftreport".
+RERUN = "rerun_message"
 
 
 def _log1p(x: str) -> str:
@@ -143,8 +146,10 @@ def _cost_per_request(o: OptionRefs) -> str:
 
 
 def _break_even_day(o: OptionRefs) -> str:
-    marks = o.marks()
-    return f'IF(INDEX({marks},{o.scenario["horizon_days"]}+1)>0,"",MAX({marks}))'
+    marks, horizon = o.marks(), o.scenario["horizon_days"]
+    # A horizon made longer than the Timeline: the re-run message, not #REF!.
+    return (f'IF({horizon}>timeline_days,{RERUN},'
+            f'IF(INDEX({marks},{horizon}+1)>0,"",MAX({marks})))')
 
 
 def _break_even_requests_per_day(o: OptionRefs) -> str:
@@ -236,3 +241,64 @@ def timeline_mark(o: OptionRefs) -> str:
     c = f"{o.refs.cost_column(o.i)}{ROW}"
     return (f"=IF(AND($A{ROW}<={o.scenario['horizon_days']},{c}-$C{ROW}>cost_tolerance"
             f"*MAX(ABS({c}),ABS($C{ROW}))),$A{ROW}+1,0)")
+
+
+# Periods (cost-model.md, "Dates"): the start date in use, months and fiscal years, and
+# what each option spends in them, from the Timeline's cumulative costs.
+
+
+
+def period_start(refs: References, default: date) -> str:
+    """Day 1: start_date (a date, or a date typed as ISO text), else the day after the run
+    (a constant: TODAY() is volatile)."""
+    start = refs.scenario.get("start_date")
+    fallback = f"DATE({default.year},{default.month},{default.day})"
+    if not start:
+        return fallback
+    return f"IF(ISNUMBER({start}),INT({start}),IFERROR(DATEVALUE({start}),{fallback}))"
+
+
+def period_fy_month(refs: References) -> str:
+    month = refs.scenario.get("fiscal_year_start_month")
+    return f"IF(ISNUMBER({month}),{month},1)" if month else "1"
+
+
+PERIOD_FY_FIRST = ("DATE(YEAR(period_start)-IF(MONTH(period_start)<period_fy_month,1,0),"
+                   "period_fy_month,1)")
+
+
+def month_first(k: int) -> str:
+    """The first of the ``k``-th month of the horizon (1 = start_date's month)."""
+    return f"DATE(YEAR(period_start),MONTH(period_start)+{k - 1},1)"
+
+
+def month_days(k: int, row: int, horizon: str) -> tuple[str, str]:
+    """First and last day numbers of month ``k`` (its first of month in column A)."""
+    return (f"MAX(A{row},period_start)-period_start+1",
+            f"MIN(DATE(YEAR(A{row}),MONTH(A{row})+1,1)-period_start,{horizon})")
+
+
+def fiscal_year_label(j: int) -> str:
+    return f'"FY"&(YEAR(period_fy_first)+{j - 1}+IF(period_fy_month>1,1,0))'
+
+
+def fiscal_year_days(j: int, horizon: str) -> tuple[str, str]:
+    return (f"MAX(1,DATE(YEAR(period_fy_first)+{j - 1},period_fy_month,1)-period_start+1)",
+            f"MIN({horizon},DATE(YEAR(period_fy_first)+{j},period_fy_month,1)-period_start)")
+
+
+def period_date(row: int, day_column: str) -> str:
+    """The calendar date of the day number in ``day_column``; blank past the horizon."""
+    return f'IF(D{row}>E{row},"",period_start+{day_column}{row}-1)'
+
+
+def period_cost(row: int, timeline: str) -> str:
+    """``C(last day) - C(day before)``, day 0 in the first period; "re-run" when the
+    horizon was made longer than the Timeline."""
+    return (f'IF(D{row}>E{row},"",IF(E{row}>timeline_days,{RERUN},'
+            f"INDEX({timeline},E{row}+1)-IF(D{row}=1,0,INDEX({timeline},D{row}))))")
+
+
+def timeline_date() -> str:
+    """The calendar date of the row's day (day 0: the day before day 1)."""
+    return f"=period_start+$A{ROW}-1"

@@ -11,12 +11,16 @@ from ftreport.workbook import formulas
 from ftreport.workbook.cells import column_letter
 from ftreport.workbook.context import ReportContext
 from ftreport.workbook.layout import RESULT_COLUMN
+from ftreport.workbook.sheets_summary import label_with_unit
 from ftreport.workbook.styles import RECOMMENDED_FILL, header_row, widths
 
 
 def results_sheet(ctx: ReportContext) -> None:
     ws = ctx.wb["Results"]
-    header_row(ws, 1, [o.key for o in SHEET_OUTPUTS], notes=[o.note for o in SHEET_OUTPUTS])
+    # The column names are the contract; the note under each gives its plain label and unit.
+    currency = ctx.formats.currency_code
+    header_row(ws, 1, [o.key for o in SHEET_OUTPUTS],
+               notes=[f"{label_with_unit(o, currency)}. {o.note}" for o in SHEET_OUTPUTS])
     for i in range(ctx.n):
         for output in SHEET_OUTPUTS:
             ref = f"{column_letter(RESULT_COLUMN[output.key])}{i + 2}"

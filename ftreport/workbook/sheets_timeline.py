@@ -9,7 +9,8 @@ from ftreport.workbook import formulas
 from ftreport.workbook.cells import FormulaRows, column_letter
 from ftreport.workbook.context import ReportContext
 from ftreport.workbook.layout import CHART_ROWS, FIRST_COST_COLUMN
-from ftreport.workbook.styles import header_row, note, put, style_header, widths
+from ftreport.workbook.sheets_periods import DATE_FORMAT, excel_date
+from ftreport.workbook.styles import fit_names, header_row, note, put, style_header, widths
 
 NOTES = (
     "Day t of the horizon (day 0 = before the first request: up-front cost and the first "
@@ -27,6 +28,8 @@ MARK_NOTE = ("d+1 when the option is dearer than the baseline on day d (by more 
              "cost_tolerance of the larger cost) and d <= horizon_days, else 0. The largest "
              "mark is the break-even day; a mark on the last day means no payback.")
 MARK_PREFIX = "payback mark: "
+DATE_NOTE = ("Calendar date of the day: period_start (start_date, or the day after the run) "
+             "+ day - 1; day 0 is the day before day 1.")
 
 
 def timeline_sheet(ctx: ReportContext) -> None:
@@ -34,8 +37,11 @@ def timeline_sheet(ctx: ReportContext) -> None:
     _headers(ctx, ws)
     timeline, refs, money = ctx.timeline, ctx.refs, ctx.formats.money
     cached = ctx.cells.cached.setdefault("Timeline", {})
+    date_col = column_letter(refs.date_column)
     baseline = ctx.analysis.baseline
     cells = FormulaRows(ws)
+    date_parts = cells.template(formulas.timeline_date(), formulas.ROW)
+    first_date = excel_date(ctx.book.start_date) - 1  # day 0: the day before day 1
     baseline_parts = cells.template(formulas.timeline_baseline(refs), formulas.ROW)
     columns = [(FIRST_COST_COLUMN + i, refs.cost_column(i),
                 cells.template(formulas.timeline_cost(o), formulas.ROW),
@@ -48,9 +54,11 @@ def timeline_sheet(ctx: ReportContext) -> None:
     for d in range(timeline.days.size):
         r = d + 2
         row = str(r)
-        ws.cell(r, 1, d)
+        ws.cell(r, 1, d).number_format = "0"
+        cells.put(r, refs.date_column, row.join(date_parts), DATE_FORMAT)
+        cached[f"{date_col}{r}"] = first_date + d
         if d == 0:
-            ws.cell(r, 2, 0)
+            put(ws, r, 2, 0, "#,##0.00")
         else:
             put(ws, r, 2, formulas.timeline_volume(r), "#,##0.00")
             cached[f"B{r}"] = float(volume[d])
@@ -62,13 +70,17 @@ def timeline_sheet(ctx: ReportContext) -> None:
             cells.put(r, mark_no, row.join(mark), "0")
             cached[mark_col + row] = float(marks[d][i])
     ws.freeze_panes = "B2"
-    widths(ws, [8, 14, 30] + [18] * ctx.n)
+    widths(ws, [8, 14, 30])
+    fit_names(ws, FIRST_COST_COLUMN, [o.name for o in ctx.book.options] + ["date"], least=12)
     _chart(ctx, ws)
 
 
 def _headers(ctx: ReportContext, ws: Worksheet) -> None:
     """Row 1: option names as formulas over Results, so they follow a rename."""
     header_row(ws, 1, ("day", "volume_factor", ""), notes=NOTES)
+    date_head = ws.cell(1, ctx.refs.date_column, "date")
+    style_header(date_head)
+    date_head.comment = note(DATE_NOTE)
     baseline_name = ctx.book.options[ctx.analysis.baseline].name
     ctx.cells.formula(ws, "C1", '"baseline: "&INDEX(res_name,baseline_row)',
                       "baseline: " + baseline_name)

@@ -6,8 +6,10 @@ The template (ftreport.workbook.template) and the report writer share
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
+from copy import copy
 
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
@@ -20,7 +22,9 @@ from ftreport.model.outputs import Unit
 HEADER_FILL = "DDEBF7"
 RECOMMENDED_FILL = "C6EFCE"
 NOTE_AUTHOR = "ftreport"
-TITLE_FONT = Font(bold=True, size=14)
+# Named, so LibreOffice does not fall back to a serif font for unnamed headings.
+FONT_NAME = "Calibri"
+TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14)
 
 
 def heading(ws: Worksheet, title: str, text: str, text_font: Font | None = None) -> None:
@@ -33,7 +37,7 @@ def heading(ws: Worksheet, title: str, text: str, text_font: Font | None = None)
 
 
 def bold() -> Font:
-    return Font(bold=True)
+    return Font(name=FONT_NAME, bold=True)
 
 
 def note(text: str) -> Comment:
@@ -47,6 +51,12 @@ def style_header(cell: Cell) -> None:
     cell.font = bold()
     cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def fit_names(ws: Worksheet, first_col: int, names: Sequence[str], least: float = 18) -> None:
+    """Columns from ``first_col`` wide enough for the option names heading them."""
+    for col, name in enumerate(names, start=first_col):
+        ws.column_dimensions[get_column_letter(col)].width = max(least, len(name) + 3)
 
 
 def header_row(ws: Worksheet, row: int, keys: Sequence[str],
@@ -67,13 +77,15 @@ def put(ws: Worksheet, row: int, col: int, value: object, fmt: str) -> None:
     ws.cell(row, col, value).number_format = fmt
 
 
+# TRUE/FALSE shown as words in LibreOffice too (which shows a General logical as 1/0).
+FLAG_FORMAT = '"TRUE";"TRUE";"FALSE"'
 # The Excel number format of each unit of the results schema; "money" and
 # "money_fine" are filled in with the workbook's currency.
 UNIT_FORMATS: dict[Unit, str] = {
     "text": "@", "unit_money": "money_fine", "money": "money", "count": "0",
     "share": "0.00%", "day": '0 "days"', "days": '#,##0.0 "days"',
     "tokens": '#,##0 "tokens"', "requests": "#,##0.0", "tokens_per_hour": "#,##0",
-    "flag": "General",
+    "flag": FLAG_FORMAT,
 }
 
 
@@ -92,3 +104,50 @@ class NumberFormats:
 
     def of_unit(self, unit: Unit) -> str:
         return self(UNIT_FORMATS[unit])
+
+
+def number_format_for(value: float) -> str:
+    """A format for a number written without one (General shows 16264.66280727408)."""
+    if float(value).is_integer():
+        return "#,##0"
+    return "#,##0.00" if abs(value) >= 1 else "0.000000"
+
+
+def shown_width(value: object, fmt: str) -> float:
+    """About how many characters ``value`` takes in number format ``fmt``."""
+    if not isinstance(value, int | float) or isinstance(value, bool) \
+            or not math.isfinite(value):
+        return 0.0
+    places = len(fmt.split(".")[1].split(" ")[0].rstrip('"%')) if "." in fmt else 0
+    suffix = re.findall(r'"([^"]*)"', fmt)
+    digits = f"{abs(value) * (100 if '%' in fmt else 1):,.{places}f}"
+    return len(digits) + 1 + sum(len(t) + 1 for t in suffix) + ("%" in fmt)
+
+
+SHORT_TEXT = 30  # characters: text up to this long gets a column wide enough for it
+
+
+def finish_cells(ws: Worksheet, cached: dict[str, object]) -> None:
+    """Every font named, every number formatted, every column wide enough for its
+    numbers (no ###). ``cached``: the values of the sheet's formula cells."""
+    wb = ws.parent
+    needed: dict[int, float] = {}
+    for (_, col), cell in ws._cells.items():
+        if cell._style is not None and wb._fonts[cell._style.fontId].name is None:
+            font = copy(cell.font)
+            font.name = FONT_NAME
+            cell.font = font
+        value = cell.value
+        if cell.data_type == "f":
+            value = cached.get(cell.coordinate)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if cell.number_format == "General":
+                cell.number_format = number_format_for(value)
+            needed[col] = max(needed.get(col, 0.0), shown_width(value, cell.number_format))
+        elif isinstance(value, str) and len(value) <= SHORT_TEXT:
+            # Names and headings fit; sentences may run on into empty cells.
+            needed[col] = max(needed.get(col, 0.0), len(value) * 1.1)
+    for col, width in needed.items():
+        dimension = ws.column_dimensions[get_column_letter(col)]
+        if (dimension.width or 13) < width + 1:
+            dimension.width = width + 1

@@ -9,6 +9,7 @@ formats, frozen headers, and price cells that look the model up in `Prices`.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -330,6 +331,9 @@ def _prices_sheet(ws: Worksheet) -> None:
                 cell.number_format = money
             elif name in ("context_window", "max_output_tokens"):
                 cell.number_format = "#,##0"
+            elif name == "as_of" and cell.value:  # a real date, not text
+                cell.value = date.fromisoformat(str(cell.value))
+                cell.number_format = "yyyy-mm-dd"
     _widths(ws, {"A": 24, "B": 20, "C": 12, "L": 50, "M": 12, "N": 80})
     for col in range(4, 12):
         ws.column_dimensions[get_column_letter(col)].width = 14

@@ -16,6 +16,7 @@ the cached values come from the engine (ftreport.engine.workings).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -33,6 +34,7 @@ from ftreport.workbook._xlsx import (
     save_uncompressed,
 )
 from ftreport.workbook.context import ReportContext
+from ftreport.workbook.layout import print_ready
 from ftreport.workbook.safety import (
     check_in_place,
     check_saved_copy,
@@ -42,10 +44,32 @@ from ftreport.workbook.safety import (
     remove_outputs,
 )
 from ftreport.workbook.sheet_run import run_sheet
+from ftreport.workbook.sheets_checks import checks_sheet, stale_banner
+from ftreport.workbook.sheets_periods import periods_sheet
 from ftreport.workbook.sheets_results import results_sheet
+from ftreport.workbook.sheets_summary import HEAD_ROW as SUMMARY_HEAD
+from ftreport.workbook.sheets_summary import summary_sheet
 from ftreport.workbook.sheets_timeline import timeline_sheet
 from ftreport.workbook.sheets_workings import constants_sheet, workings_sheet
 from ftreport.workbook.simulation_sheets import add_simulation_sheets
+from ftreport.workbook.styles import finish_cells
+
+# The formula sheets, in the order they are written (Summary reads Results' values).
+SHEET_WRITERS: tuple[Callable[[ReportContext], None], ...] = (
+    constants_sheet,
+    workings_sheet,
+    results_sheet,
+    timeline_sheet,
+    periods_sheet,
+    checks_sheet,
+    summary_sheet,
+    run_sheet,
+)
+# Header rows repeated on every printed page; the Timeline prints its days, not the
+# payback marks beside its chart.
+TITLE_ROWS = {"Results": "1:1", "Timeline": "1:1", "Summary": f"{SUMMARY_HEAD}:{SUMMARY_HEAD}"}
+# Sheets that show the re-run message at the top while inputs were edited: the cell.
+STALE_BANNERS = {"Simulation": "D1", "Sensitivity": "D1"}
 
 
 def build_report(wb: Workbook, result: RunResult) -> dict[str, dict[str, Cached]]:
@@ -53,17 +77,32 @@ def build_report(wb: Workbook, result: RunResult) -> dict[str, dict[str, Cached]
     ctx = ReportContext(wb, result)
     for title in REPORT_SHEETS:  # in the order an analyst reads them
         wb.create_sheet(title)
-    constants_sheet(ctx)
-    workings_sheet(ctx)
-    results_sheet(ctx)
-    timeline_sheet(ctx)
-    run_sheet(ctx)
+    for write in SHEET_WRITERS:
+        write(ctx)
     if result.simulation is not None:
         add_simulation_sheets(wb, result)
+    for title, ref in STALE_BANNERS.items():
+        if title in wb.sheetnames:
+            stale_banner(ctx, title, ref)
     for name, ref in ctx.cells.names:
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
     keep_text_as_text(wb, ctx.cells.cached)
+    finish_for_print(ctx)
     return ctx.cells.cached
+
+
+def finish_for_print(ctx: ReportContext) -> None:
+    """Fonts, number formats, widths and page setup of every output sheet."""
+    scenario, sha = ctx.book.scenario.scenario_name, ctx.book.sha256
+    for title in OUTPUT_SHEETS:
+        if title not in ctx.wb.sheetnames:
+            continue
+        ws = ctx.wb[title]
+        if title != "Timeline":  # its cells are formatted as written (and are many)
+            finish_cells(ws, ctx.cells.cached.get(title, {}))
+        last = ctx.refs.date_column if title == "Timeline" else None
+        print_ready(ws, scenario=scenario, sha256=sha, title_rows=TITLE_ROWS.get(title),
+                    last_column=last)
 
 
 def keep_text_as_text(wb: Workbook, ours: dict[str, dict[str, Cached]]) -> None:

@@ -34,8 +34,10 @@ def soffice() -> str:
                          "libreoffice-calc-nogui")
 
 
-def recalculate(path: Path, outdir: Path | None = None, timeout: float = 180) -> Path:
-    """Open ``path`` in LibreOffice, recalculate everything, save as .xlsx; return the copy."""
+def recalculate(path: Path, outdir: Path | None = None, timeout: float = 180,
+                to: str = "xlsx:Calc MS Excel 2007 XML") -> Path:
+    """Open ``path`` in LibreOffice, recalculate everything, save as .xlsx (or as ``to``,
+    e.g. "pdf"); return the copy."""
     outdir = Path(outdir or tempfile.mkdtemp(prefix="ftreport-lo-out-"))
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ftreport-lo-profile-") as profile:
@@ -47,10 +49,10 @@ def recalculate(path: Path, outdir: Path | None = None, timeout: float = 180) ->
         shutil.copyfile(path, source)
         done = subprocess.run(
             [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--calc", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir",
+             "--calc", "--convert-to", to, "--outdir",
              str(outdir / "lo"), str(source)],
             capture_output=True, text=True, timeout=timeout, check=False)
-        result = outdir / "lo" / source.name
+        result = (outdir / "lo" / source.name).with_suffix("." + to.split(":")[0])
         if done.returncode != 0 or not result.exists():
             raise AssertionError(f"LibreOffice failed on {path}: {done.stdout}{done.stderr}")
         return result

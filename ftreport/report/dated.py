@@ -1,0 +1,61 @@
+"""The memo's dated view: what each option spends in each of the first twelve calendar
+months and in each fiscal year of the horizon (ftreport.engine.periods), formatted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from ftreport.engine.costs import Array
+from ftreport.engine.periods import Period, periods
+from ftreport.model.format import MONTH_NAMES, Formatter, calendar_date
+from ftreport.model.results import Analysis
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    label: str  # "Dec 2026", "FY2027"
+    span: str  # "2 Dec 2026 to 31 Dec 2026"
+    costs: list[str]  # per option, whole currency units
+
+
+@dataclass(frozen=True)
+class DatedView:
+    option_names: list[str]
+    months: list[PeriodRow]
+    fiscal_years: list[PeriodRow]
+    totals: list[str]  # per option: the sum of the fiscal years (the total cost)
+    fiscal_year_start: str  # "January"
+    partial_months: bool  # the first twelve months do not cover the whole horizon
+    currency: str
+
+
+MONTH_WORDS = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+
+
+def _rows(found: tuple[Period, ...], costs: Array, fmt: Formatter,
+          label: Callable[[Period], str]) -> list[PeriodRow]:
+    return [PeriodRow(label(p), f"{calendar_date(p.start)} to {calendar_date(p.end)}",
+                      [fmt.money(float(v), 0) for v in costs[k]])
+            for k, p in enumerate(found)]
+
+
+def dated_view(analysis: Analysis, fmt: Formatter, first_day: date) -> DatedView:
+    """The monthly and fiscal-year cash flow of every option, day 1 on ``first_day``."""
+    book = analysis.book
+    found = periods(book, first_day)
+    months = _rows(found.months, found.monthly, fmt,
+                   lambda p: f"{MONTH_NAMES[p.start.month - 1]} {p.start.year}")
+    years = _rows(found.fiscal_years, found.fiscal, fmt, lambda p: p.label)
+    return DatedView(
+        option_names=[o.name for o in book.options],
+        months=months,
+        fiscal_years=years,
+        totals=[fmt.money(float(v), 0) for v in found.fiscal.sum(axis=0)],
+        fiscal_year_start=MONTH_WORDS[found.fiscal_year_start_month - 1],
+        partial_months=bool(found.months)
+        and found.months[-1].last_day < book.scenario.horizon_days,
+        currency=fmt.currency,
+    )

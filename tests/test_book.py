@@ -1,0 +1,128 @@
+"""The controller's workbook without LibreOffice: what Summary says and when, labels from
+the results schema, print setup, fonts and number formats of every output sheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from ftreport.engine.analysis import analyse
+from ftreport.model import ScenarioBook
+from ftreport.model.outputs import OUTPUT
+from ftreport.workbook import OUTPUT_SHEETS, REPORT_SHEETS
+from ftreport.workbook.sheets_summary import label_with_unit
+from ftreport.workbook.writer import write_report
+from tests.test_writer import Run, make_run
+from tests.test_writer_libreoffice import expected_reason
+
+
+def written(tmp_path: Path, **scenario: object) -> tuple[Run, object]:
+    run = make_run(tmp_path, **scenario)
+    report = tmp_path / "report.xlsx"
+    write_report(run, report)  # type: ignore[arg-type]
+    return run, load_workbook(report)
+
+
+def cached(tmp_path: Path) -> object:
+    return load_workbook(tmp_path / "report.xlsx", data_only=True)
+
+
+def test_summary_comes_first_with_schema_labels(tmp_path: Path) -> None:
+    _, wb = written(tmp_path)
+    titles = wb.sheetnames  # type: ignore[attr-defined]
+    outputs = [t for t in titles if t in OUTPUT_SHEETS]
+    assert outputs[0] == "Summary" and outputs[:len(REPORT_SHEETS)] == list(REPORT_SHEETS)
+    labels = [c.value for c in wb["Summary"]["A"]]  # type: ignore[index]
+    assert label_with_unit(OUTPUT["total_cost"], "USD") == "Total cost (USD)"
+    assert "Total cost (USD)" in labels and "Break-even day (day of the horizon)" in labels
+    assert "Cost per request (USD per request)" in labels
+
+
+@pytest.mark.parametrize("scenario, quality, says", [
+    ({"min_quality": None}, None, "Lowest present value of cost"),
+    ({"min_quality": 0.5}, [0.4, 0.9, 0.9],
+     "Lowest present value of cost among the options meeting the minimum quality"),
+    ({"min_quality": 0.99}, [0.4, 0.5, 0.6],
+     "No option meets the minimum quality: lowest present value of cost overall"),
+    ({"min_quality": 0.5}, [0.9, 0.4, 0.4], "Lowest present value of cost among the options "
+     "meeting the minimum quality; it is the baseline: keep it"),
+])
+def test_summary_says_why_only_when_it_holds(tmp_path: Path, scenario: dict[str, object],
+                                             quality: list[float] | None, says: str) -> None:
+    run = make_run(tmp_path, **scenario)
+    if quality is not None:
+        for option, score in zip(run.book.options, quality, strict=True):
+            option.quality_score = score
+        run = Run(analyse(ScenarioBook(**run.book.__dict__)))
+    write_report(run, tmp_path / "report.xlsx")  # type: ignore[arg-type]
+    assert cached(tmp_path)["Summary"]["B6"].value == says  # type: ignore[index]
+    assert says == expected_reason(run)  # the rule LibreOffice's results are held to
+
+
+def test_every_output_sheet_is_print_ready(tmp_path: Path) -> None:
+    run, wb = written(tmp_path, scenario_name="Q3 & pricing")
+    prefix = run.book.sha256[:12]
+    for title in OUTPUT_SHEETS:
+        if title not in wb.sheetnames:  # type: ignore[attr-defined]
+            continue
+        ws = wb[title]  # type: ignore[index]
+        assert ws.print_area, title
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.oddHeader.left.text == "Q3 && pricing" and ws.oddHeader.right.text == "&A"
+        assert prefix in ws.oddFooter.left.text and "&P" in ws.oddFooter.right.text
+    assert wb["Results"].page_setup.orientation == "landscape"  # type: ignore[index]
+    assert wb["Results"].print_title_rows == "$1:$1"  # type: ignore[index]
+    # The Timeline prints its days and dates, not the payback marks beside the chart.
+    assert wb["Timeline"].print_area.endswith(  # type: ignore[index]
+        f"$G${run.book.scenario.horizon_days + 2}")
+
+
+def test_every_number_has_a_format_and_every_font_a_name(tmp_path: Path) -> None:
+    _, wb = written(tmp_path)
+    values = cached(tmp_path)
+    for title in REPORT_SHEETS:
+        for row in values[title].iter_rows():  # type: ignore[index]
+            for cell in row:
+                shown = wb[title][cell.coordinate]  # type: ignore[index]
+                if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                    assert shown.number_format != "General", (title, cell.coordinate)
+                if cell.value is not None:
+                    assert shown.font.name, (title, cell.coordinate)
+
+
+def test_the_template_reads_start_date_and_fiscal_year(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    from ftreport.model.problems import InputError
+    from ftreport.workbook.reader import read_workbook
+    from ftreport.workbook.template import write_template
+
+    path = tmp_path / "book.xlsx"
+    write_template(path, example="starter")
+    wb = load_workbook(path)
+    cells = {}
+    for name in ("start_date", "fiscal_year_start_month"):
+        sheet, ref = wb.defined_names[name].attr_text.replace("$", "").split("!")
+        cells[name] = (sheet, ref)
+    blank = read_workbook(path)
+    assert blank.start_date == blank.run_date + timedelta(days=1)
+    for value, month in ((date(2027, 4, 1), 4), ("2027-04-01", 7)):
+        wb[cells["start_date"][0]][cells["start_date"][1]] = value
+        wb[cells["fiscal_year_start_month"][0]][cells["fiscal_year_start_month"][1]] = month
+        wb.save(path)
+        book = read_workbook(path)
+        assert (book.start_date, book.scenario.fiscal_year_start_month) == (date(2027, 4, 1),
+                                                                            month)
+    wb[cells["fiscal_year_start_month"][0]][cells["fiscal_year_start_month"][1]] = 13
+    wb.save(path)
+    with pytest.raises(InputError, match=r"Scenario!C[0-9]+: fiscal_year_start_month must be "
+                       r"at most 12"):
+        read_workbook(path)
+
+
+def test_a_label_names_its_unit_once() -> None:
+    assert label_with_unit(OUTPUT["steady_state_break_even_days"], "EUR") \
+        == "Steady-state break-even (days)"
+    assert label_with_unit(OUTPUT["npv_cost"], "EUR") == "Present value of cost (EUR)"

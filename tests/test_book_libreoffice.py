@@ -1,0 +1,121 @@
+"""The controller's workbook in real LibreOffice: `inputs_changed` flips after an edit
+(and the re-run message shows), and the report prints one page wide in few pages.
+(Periods, Summary and the checks are recalculated for every sample, template example and
+generated scenario by tests/test_writer_libreoffice.py's ``check``.)
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from openpyxl import load_workbook
+
+from ftreport.workbook.sheets_checks import RERUN_MESSAGE
+from tests.support.libreoffice import recalculate
+from tests.test_writer import read_results
+from tests.test_writer_libreoffice import SAMPLES
+
+pytestmark = pytest.mark.libreoffice
+
+OUTPUTS = ("Summary", "Results", "Periods", "Timeline", "Workings", "Checks", "Constants",
+           "Run", "Simulation", "Sensitivity")
+
+
+def run_sample(sample: Path, outdir: Path, iterations: int = 0) -> Any:
+    from ftreport.api import run
+
+    return run(sample, outdir, iterations=iterations, pdf=False)
+
+
+def test_an_edited_input_shows_the_rerun_message(tmp_path: Path) -> None:
+    result = run_sample(SAMPLES[0], tmp_path / "run", iterations=500)
+    report = Path(result.outputs["workbook"])
+    for name, field in (("number", "requests_per_day"), ("text", "name"),
+                        ("horizon", "horizon_days")):
+        wb = load_workbook(report)
+        if field == "name":
+            sheet, cell = result.book.option_cells[1]["name"].split("!")
+            wb[sheet][cell] = "Renamed option"
+        else:
+            sheet, cell = result.book.scenario_cells[field].split("!")
+            old = getattr(result.book.scenario, field)
+            wb[sheet][cell] = old + 30 if field == "horizon_days" else old * 1.01
+        edited = tmp_path / f"edited-{name}.xlsx"
+        wb.save(edited)
+        after = load_workbook(recalculate(edited, tmp_path / f"lo-{name}"), data_only=True)
+        assert after["Checks"]["B7"].value == 1, name  # inputs_changed
+        for sheet, ref in (("Summary", "A3"), ("Simulation", "D1"), ("Sensitivity", "D1")):
+            assert after[sheet][ref].value == RERUN_MESSAGE, (name, sheet)
+        if field == "horizon_days":
+            # Longer than the Timeline: the message, not #REF!, and the checks fail.
+            assert {r["break_even_day"] for r in read_results(
+                recalculate(edited, tmp_path / "lo-h2"))} == {RERUN_MESSAGE}
+            assert after["Checks"]["B6"].value == 0
+            errors = [(ws.title, c.coordinate, c.value) for ws in after.worksheets
+                      if ws.title in OUTPUTS for row in ws.iter_rows() for c in row
+                      if isinstance(c.value, str) and c.value.startswith("#")]
+            assert not errors
+        else:
+            assert after["Checks"]["B6"].value == 1
+    unchanged = load_workbook(recalculate(report, tmp_path / "lo-same"), data_only=True)
+    assert unchanged["Checks"]["B7"].value == 0
+    assert unchanged["Summary"]["A3"].value in (None, "")
+
+
+def printed_pages(report: Path, outdir: Path) -> dict[str, list[str]]:
+    """The text of each printed page of the output sheets, by sheet (from page headers)."""
+    pdf = recalculate(report, outdir, to="pdf")
+    pages: dict[str, list[str]] = {}
+    for page in pypdf.PdfReader(pdf).pages:
+        text = page.extract_text() or ""
+        head = text.splitlines()[0] if text else ""
+        sheet = next((s for s in OUTPUTS if head.strip().endswith(s)), None)
+        if sheet:
+            pages.setdefault(sheet, []).append(text)
+    return pages
+
+
+def test_the_report_prints_one_page_wide_in_few_pages(tmp_path: Path) -> None:
+    sample = next(s for s in SAMPLES if s.stem == "customer-support")
+    result = run_sample(sample, tmp_path / "run", iterations=2000)
+    pages = printed_pages(Path(result.outputs["workbook"]), tmp_path / "pdf")
+    assert set(pages) == set(OUTPUTS)
+    assert sum(len(p) for p in pages.values()) < 15, {s: len(p) for s, p in pages.items()}
+    for sheet in ("Summary", "Results", "Periods", "Constants", "Run"):
+        assert len(pages[sheet]) == 1, sheet
+    # One page wide: each page holds the first and the last column.
+    assert "name" in pages["Results"][0] and "recommended" in pages["Results"][0]
+    last_name = result.book.options[-1].name
+    for page in pages["Timeline"]:
+        lines = [x for x in page.splitlines() if re.match(r"\s*[0-9]+ .*USD", x)]
+        assert lines and all(re.search(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\s*$", x) for x in lines)
+    assert last_name in pages["Summary"][0] and last_name in pages["Periods"][0]
+    for sheet, texts in pages.items():
+        sha = result.book.sha256[:12]
+        assert all(sha in t and "page " in t for t in texts), sheet
+        assert all("###" not in t for t in texts), sheet
+
+
+def test_a_start_date_typed_as_text_dates_the_periods(tmp_path: Path) -> None:
+    from datetime import date, datetime
+
+    from ftreport.workbook.writer import write_report
+    from tests.test_writer import make_run
+
+    run = make_run(tmp_path, start_date=date(2027, 4, 1), fiscal_year_start_month=4)
+    report = tmp_path / "report.xlsx"
+    write_report(run, report)  # type: ignore[arg-type]
+    wb = load_workbook(report)
+    sheet, cell = run.book.scenario_cells["start_date"].split("!")
+    wb[sheet][cell] = "2027-04-01"  # what the reader also takes for 1 April 2027
+    wb.save(report)
+    after = load_workbook(recalculate(report, tmp_path / "lo"), data_only=True)
+    assert after["Periods"]["B4"].value == datetime(2027, 4, 1)
+    assert after["Checks"]["B6"].value == 1  # checks_ok
+    fiscal = [r[0].value for r in after["Periods"].iter_rows(min_row=1) if r[0].value
+              and str(r[0].value).startswith("FY")]
+    assert fiscal[0] == "FY2028"  # April 2027 to March 2028
