@@ -7,6 +7,7 @@ codes in one place (ftreport.cli.common.reports_errors).
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -166,6 +167,9 @@ def run(path: Path, outdir: Path | None, as_json: bool, iterations: int | None,
     from ftreport.api import NotSentError
     from ftreport.api import run as run_report
 
+    # The modules just loaded live as long as the command: keep the collector from
+    # walking them again (a full collection during a run cost about 20 ms).
+    gc.freeze()
     if email_to and outdir is None and not in_place:
         raise click.UsageError("--email-to needs -o OUTDIR for the reports to attach.")
     if outdir is None and not in_place and not as_json and not (trials or sipmath):
