@@ -275,9 +275,11 @@ def test_missing_template_variable_fails_loudly(tmp_path):
         render_html(RunResult(analyse(support_book())), template_dir=custom)
 
 
+# Totals from 1,000 on in whole units; the minus sign is a non-breaking hyphen (U+2011).
 @pytest.mark.parametrize("currency, value, expected", [
-    ("USD", 12345.678, "$12,345.68"), ("EUR", -1000, "-€1,000.00"),
-    ("CHF", 12345.67, "12,345.67 CHF"), ("JPY", 1234.5, "¥1,234"), ("USD", None, "—")])
+    ("USD", 12345.678, "$12,346"), ("EUR", -1000, "\u2011€1,000"), ("USD", 999.994, "$999.99"),
+    ("EUR", -612.5, "\u2011€612.50"), ("CHF", 12345.67, "12,346 CHF"),
+    ("JPY", 1234.5, "¥1,234"), ("USD", None, "—")])
 def test_money(currency, value, expected):
     assert Formatter(currency).money(value) == expected
 
@@ -288,8 +290,10 @@ def test_small_amounts_keep_three_significant_digits():
 
 
 @pytest.mark.parametrize("key, value, expected", [
-    ("total_cost", 12345.678, "$12,345.68"), ("cost_per_request", 0.0012, "$0.00120"),
-    ("savings_pct", 0.125, "12.5%"), ("training_runs", 5, "5"),
+    ("total_cost", 12345.678, "$12,346"), ("cost_per_request", 0.0012, "$0.00120"),
+    ("savings_pct", 0.1253, "13%"), ("savings_pct", 0.01551, "1.6%"),
+    ("savings_pct", 0.0012, "0.12%"), ("savings_pct", 0.99996, "99.996%"),
+    ("savings_pct", -0.05, "\u20115.0%"), ("roi", 9.7037, "9.7x"), ("training_runs", 5, "5"),
     ("break_even_day", 41, "day 41"), ("steady_state_break_even_days", 1, "1 day"),
     ("max_training_tokens", 2e6, "2,000,000 tokens"),
     ("break_even_requests_per_day", 3308.4, "3,308 requests/day"),

@@ -85,6 +85,9 @@ class Decision:
     switch: bool  # the recommendation is not the baseline
     key_numbers: list[KeyNumber]
     risks: list[str]
+    # Page one's sentences after the main one: quality against the baseline's, the
+    # simulation's chance and median beside the figures from the inputs as entered.
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
