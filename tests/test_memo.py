@@ -292,7 +292,8 @@ def test_small_amounts_keep_three_significant_digits():
 @pytest.mark.parametrize("key, value, expected", [
     ("total_cost", 12345.678, "$12,346"), ("cost_per_request", 0.0012, "$0.00120"),
     ("savings_pct", 0.1253, "13%"), ("savings_pct", 0.01551, "1.6%"),
-    ("savings_pct", 0.0012, "0.12%"), ("savings_pct", 0.99996, "99.996%"),
+    ("savings_pct", 0.0012, "0.12%"), ("savings_pct", 0.9996, "99.96%"),
+    ("savings_pct", 4e-14, "0.00%"),
     ("savings_pct", -0.05, "\u20115.0%"), ("roi", 9.7037, "9.7x"), ("training_runs", 5, "5"),
     ("break_even_day", 41, "day 41"), ("steady_state_break_even_days", 1, "1 day"),
     ("max_training_tokens", 2e6, "2,000,000 tokens"),

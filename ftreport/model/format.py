@@ -17,6 +17,8 @@ MISSING = "—"
 # Written between a minus sign and the amount's first character would still let a line
 # break there; the non-breaking hyphen keeps "-$1,234" on one line in every table.
 MINUS = "\u2011"
+# Shares are written to at most this many decimals of a percent (0.01%).
+MAX_SHARE_PLACES = 2
 # Money from this size on is written in whole units: cents on a total are noise.
 WHOLE_MONEY_FROM = 1000
 
@@ -92,8 +94,9 @@ class Formatter:
         pct = float(share) * 100
         if places is None:
             size = abs(pct)
-            places = 0 if size >= 10 or size == 0 else 1 - math.floor(math.log10(size))
-            while places < 4 and round(size, places) == 100 and size != 100:
+            places = 0 if size >= 10 or size == 0 else min(
+                MAX_SHARE_PLACES, 1 - math.floor(math.log10(size)))
+            while places < MAX_SHARE_PLACES and round(size, places) == 100 and size != 100:
                 places += 1
         return f"{pct:,.{places}f}%".replace("-", MINUS)
 
