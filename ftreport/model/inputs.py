@@ -29,6 +29,10 @@ class Scenario:
     allow_extreme_growth: bool = False
     fx_rate: float | None = None  # scenario currency per 1 USD; None: not given
     price_date: date | None = None  # None: the run date
+    budget_requested: float | None = None  # the decision block: None where not given
+    decision_owner: str = ""
+    next_steps: str = ""
+    review_date: date | None = None
 
     @property
     def price_rate(self) -> float:
@@ -37,7 +41,9 @@ class Scenario:
 
     def to_dict(self) -> dict[str, object]:
         values = asdict(self)
-        values["price_date"] = self.price_date.isoformat() if self.price_date else None
+        for name in ("price_date", "review_date"):
+            day = getattr(self, name)
+            values[name] = day.isoformat() if day else None
         return values
 
 
@@ -109,6 +115,9 @@ class Factor:
     question: str
     answer: str  # yes / no / unknown
     notes: str = ""
+    # What a "yes" argues for: fine-tuning, prompting or neutral (FACTOR_FAVOURS); blank
+    # in a workbook without the column.
+    favours: str = ""
 
 
 @dataclass

@@ -15,7 +15,7 @@ from typing import Literal
 
 # The template's version, stored in each new workbook as the defined name
 # `template_version` (absent: 1). Raise it with every field added (Field.since).
-TEMPLATE_VERSION = 2
+TEMPLATE_VERSION = 3
 TEMPLATE_VERSION_NAME = "template_version"
 
 Kind = Literal["text", "whole", "number", "share", "growth", "percentile", "option", "choice",
@@ -136,6 +136,17 @@ SCENARIO_FIELDS: tuple[Field, ...] = (
     Field("price_date", "Price date", "date", "date", "The date the prices are judged at: a "
           "price-book row checked more than 12 months before it is warned about as stale. "
           "Blank = the run date.", uncertain=False, since=2),
+    # The decision block: what is asked for and what follows. Page 1 of the memo prints
+    # the ones given; none enters the numbers.
+    Field("budget_requested", "Budget requested", "", "number", "Optional: the amount this "
+          "memo asks to approve, in the scenario currency.", minimum=0, maximum=1e15,
+          uncertain=False, since=3),
+    Field("decision_owner", "Decision owner", "", "text", "Optional: who takes the decision.",
+          uncertain=False, since=3),
+    Field("next_steps", "Next steps", "", "text", "Optional: what happens once it is approved.",
+          uncertain=False, since=3),
+    Field("review_date", "Review date", "date", "date", "Optional: when the decision is "
+          "reviewed against the actual costs.", uncertain=False, since=3),
 )
 
 OPTION_FIELDS: tuple[Field, ...] = (
@@ -189,7 +200,12 @@ OPTION_FIELDS: tuple[Field, ...] = (
 
 UNCERTAINTY_COLUMNS = ("input", "option", "distribution", "p1", "p2", "p3", "clip_min",
                        "clip_max", "notes")
-FACTOR_COLUMNS = ("question", "answer", "notes")
+FACTOR_COLUMNS = ("question", "answer", "notes", "favours")
+# What a "yes" to a Factors row argues for; a "no" argues for the other approach.
+FACTOR_FAVOURS = ("fine-tuning", "prompting", "neutral")
+# Factors columns a workbook from an older template lacks (then: the shipped question's
+# own direction, neutral for any other).
+OPTIONAL_FACTOR_COLUMNS = frozenset({"favours"})
 
 SCENARIO = {f.name: f for f in SCENARIO_FIELDS}
 

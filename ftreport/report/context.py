@@ -27,6 +27,7 @@ from ftreport.model.pricebook import load_pricebook
 from ftreport.model.results import RunResult
 from ftreport.model.schema import BOOK_CURRENCY
 from ftreport.report.appendix import appendix
+from ftreport.report.ask import decision_block, sign_off
 from ftreport.report.decision import decision
 from ftreport.report.factors import factors_view
 from ftreport.report.options import DAYS_PER_MONTH, cumulative_chart, option_views
@@ -62,6 +63,8 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
             "first_day": meta.first_day,
             "tolerance": f"{COST_TOLERANCE:g}",
         },
+        ask=decision_block(analysis.book.scenario, fmt),
+        sign_off=sign_off(analysis.book.scenario),
     )
 
 

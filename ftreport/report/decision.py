@@ -43,7 +43,8 @@ def decision(analysis: Analysis, simulation: SimulationResult | None,
         switch=switch,
         key_numbers=_key_numbers(analysis, rec, base, shown, summary, fmt),
         risks=main_risks(analysis, rec, base, focus, risk, factors, summary, fmt),
-        notes=_notes(analysis, rec, base, shown, risk, summary, fmt))
+        notes=_notes(analysis, rec, base, shown, risk, summary, fmt)
+        + ([factors.page_one] if factors.page_one else []))
 
 
 def pv_saving(analysis: Analysis, option: int) -> float:

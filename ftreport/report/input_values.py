@@ -10,7 +10,8 @@ from ftreport.model.schema import OPTION, SCENARIO
 # Fixed-cost or price inputs, whose unit column reads in the workbook's currency.
 MONEY_INPUTS = ("price_input_per_1m", "price_cached_input_per_1m", "price_output_per_1m",
                 "price_training_per_1m", "price_per_training_hour", "hosting_per_hour",
-                "monthly_fixed_cost", "one_time_cost", "data_generation_cost")
+                "monthly_fixed_cost", "one_time_cost", "data_generation_cost",
+                "budget_requested")
 
 # Counted inputs: a sampled value of these is written whole ("297 tokens", not "297.2").
 WHOLE_INPUTS = ("requests_per_day", "input_tokens", "output_tokens", "training_tokens",

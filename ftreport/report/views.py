@@ -91,6 +91,12 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class SignOff:
+    role: str  # "Prepared by", "Reviewed by", "Approved by"
+    name: str  # blank: written in by hand
+
+
+@dataclass(frozen=True)
 class PercentileRow:
     name: str
     p_cheapest: str
@@ -138,6 +144,8 @@ class FactorView:
 class Factors:
     rows: list[FactorView]
     summary: str
+    page_one: str = ""  # the tally and whether they agree with the cost result, for page 1
+    agree: bool = False  # at least one leans the cost result's way and none against it
 
 
 @dataclass(frozen=True)
@@ -185,6 +193,8 @@ class MemoContext:
     warnings: list[WarningView]
     appendix: Appendix
     methodology: dict[str, str] = field(default_factory=dict)
+    ask: list[KeyNumber] = field(default_factory=list)  # the decision block, when given
+    sign_off: list[SignOff] = field(default_factory=list)
 
     def as_template_vars(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
