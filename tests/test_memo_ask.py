@@ -15,10 +15,10 @@ import ftreport
 from ftreport.engine.analysis import analyse
 from ftreport.model import Factor
 from ftreport.model.factors import SHIPPED_FACTORS
+from ftreport.model.format import Formatter
 from ftreport.model.results import RunResult
 from ftreport.report.factors import factors_view
 from ftreport.report.options import option_views
-from ftreport.model.format import Formatter
 from ftreport.workbook.reader import read_workbook
 from ftreport.workbook.template import write_template
 from tests.support.scenarios import support_book
