@@ -85,8 +85,8 @@ def test_every_section_has_a_bookmark_and_a_contents_line_with_its_page(memo):
     first = " ".join(reader.pages[0].extract_text().split())
     for title in CONTENTS:
         page = marks[title]
-        # "Beyond cost: qualitative factors . . . . 4" (leader dots between)
-        assert re.search(rf"{re.escape(title)}[ .]*{page}\b", first), title
+        # "Beyond cost: qualitative factors · 4"
+        assert re.search(rf"{re.escape(title)}[ .·]*{page}\b", first), title
         assert title in reader.pages[page - 1].extract_text()
 
 

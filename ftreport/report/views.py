@@ -153,6 +153,7 @@ class InputRow:
     label: str
     unit: str
     values: list[tuple[str, str]]  # (value, cell) per column
+    column: str = ""  # the column all the values share ("Options!G"), for the Options table
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ class Appendix:
     option_names: list[str]
     options: list[InputRow]
     uncertainty: list[UncertainRow]
+    option_rows: list[str] = field(default_factory=list)  # each option's row ("row 5")
 
 
 @dataclass(frozen=True)
