@@ -153,10 +153,11 @@ def test_pages_are_not_blank_and_charts_are_drawn(memo, tmp_path):
     for image in images:
         ink = (np.asarray(image).min(axis=2) < 200).mean()
         assert ink > 0.01, "blank page"
-    # Okabe-Ito blue and vermillion lines and bars appear on the chart pages.
+    # Okabe-Ito blue and vermillion lines and bars appear on the chart pages (after page
+    # one; sections flow on, so which pages depends on the content).
     blue = [count_colour(im, (0x00, 0x72, 0xB2)) for im in images]
     vermillion = [count_colour(im, (0xD5, 0x5E, 0x00)) for im in images]
-    assert max(blue[2:4]) > 300 and max(vermillion[2:4]) > 50
+    assert max(blue[1:]) > 300 and max(vermillion[1:]) > 50
     html = render_html(result)
     for chart in ("cumulative-cost", "savings-histogram", "tornado"):
         assert f'class="chart {chart}"' in html
