@@ -109,7 +109,7 @@ def test_row_typed_below_the_uncertainty_table(tmp_path, good):
 def test_row_typed_below_the_factors_table(tmp_path, good):
     path = _edited(tmp_path, good, _set(Factors_A14="Is the budget approved?"))
     assert _problems(path) == [
-        "Factors!A14: nothing typed outside the Factors table (A3:C12): resize the table to "
+        "Factors!A14: nothing typed outside the Factors table (A3:D12): resize the table to "
         "take in these rows (Excel: Table Design > Resize Table; LibreOffice: Data > Define "
         "Range), or clear them, got values in A14"]
 

@@ -56,7 +56,7 @@ def test_early_stop_and_a_target_never_met_are_told_apart() -> None:
     assert stopped.stopping == (
         f"The simulation stopped after {CHECK_EVERY:,} of the {4 * CHECK_EVERY:,} iterations "
         f"asked for, at the first check (every {CHECK_EVERY:,} iterations) with the standard "
-        "error of the mean savings below the target of $1,000,000.00.")
+        "error of the mean savings below the target of $1,000,000.")
     _, ran = picture(support_book(mc_iterations=CHECK_EVERY + 7, mc_target_se=0.01))
     assert ran.stopping == (f"All {CHECK_EVERY + 7:,} iterations ran: the standard error of "
                             "the mean savings stayed at or above the target of $0.01.")

@@ -37,6 +37,10 @@ class Scenario:
     mc_target_se: float | None = None  # stop early below this SE of the mean savings
     target_savings: float | None = None  # for P(savings >= target)
     target_payback_days: float | None = None  # for P(break-even day <= target)
+    budget_requested: float | None = None  # the decision block: None where not given
+    decision_owner: str = ""
+    next_steps: str = ""
+    review_date: date | None = None
 
     @property
     def price_rate(self) -> float:
@@ -51,7 +55,7 @@ class Scenario:
 
     def to_dict(self) -> dict[str, object]:
         values = asdict(self)
-        for key in ("price_date", "start_date"):
+        for key in ("price_date", "start_date", "review_date"):
             day = values[key]
             values[key] = day.isoformat() if day else None
         return values
@@ -143,6 +147,9 @@ class Factor:
     question: str
     answer: str  # yes / no / unknown
     notes: str = ""
+    # What a "yes" argues for: fine-tuning, prompting or neutral (FACTOR_FAVOURS); blank
+    # in a workbook without the column.
+    favours: str = ""
 
 
 @dataclass

@@ -160,6 +160,17 @@ SCENARIO_FIELDS: tuple[Field, ...] = (
     Field("target_payback_days", "Target payback", "days", "number", "Optional. The "
           "simulation gives each option's chance of breaking even by this day.", minimum=0,
           maximum=MAX_HORIZON_DAYS, uncertain=False, since=3),
+    # The decision block: what is asked for and what follows. Page 1 of the memo prints
+    # the ones given; none enters the numbers.
+    Field("budget_requested", "Budget requested", "", "number", "Optional: the amount this "
+          "memo asks to approve, in the scenario currency.", minimum=0, maximum=1e15,
+          uncertain=False, since=3),
+    Field("decision_owner", "Decision owner", "", "text", "Optional: who takes the decision.",
+          uncertain=False, since=3),
+    Field("next_steps", "Next steps", "", "text", "Optional: what happens once it is approved.",
+          uncertain=False, since=3),
+    Field("review_date", "Review date", "date", "date", "Optional: when the decision is "
+          "reviewed against the actual costs.", uncertain=False, since=3),
 )
 
 OPTION_FIELDS: tuple[Field, ...] = (
@@ -219,7 +230,12 @@ OPTION_FIELDS: tuple[Field, ...] = (
 
 UNCERTAINTY_COLUMNS = ("input", "option", "distribution", "p1", "p2", "p3", "clip_min",
                        "clip_max", "notes")
-FACTOR_COLUMNS = ("question", "answer", "notes")
+FACTOR_COLUMNS = ("question", "answer", "notes", "favours")
+# What a "yes" to a Factors row argues for; a "no" argues for the other approach.
+FACTOR_FAVOURS = ("fine-tuning", "prompting", "neutral")
+# Factors columns a workbook from an older template lacks (then: the shipped question's
+# own direction, neutral for any other).
+OPTIONAL_FACTOR_COLUMNS = frozenset({"favours"})
 # The Scenarios table (template version 3; a workbook without it has only the base case).
 SCENARIOS_COLUMNS = ("scenario", "input", "option", "value")
 SCENARIOS_SINCE = 3

@@ -26,6 +26,7 @@ from ftreport.model.inputs import ScenarioBook
 from ftreport.model.results import RunResult
 from ftreport.model.schema import BOOK_CURRENCY
 from ftreport.report.appendix import appendix
+from ftreport.report.ask import decision_block, sign_off
 from ftreport.report.breakeven_view import break_even_map_view
 from ftreport.report.dated import dated_view
 from ftreport.report.decision import decision
@@ -71,6 +72,8 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
         scenarios=scenarios_view(result, fmt),
         break_even_map=break_even_map_view(result.break_even_map, fmt),
         joint_sensitivity=joint_sensitivity_view(analysis, simulation, fmt),
+        ask=decision_block(analysis.book.scenario, fmt),
+        sign_off=sign_off(analysis.book.scenario),
     )
 
 

@@ -95,6 +95,15 @@ class Decision:
     switch: bool  # the recommendation is not the baseline
     key_numbers: list[KeyNumber]
     risks: list[str]
+    # Page one's sentences after the main one: quality against the baseline's, the
+    # simulation's chance and median beside the figures from the inputs as entered.
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SignOff:
+    role: str  # "Prepared by", "Reviewed by", "Approved by"
+    name: str  # blank: written in by hand
 
 
 @dataclass(frozen=True)
@@ -150,6 +159,8 @@ class FactorView:
 class Factors:
     rows: list[FactorView]
     summary: str
+    page_one: str = ""  # the tally and whether they agree with the cost result, for page 1
+    agree: bool = False  # at least one leans the cost result's way and none against it
 
 
 @dataclass(frozen=True)
@@ -157,6 +168,7 @@ class InputRow:
     label: str
     unit: str
     values: list[tuple[str, str]]  # (value, cell) per column
+    column: str = ""  # the column all the values share ("Options!G"), for the Options table
 
 
 @dataclass(frozen=True)
@@ -176,6 +188,7 @@ class Appendix:
     option_names: list[str]
     options: list[InputRow]
     uncertainty: list[UncertainRow]
+    option_rows: list[str] = field(default_factory=list)  # each option's row ("row 5")
 
 
 @dataclass(frozen=True)
@@ -202,6 +215,8 @@ class MemoContext:
     break_even_map: BreakEvenMapView | None = None  # with two options or more
     joint_sensitivity: JointSensitivityView | None = None  # spider and rank correlations
     prices_used: PricesUsedView | None = None  # the price-book rows the options use
+    ask: list[KeyNumber] = field(default_factory=list)  # the decision block, when given
+    sign_off: list[SignOff] = field(default_factory=list)
 
     def as_template_vars(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}

@@ -99,7 +99,8 @@ class _Reader:
                               optional={f.name for f in schema.OPTION_FIELDS
                                         if f.optional_in_workbook})
         uncertainty = self._table(UNCERTAINTY_TABLE, list(schema.UNCERTAINTY_COLUMNS))
-        factors = self._table(FACTORS_TABLE, list(schema.FACTOR_COLUMNS))
+        factors = self._table(FACTORS_TABLE, list(schema.FACTOR_COLUMNS),
+                              optional=schema.OPTIONAL_FACTOR_COLUMNS)
         # Optional (template version 3): without them, only the base case and no
         # correlations.
         named = (self._table(SCENARIOS_TABLE, list(schema.SCENARIOS_COLUMNS))
@@ -422,6 +423,11 @@ class _Reader:
                 self.problem("unknown-name", row["answer"],
                              "one of " + ", ".join(schema.FACTOR_ANSWERS),
                              row["answer"].shown, field_name="answer")
-            factors.append(Factor(question, answer, text_of(row["notes"].value)))
+            favours = text_of(row["favours"].value).lower() if "favours" in row else ""
+            if favours and favours not in schema.FACTOR_FAVOURS:
+                self.problem("unknown-name", row["favours"],
+                             "one of " + ", ".join(schema.FACTOR_FAVOURS) + " (or blank)",
+                             row["favours"].shown, field_name="favours")
+            factors.append(Factor(question, answer, text_of(row["notes"].value), favours))
         return factors
 

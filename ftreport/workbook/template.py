@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ftreport.fileio import atomic_write
 from ftreport.model import schema
+from ftreport.model.factors import SHIPPED_FACTORS
 from ftreport.model.format import CURRENCY_SYMBOLS
 from ftreport.model.inputs import run_time
 from ftreport.model.pricebook import PRICE_COLUMNS, PriceBook, load_pricebook
@@ -37,7 +38,7 @@ from ftreport.workbook import (
 )
 from ftreport.workbook._checks import field_check, list_check
 from ftreport.workbook._correlations import correlations_sheet
-from ftreport.workbook._examples import EXAMPLES, FACTORS, Example
+from ftreport.workbook._examples import EXAMPLES, Example
 from ftreport.workbook._input_tables import input_columns
 from ftreport.workbook._price_lookups import (
     FIRST_ROW,
@@ -79,6 +80,8 @@ FACTOR_NOTES = {
     "question": "A reason to fine-tune or not, from the seed documents. Add your own rows.",
     "answer": "yes, no or unknown. The memo weighs these beside the cost.",
     "notes": "Why; the pre-filled text says which way a yes points.",
+    "favours": "What a yes argues for: fine-tuning, prompting or neutral (a no argues for "
+               "the other). Filled in for the shipped questions; type it for your own.",
 }
 HOW_TO = (
     "How to fill in this workbook",
@@ -274,21 +277,23 @@ def _factors_sheet(ws: Worksheet, example: Example | None) -> None:
     for col, name in enumerate(schema.FACTOR_COLUMNS, start=1):
         head = ws.cell(row=HEADER_ROW, column=col, value=name)
         head.comment = Comment(FACTOR_NOTES[name], "ftreport", width=300, height=80)
-    for i, (key, question, guidance) in enumerate(FACTORS):
+    for i, factor in enumerate(SHIPPED_FACTORS):
         row = FIRST_ROW + i
-        answer, notes = answers.get(key, ("unknown", ""))
-        ws.cell(row=row, column=1, value=question)
+        answer, notes = answers.get(factor.key, ("unknown", ""))
+        ws.cell(row=row, column=1, value=factor.question)
         ws.cell(row=row, column=2, value=answer).fill = INPUT_FILL
-        ws.cell(row=row, column=3, value=f"{notes} ({guidance})" if notes else guidance)
+        ws.cell(row=row, column=3, value=f"{notes} ({factor.note})" if notes else factor.note)
+        ws.cell(row=row, column=4, value=factor.favours)
         for col in (1, 3):
             ws.cell(row=row, column=col).alignment = Alignment(wrap_text=True,
                                                                vertical="top")
-    last = HEADER_ROW + len(FACTORS)
-    dv = list_check('"' + ",".join(schema.FACTOR_ANSWERS) + '"', "answer",
-                     FACTOR_NOTES["answer"])
-    ws.add_data_validation(dv)
-    dv.add(f"B{FIRST_ROW}:B{last + VALIDATED_ROWS}")
-    _widths(ws, {"A": 70, "B": 12, "C": 80})
+    last = HEADER_ROW + len(SHIPPED_FACTORS)
+    for column, words, name in (("B", schema.FACTOR_ANSWERS, "answer"),
+                                ("D", schema.FACTOR_FAVOURS, "favours")):
+        dv = list_check('"' + ",".join(words) + '"', name, FACTOR_NOTES[name])
+        ws.add_data_validation(dv)
+        dv.add(f"{column}{FIRST_ROW}:{column}{last + VALIDATED_ROWS}")
+    _widths(ws, {"A": 70, "B": 12, "C": 80, "D": 14})
     _table(ws, FACTORS_TABLE, len(schema.FACTOR_COLUMNS), last)
     ws.freeze_panes = f"A{FIRST_ROW}"
 
