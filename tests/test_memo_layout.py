@@ -101,3 +101,34 @@ def test_no_page_is_more_than_half_empty_but_the_last(memo, tmp_path):
         band = ink[int(ink.shape[0] * TOP):int(ink.shape[0] * (1 - BOTTOM))]
         used = (np.nonzero(band.any(axis=1))[0].max() + 1) / band.shape[0]
         assert used > 0.5, (page.name, used)
+
+
+@pytest.mark.parametrize("sample", ["customer-support", "distillation"])
+def test_the_contents_lists_every_section_the_memo_has(sample, tmp_path):
+    # The samples have the optional sections (dated view, named scenarios, break-even
+    # map); a section shown only for some workbooks is listed exactly when it is there.
+    import ftreport
+
+    source = Path(__file__).parent.parent / "sample_inputs" / f"{sample}.xlsx"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        result = ftreport.run(source, tmp_path, iterations=2_000, workbook=False)
+    reader = PdfReader(result.outputs["memo"])
+    first = " ".join(reader.pages[0].extract_text().split())
+    contents = first.split("Contents", 1)[1]
+    # The sections are the bookmarks one level below the memo's title.
+    title, *rest = reader.outline
+    sections = [item.title for item in rest[0] if not isinstance(item, list)
+                and item.title not in ("Key numbers", "Main risks")]
+    assert {"Named scenarios", "Break-even map"} <= set(sections)
+    assert all(title in contents for title in sections), (sections, contents)
+    optional = ("Cash flow by month and fiscal year", "Named scenarios", "Break-even map")
+    assert all(title in sections for title in optional if title in contents)
+
+
+def test_optional_sections_are_not_listed_without_their_section(memo):
+    first = " ".join(PdfReader(memo).pages[0].extract_text().split())
+    contents = first.split("Contents", 1)[1]
+    marks = {title for title, _ in outline(PdfReader(memo))}
+    for title in ("Cash flow by month and fiscal year", "Named scenarios", "Break-even map"):
+        assert (title in contents) == (title in marks), title
