@@ -117,7 +117,7 @@ def test_the_contents_lists_every_section_the_memo_has(sample, tmp_path):
     first = " ".join(reader.pages[0].extract_text().split())
     contents = first.split("Contents", 1)[1]
     # The sections are the bookmarks one level below the memo's title.
-    title, *rest = reader.outline
+    _memo_title, *rest = reader.outline
     sections = [item.title for item in rest[0] if not isinstance(item, list)
                 and item.title not in ("Key numbers", "Main risks")]
     assert {"Named scenarios", "Break-even map"} <= set(sections)
