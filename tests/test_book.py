@@ -136,3 +136,20 @@ def test_every_unit_of_the_results_schema_has_words() -> None:
     from ftreport.workbook.sheets_summary import UNIT_WORDS
 
     assert set(get_args(Unit)) <= set(UNIT_WORDS)
+
+
+def test_the_timeline_chart_draws_the_baseline_once(tmp_path: Path) -> None:
+    # Read from the saved package: the chart as Excel and LibreOffice get it.
+    import re
+    import zipfile
+
+    run, _ = written(tmp_path)
+    with zipfile.ZipFile(tmp_path / "report.xlsx") as package:
+        charts = [package.read(n).decode() for n in package.namelist()
+                  if n.startswith("xl/charts/chart")]
+    timeline = next(c for c in charts if "Cumulative cost by day" in c)
+    lines = re.findall(r"<(?:c:)?yVal>.*?<(?:c:)?f>([^<]+)</", timeline, re.S)
+    costs = [ref for ref in lines if "Timeline" in ref]
+    options = len(run.analysis.book.options)
+    # A line per option but the baseline, plus the dashed baseline line; no column twice.
+    assert len(costs) == options and len(set(costs)) == options

@@ -117,7 +117,8 @@ def _chart(ctx: ReportContext, ws: Worksheet) -> None:
             props.dashStyle = dash
         chart.series.append(series)
 
-    for i in range(ctx.n):
+    # The baseline is drawn once: as the dashed "baseline" line, not also as an option.
+    for i in (i for i in range(ctx.n) if i != ctx.analysis.baseline):
         values = Reference(ws, min_col=FIRST_COST_COLUMN + i, min_row=1, max_row=last)
         line(Series(values, days, title_from_data=True), None, 22000)
     baseline = Reference(ws, min_col=3, min_row=1, max_row=last)
