@@ -102,3 +102,28 @@ def test_the_memo_lists_the_rows_and_flags_only_stale_ones(tmp_path):
     assert "checked more than 12 months before the price date" not in fresh
     assert "checked more than 12 months before the price date" in stale
     assert "2028-06-01 (price_date)" in stale
+
+
+def test_a_row_not_in_force_on_the_price_date_is_marked_not_claimed(tmp_path, monkeypatch):
+    # A workbook saved with today's prices, run as of a day before the GPU's first row
+    # (no price_date: the run date is the price date). Its stored prices come from the
+    # Prices sheet's row: listed, and said not to be in force, never claimed to be.
+    path = tmp_path / "distillation.xlsx"
+    write_template(path, example="distillation")
+    first = min(r.valid_from for r in load_pricebook().rows if r.model == "gpu:a100-80gb")
+    before = date.fromordinal(first.toordinal() - 30)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", before.strftime("%s"))
+    early = run(path, tmp_path / "early", iterations=0)
+    text = " ".join(subprocess.run(["pdftotext", early.outputs["memo"], "-"],
+                                   capture_output=True, text=True, check=True).stdout.split())
+    assert "not in force on the price date" in text
+    assert "Price-book rows in force on the price date" not in text
+    listed = [r for r in _run_sheet(Path(early.outputs["workbook"]))[2:] if r[0]]
+    notes = {r[0]: r[8] or "" for r in listed}
+    assert "not in force on the price date" in notes["gpu:a100-80gb"]
+    assert all("not in force" not in n for m, n in notes.items() if m != "gpu:a100-80gb"
+               and load_pricebook().get(m).valid_from <= before)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    now = run(path, tmp_path / "now", iterations=0, pdf=False)
+    assert all("not in force" not in (r[8] or "")
+               for r in _run_sheet(Path(now.outputs["workbook"]))[2:] if r[0])

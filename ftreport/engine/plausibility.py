@@ -77,6 +77,9 @@ class PriceInUse:
     row: PriceRow
     options: tuple[str, ...]
     stale: bool
+    # False when the book has no row of the model in force on the price date and this is
+    # the row the Prices sheet shows (the workbook's stored prices come from it).
+    in_force: bool = True
 
 
 def prices_in_use(book: ScenarioBook, pricebook: PriceBook) -> list[PriceInUse]:
@@ -85,8 +88,10 @@ def prices_in_use(book: ScenarioBook, pricebook: PriceBook) -> list[PriceInUse]:
     users: dict[PriceRow, list[str]] = {}
     for option, row in price_rows_used(book, pricebook):
         users.setdefault(row, []).append(option)
-    limit = stale_before(book.price_date)
-    return [PriceInUse(row, tuple(names), row.checked < limit) for row, names in users.items()]
+    limit, on = stale_before(book.price_date), book.price_date
+    return [PriceInUse(row, tuple(names), row.checked < limit,
+                       row.valid_from <= on and (row.valid_to is None or on < row.valid_to))
+            for row, names in users.items()]
 
 
 def row_at(pricebook: PriceBook, model: str, on: date | str) -> PriceRow | None:
@@ -107,7 +112,7 @@ def stale_before(on: date) -> date:
 
 def _stale_price_warnings(book: ScenarioBook, pricebook: PriceBook) -> list[ReportWarning]:
     on = book.price_date
-    given = "price_date" if book.scenario.price_date else "the run date"
+    given = book.scenario.prices_on_source
     found = []
     for option, row in price_rows_used(book, pricebook):
         if row.checked >= stale_before(on):

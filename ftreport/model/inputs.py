@@ -53,6 +53,12 @@ class Scenario:
         and the template's lookups)."""
         return self.price_date or self.start_date or run_date
 
+    @property
+    def prices_on_source(self) -> str:
+        """Where :meth:`prices_on` takes the date from, in the words of the reports."""
+        return ("price_date" if self.price_date else "start_date" if self.start_date
+                else "the run date")
+
     def to_dict(self) -> dict[str, object]:
         values = asdict(self)
         for key in ("price_date", "start_date", "review_date"):

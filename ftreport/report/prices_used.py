@@ -21,16 +21,18 @@ class PriceRowView:
     source: str
     checked: str
     stale: str  # "" or "checked more than 12 months before the price date"
+    not_in_force: str = ""  # "" or why a row not in force on the price date is listed
 
 
 @dataclass(frozen=True)
 class PricesUsedView:
     price_date: str  # "2026-12-01 (the run date)"
     rows: list[PriceRowView]
+    all_in_force: bool = True  # every row listed is in force on the price date
 
 
 def prices_used(book: ScenarioBook, pricebook: PriceBook) -> PricesUsedView:
-    given = "price_date" if book.scenario.price_date else "the run date"
+    given = book.scenario.prices_on_source
     rows = []
     for item in prices_in_use(book, pricebook):
         r = item.row
@@ -40,5 +42,9 @@ def prices_used(book: ScenarioBook, pricebook: PriceBook) -> PricesUsedView:
             model=f"{r.model} ({r.deployment})", used_by=", ".join(item.options),
             in_force=period, source=r.source, checked=r.checked.isoformat(),
             stale=(f"checked more than {STALE_PRICE_MONTHS} months before the price date"
-                   if item.stale else "")))
-    return PricesUsedView(f"{book.price_date.isoformat()} ({given})", rows)
+                   if item.stale else ""),
+            not_in_force="" if item.in_force else (
+                "not in force on the price date: the Prices sheet's row, which the "
+                "workbook's stored prices come from")))
+    return PricesUsedView(f"{book.price_date.isoformat()} ({given})", rows,
+                          all(r.not_in_force == "" for r in rows))

@@ -162,7 +162,7 @@ def resolve_price_lookups(wb: Workbook, table_rows: list[dict[str, InputCell]],
     whose lookups found no Prices row in force on the price date. Returns the cells whose
     own formula errors these replace."""
     on = scenario.prices_on(run_time().date())
-    given = "price_date" if scenario.price_date else "the run date"
+    given = scenario.prices_on_source
     explained = (apply_user_prices(wb, table_rows, pricebook, on, scenario.price_rate)
                  if pricebook else set())
     return explained | check_price_dates(wb, table_rows, on, given, problem)

@@ -21,7 +21,7 @@ def run_sheet(ctx: ReportContext) -> None:
     ws = ctx.wb["Run"]
     book, analysis, simulation = ctx.book, ctx.analysis, ctx.result.simulation
     heading(ws, "Run", "How and from what this report was made.")
-    given = "price_date" if book.scenario.price_date else "the run date"
+    given = book.scenario.prices_on_source
     rows = [
         ("tool", "ftreport"), ("tool_version", __version__),
         ("generated_at_utc", datetime.now(UTC).replace(tzinfo=None).isoformat(
@@ -54,8 +54,12 @@ def _price_rows(ws: Worksheet, top: int, used: list[PriceInUse], on: str) -> Non
     header_row(ws, top + 1, PRICE_ROW_COLUMNS)
     for row, item in enumerate(used, start=top + 2):
         r = item.row
-        note = (f"checked more than {STALE_PRICE_MONTHS} months before the price date {on}: "
-                "check the provider's current price" if item.stale else "")
+        notes = [f"checked more than {STALE_PRICE_MONTHS} months before the price date {on}: "
+                 "check the provider's current price"] if item.stale else []
+        if not item.in_force:
+            notes.append(f"not in force on the price date {on}: the Prices sheet's row, "
+                         "which the stored prices come from")
+        note = "; ".join(notes)
         values = (r.model, r.deployment, r.provider, r.valid_from.isoformat(),
                   r.valid_to.isoformat() if r.valid_to else "", r.source, r.checked.isoformat(),
                   ", ".join(item.options), note)
