@@ -35,6 +35,7 @@ from ftreport.report.options import DAYS_PER_MONTH, cumulative_chart, option_vie
 from ftreport.report.prices_used import prices_used
 from ftreport.report.risk import risk_picture
 from ftreport.report.scenario_table import scenarios_view
+from ftreport.report.scurve_chart import s_curve_view
 from ftreport.report.sensitivity_views import joint_sensitivity_view
 from ftreport.report.views import MemoContext, Meta, WarningView
 
@@ -72,6 +73,7 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
         scenarios=scenarios_view(result, fmt),
         break_even_map=break_even_map_view(result.break_even_map, fmt),
         joint_sensitivity=joint_sensitivity_view(analysis, simulation, fmt),
+        s_curve=s_curve_view(simulation, fmt),
         ask=decision_block(analysis.book.scenario, fmt),
         sign_off=sign_off(analysis.book.scenario),
     )

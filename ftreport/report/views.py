@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 from ftreport.report.breakeven_view import BreakEvenMapView
 from ftreport.report.prices_used import PricesUsedView
 from ftreport.report.scenario_table import ScenariosView
+from ftreport.report.scurve_chart import SCurveView
 from ftreport.report.sensitivity_views import JointSensitivityView
 
 
@@ -214,6 +215,7 @@ class MemoContext:
     scenarios: ScenariosView | None = None  # the named scenarios, when the workbook has any
     break_even_map: BreakEvenMapView | None = None  # with two options or more
     joint_sensitivity: JointSensitivityView | None = None  # spider and rank correlations
+    s_curve: SCurveView | None = None  # the simulated savings' distributions
     prices_used: PricesUsedView | None = None  # the price-book rows the options use
     ask: list[KeyNumber] = field(default_factory=list)  # the decision block, when given
     sign_off: list[SignOff] = field(default_factory=list)
