@@ -190,13 +190,36 @@ class OptionRefs:
         return self.refs.marks(self.i)
 
 
-# Printing (docs/results-sheets.md, "Printing"): every output sheet, the same way.
+# Printing (docs/results-sheets.md, "Printing"): every sheet, the same way.
 DEFAULT_WIDTH = 13.0  # characters: a column with no width of its own
 CM_PER_CHARACTER = 0.19  # about 7 pixels a character at 96 dpi
 POINTS_PER_CM = 28.35
-ROW_POINTS = 15.0
-LANDSCAPE_ABOVE = 110  # characters of printed width
-ROWS_PER_PAGE = 120  # long tables (Timeline) print this many rows a page, one page wide
+ROW_POINTS = 15.0  # a row as a chart's anchor counts it
+PRINTED_ROW_POINTS = 14.2  # a row of 11-point text as LibreOffice prints it (measured)
+A4_CM = (21.0, 29.7)
+SIDE_MARGIN = 0.5  # inches, left and right
+SIDE_MARGINS_CM = 2 * SIDE_MARGIN * 2.54
+END_MARGINS_CM = 2 * 0.9 * 2.54  # top and bottom: room for the header and footer
+# LibreOffice prints a column of width 1 about 0.247 cm wide (measured; Excel prints
+# narrower), at 100 %.
+PRINTED_CM_PER_CHARACTER = 0.25
+ROOM = (0.97, 0.95)  # of a page across and down: row heights are estimates
+MIN_SCALE = 52  # percent: smaller print is hard to read (11-point text prints at 5.7)
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """How a sheet prints: orientation, scale (percent), its column blocks, each one page
+    wide (one block unless the sheet is too wide to read on one), and pages down."""
+
+    orientation: str
+    scale: int
+    blocks: tuple[tuple[int, int], ...]
+    pages_down: int
+
+    @property
+    def pages(self) -> int:
+        return len(self.blocks) * self.pages_down
 
 
 def print_area(ws: Worksheet, last_column: int | None = None) -> tuple[int, int]:
@@ -217,33 +240,109 @@ def print_area(ws: Worksheet, last_column: int | None = None) -> tuple[int, int]
     return columns, rows
 
 
+def plan_pages(ws: Worksheet, columns: int, rows: int, *, split: bool = False) -> PagePlan:
+    """The orientation and scale that print ``columns`` x ``rows`` on the fewest legible
+    pages (then the largest scale, then portrait). ``split``: a sheet too wide for one
+    page at MIN_SCALE prints in blocks of whole columns, else it is fitted one page wide."""
+    widths = [_width(ws, c) * PRINTED_CM_PER_CHARACTER for c in range(1, columns + 1)]
+    height_cm = sum(_height(ws, r) for r in range(1, rows + 1)) / POINTS_PER_CM
+    plans = [_plan(widths, height_cm, orientation, split)
+             for orientation in ("portrait", "landscape")]
+    return min(plans, key=lambda p: (p.pages, -p.scale, p.orientation != "portrait"))
+
+
+def _plan(widths: list[float], height_cm: float, orientation: str, split: bool) -> PagePlan:
+    across, down = _printable(orientation)
+    fit = min(100, int(100 * across / sum(widths)))
+    if split and fit < MIN_SCALE:
+        fewest = len(_blocks(widths, across * 100 / MIN_SCALE))
+        fit = next(s for s in range(100, MIN_SCALE - 1, -1)
+                   if len(_blocks(widths, across * 100 / s)) <= fewest)
+    blocks = _blocks(widths, across * 100 / fit) if split else ((1, len(widths)),)
+
+    def pages_down(scale: int) -> int:
+        return max(1, math.ceil(height_cm * scale / 100 / down))
+    # A long sheet may print smaller than its width allows, down to MIN_SCALE, when that
+    # saves pages; then as large as that many pages allow.
+    fewest_down = pages_down(min(fit, MIN_SCALE))
+    scale = next(s for s in range(fit, 0, -1) if pages_down(s) <= fewest_down)
+    return PagePlan(orientation, scale, blocks, pages_down(scale))
+
+
+def _printable(orientation: str) -> tuple[float, float]:
+    """Centimetres across and down a page's printable part (A4), less the room kept."""
+    short, long = A4_CM
+    across, down = (short, long) if orientation == "portrait" else (long, short)
+    return (across - SIDE_MARGINS_CM) * ROOM[0], (down - END_MARGINS_CM) * ROOM[1]
+
+
+def _blocks(widths: list[float], limit: float) -> tuple[tuple[int, int], ...]:
+    """Whole columns, left to right, in blocks at most ``limit`` wide after the first
+    column, which every block repeats (the row's name)."""
+    blocks, first, used = [], 1, 0.0
+    for col, width in enumerate(widths, start=1):
+        if used + width > limit and col > first:
+            blocks.append((first, col - 1))
+            first, used = col, widths[0]
+        used += width
+    blocks.append((first, len(widths)))
+    return tuple(blocks)
+
+
 def _width(ws: Worksheet, col: int) -> float:
     dimension = ws.column_dimensions.get(get_column_letter(col))
     return float(dimension.width) if dimension is not None and dimension.width else \
         DEFAULT_WIDTH
 
 
-def print_ready(ws: Worksheet, *, scenario: str, sha256: str, title_rows: str | None = None,
-                last_column: int | None = None) -> None:
-    """Print area, orientation, one page wide, repeated header rows, header and footer."""
-    columns, rows = print_area(ws, last_column)
-    ws.print_area = f"A1:{get_column_letter(columns)}{rows}"
-    wide = sum(_width(ws, c) for c in range(1, columns + 1)) > LANDSCAPE_ABOVE
-    ws.page_setup.orientation = "landscape" if wide else "portrait"
+def _height(ws: Worksheet, row: int) -> float:
+    """Points: the row's own height, else one line of text (a wrapped cell: its lines)."""
+    dimension = ws.row_dimensions.get(row)
+    if dimension is not None and dimension.height:
+        return float(dimension.height)
+    lines = 1
+    for col in range(1, ws.max_column + 1):
+        cell = ws._cells.get((row, col))
+        if cell is not None and cell.alignment.wrap_text and isinstance(cell.value, str):
+            lines = max(lines, math.ceil(len(cell.value) / max(1.0, _width(ws, col))))
+    return lines * PRINTED_ROW_POINTS
+
+
+def page_setup(ws: Worksheet, plan: PagePlan, rows: int, *, header: str, footer: str,
+               title_rows: str | None = None) -> None:
+    """Apply ``plan`` to ``ws``: print area (one range per column block), orientation,
+    A4, scale or fit to one page wide, repeated header rows, header and footer (header
+    and footer are Excel's header codes: "&" must be doubled in plain text)."""
+    ranges = [f"{get_column_letter(a)}1:{get_column_letter(b)}{rows}" for a, b in plan.blocks]
+    ws.print_area = ranges if len(ranges) > 1 else ranges[0]
+    ws.page_setup.orientation = plan.orientation
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = max(1, math.ceil(rows / ROWS_PER_PAGE)) if rows > 60 else 1
+    if len(plan.blocks) > 1:  # blocks side by side: a fixed scale, the names repeated
+        ws.page_setup.scale = plan.scale
+        ws.print_title_cols = "A:A"
+    else:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = plan.pages_down
     if title_rows:
         ws.print_title_rows = title_rows
     ws.print_options.gridLines = False
     # Inches: room for the header and footer above and below the cells.
     ws.page_margins.top = ws.page_margins.bottom = 0.9
+    ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN
     ws.page_margins.header = ws.page_margins.footer = 0.35
-    name = scenario.replace("&", "&&") or "Untitled scenario"
-    ws.oddHeader.left.text = name
+    ws.oddHeader.left.text = header
     ws.oddHeader.right.text = "&A"
-    ws.oddFooter.left.text = f"input SHA-256 {sha256[:12]}"
+    ws.oddFooter.left.text = footer
     ws.oddFooter.right.text = "page &P of &N"
     for part in (ws.oddHeader.left, ws.oddHeader.right, ws.oddFooter.left, ws.oddFooter.right):
         part.font, part.size = "Calibri", 9
+
+
+def print_ready(ws: Worksheet, *, scenario: str, sha256: str, title_rows: str | None = None,
+                last_column: int | None = None) -> None:
+    """An output sheet's page setup: its cells and charts one page wide, legibly."""
+    columns, rows = print_area(ws, last_column)
+    page_setup(ws, plan_pages(ws, columns, rows), rows,
+               header=scenario.replace("&", "&&") or "Untitled scenario",
+               footer=f"input SHA-256 {sha256[:12]}", title_rows=title_rows)

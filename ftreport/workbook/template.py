@@ -38,6 +38,7 @@ from ftreport.workbook._checks import field_check, list_check
 from ftreport.workbook._correlations import correlations_sheet
 from ftreport.workbook._examples import EXAMPLES, FACTORS, Example
 from ftreport.workbook._input_tables import input_columns
+from ftreport.workbook._template_print import print_template
 from ftreport.workbook._template_scenarios import scenarios_sheet
 from ftreport.workbook._xlsx import add_cached_values
 from ftreport.workbook.styles import heading
@@ -175,6 +176,7 @@ def build_workbook(example: Example | None) -> tuple[Workbook, dict[str, float]]
     _lists_sheet(wb.create_sheet("Lists"))
     wb.defined_names[schema.TEMPLATE_VERSION_NAME] = DefinedName(
         schema.TEMPLATE_VERSION_NAME, attr_text=str(schema.TEMPLATE_VERSION))
+    print_template(wb, header_row=HEADER_ROW)
     return wb, lookups
 
 
