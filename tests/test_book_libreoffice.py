@@ -119,3 +119,64 @@ def test_a_start_date_typed_as_text_dates_the_periods(tmp_path: Path) -> None:
     fiscal = [r[0].value for r in after["Periods"].iter_rows(min_row=1) if r[0].value
               and str(r[0].value).startswith("FY")]
     assert fiscal[0] == "FY2028"  # April 2027 to March 2028
+
+
+INPUTS = ("Scenario", "Options", "Uncertainty", "Correlations", "Factors", "Named scenarios",
+          "Prices")
+VIEWS = ("Scenarios", "BreakEvenMap")
+WHOLE_REPORT_PAGES = 26  # customer-support, measured: docs/results-sheets.md "Printing"
+
+
+def pages_by_sheet(pdf: Path, sheets: tuple[str, ...]) -> dict[str, list[str]]:
+    """Each page's text by the sheet its header names (the header's right part)."""
+    by_length = sorted(sheets, key=len, reverse=True)  # "Scenarios" before "Scenario"
+    pages: dict[str, list[str]] = {}
+    for page in pypdf.PdfReader(pdf).pages:
+        text = page.extract_text() or ""
+        head = text.splitlines()[0].strip() if text else ""
+        sheet = next((s for s in by_length if head.endswith(s)), "?")
+        pages.setdefault(sheet, []).append(text)
+    return pages
+
+
+def header_prefix(ws: Any, col: int) -> str:
+    """A header's text as far as its column shows it (a neighbour's text clips it)."""
+    from ftreport.workbook.layout import _width
+
+    return str(ws.cell(row=3, column=col).value)[:max(4, int(_width(ws, col)) - 4)]
+
+
+def test_the_whole_report_prints_on_few_pages_no_column_split(tmp_path: Path) -> None:
+    from openpyxl.utils import range_boundaries
+
+    sample = next(s for s in SAMPLES if s.stem == "customer-support")
+    result = run_sample(sample, tmp_path / "run", iterations=2000)
+    report = Path(result.outputs["workbook"])
+    wb = load_workbook(report)
+    pdf = recalculate(report, tmp_path / "pdf", to="pdf")
+    pages = pages_by_sheet(pdf, tuple(wb.sheetnames))
+    counts = {s: len(p) for s, p in pages.items()}
+    # Every page names its sheet, none is the hidden Lists (a page without a header is "?").
+    assert set(pages) == set(INPUTS + OUTPUTS + VIEWS), counts
+    assert wb["Lists"].sheet_state == "hidden"
+    assert sum(counts.values()) <= WHOLE_REPORT_PAGES, counts
+    for sheet in INPUTS:  # each print range (block of whole columns) on its own page
+        ws = wb[sheet]
+        ranges = str(ws.print_area).split(",")
+        assert len(pages[sheet]) == len(ranges), (sheet, counts)
+        for text, ref in zip(pages[sheet], ranges, strict=True):
+            first, _, last, _ = range_boundaries(ref.split("!")[1].replace("$", ""))
+            for col in {1, first, last}:  # the name column is repeated on every block
+                assert header_prefix(ws, col) in text, (sheet, ref, col)
+        assert ws.page_setup.scale is None or ws.page_setup.scale >= 52, sheet
+    columns = [str(c.value) for c in wb["Prices"][3] if c.value]
+    every = " ".join(pages["Prices"])
+    assert all(header_prefix(wb["Prices"], i) in every for i in range(1, len(columns) + 1))
+    # Output sheets are fitted one page wide: their last column prints on every page.
+    assert "4.00x" in pages["BreakEvenMap"][0] and "volume" in pages["BreakEvenMap"][0]
+    for name in [s.name for s in result.scenarios]:
+        assert name[:20] in pages["Scenarios"][0]
+    for chart_title in ("Spearman rank correlation", "by percentile"):  # inside the area
+        assert chart_title in " ".join(pages["Sensitivity"][0].split()), chart_title
+    timeline_header = ("day", "date")
+    assert all(all(h in t for h in timeline_header) for t in pages["Timeline"])
