@@ -141,9 +141,9 @@ def pages_by_sheet(pdf: Path, sheets: tuple[str, ...]) -> dict[str, list[str]]:
 
 def header_prefix(ws: Any, col: int) -> str:
     """A header's text as far as its column shows it (a neighbour's text clips it)."""
-    from ftreport.workbook.layout import _width
+    from ftreport.workbook.layout import column_width
 
-    return str(ws.cell(row=3, column=col).value)[:max(4, int(_width(ws, col)) - 4)]
+    return str(ws.cell(row=3, column=col).value)[:max(4, int(column_width(ws, col)) - 4)]
 
 
 def test_the_whole_report_prints_on_few_pages_no_column_split(tmp_path: Path) -> None:

@@ -233,7 +233,7 @@ def print_area(ws: Worksheet, last_column: int | None = None) -> tuple[int, int]
                         else coordinate_to_tuple(chart.anchor)[::-1])
             span, width_cm = col, chart.width
             while width_cm > 0:
-                width_cm -= _width(ws, span) * CM_PER_CHARACTER
+                width_cm -= column_width(ws, span) * CM_PER_CHARACTER
                 span += 1
             columns = max(columns, span)
             rows = max(rows, row + math.ceil(chart.height * POINTS_PER_CM / ROW_POINTS))
@@ -244,7 +244,7 @@ def plan_pages(ws: Worksheet, columns: int, rows: int, *, split: bool = False) -
     """The orientation and scale that print ``columns`` x ``rows`` on the fewest legible
     pages (then the largest scale, then portrait). ``split``: a sheet too wide for one
     page at MIN_SCALE prints in blocks of whole columns, else it is fitted one page wide."""
-    widths = [_width(ws, c) * PRINTED_CM_PER_CHARACTER for c in range(1, columns + 1)]
+    widths = [column_width(ws, c) * PRINTED_CM_PER_CHARACTER for c in range(1, columns + 1)]
     height_cm = sum(_height(ws, r) for r in range(1, rows + 1)) / POINTS_PER_CM
     plans = [_plan(widths, height_cm, orientation, split)
              for orientation in ("portrait", "landscape")]
@@ -289,23 +289,30 @@ def _blocks(widths: list[float], limit: float) -> tuple[tuple[int, int], ...]:
     return tuple(blocks)
 
 
-def _width(ws: Worksheet, col: int) -> float:
+def column_width(ws: Worksheet, col: int) -> float:
+    """Characters: the column's width, or the default."""
     dimension = ws.column_dimensions.get(get_column_letter(col))
     return float(dimension.width) if dimension is not None and dimension.width else \
         DEFAULT_WIDTH
 
 
-def _height(ws: Worksheet, row: int) -> float:
-    """Points: the row's own height, else one line of text (a wrapped cell: its lines)."""
-    dimension = ws.row_dimensions.get(row)
-    if dimension is not None and dimension.height:
-        return float(dimension.height)
+def text_lines(ws: Worksheet, row: int) -> int:
+    """The lines the row's wrapped text takes (a tenth more than its characters fill:
+    words do not break)."""
     lines = 1
     for col in range(1, ws.max_column + 1):
         cell = ws._cells.get((row, col))
-        if cell is not None and cell.alignment.wrap_text and isinstance(cell.value, str):
-            lines = max(lines, math.ceil(len(cell.value) / max(1.0, _width(ws, col))))
-    return lines * PRINTED_ROW_POINTS
+        if cell is not None and cell.alignment.wrap_text and cell.data_type == "s":
+            lines = max(lines, math.ceil(1.1 * len(str(cell.value)) / column_width(ws, col)))
+    return lines
+
+
+def _height(ws: Worksheet, row: int) -> float:
+    """Points: the row's own height, else its lines of text."""
+    dimension = ws.row_dimensions.get(row)
+    if dimension is not None and dimension.height:
+        return float(dimension.height)
+    return text_lines(ws, row) * PRINTED_ROW_POINTS
 
 
 def page_setup(ws: Worksheet, plan: PagePlan, rows: int, *, header: str, footer: str,
