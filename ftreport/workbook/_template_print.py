@@ -2,7 +2,7 @@
 the reports made from them: a report keeps the analyst's sheets as they are).
 
 Each visible sheet prints its used cells, not the empty rows its input checks reach
-into, in the orientation and scale ftreport.workbook.layout.plan_pages picks; a sheet
+into, in the orientation and scale ftreport.workbook.printing.plan_pages picks; a sheet
 too wide to read on one page (Options, Prices) prints in blocks of whole columns,
 each repeating the name column. Text longer than its column at the right edge of a
 block wraps, so the page shows all of it, and every row of wrapped text gets the
@@ -17,7 +17,7 @@ from copy import copy
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ftreport.workbook.layout import column_width, page_setup, plan_pages, text_lines
+from ftreport.workbook.printing import column_width, page_setup, plan_pages, text_lines
 
 HEADER = "&F"  # the file's name: the template has no scenario name of its own
 FOOTER = "scenario workbook (ftreport)"
@@ -34,14 +34,14 @@ def print_template(wb: Workbook, *, header_row: int) -> None:
             continue
         columns, rows = used_cells(ws)
         blocks = plan_pages(ws, columns, rows, split=True).blocks
-        for _, last in blocks:
+        for _, last, _, _ in blocks:
             wrap_long_text(ws, last, header_row)
         for row in range(header_row + 1, rows + 1):
             lines = text_lines(ws, row)
             if lines > 1:
                 ws.row_dimensions[row].height = lines * LINE_POINTS
-        page_setup(ws, plan_pages(ws, columns, rows, split=True), rows, header=HEADER,
-                   footer=FOOTER, title_rows=f"{header_row}:{header_row}")
+        page_setup(ws, plan_pages(ws, columns, rows, split=True), header=HEADER, footer=FOOTER,
+                   title_rows=f"{header_row}:{header_row}")
 
 
 def wrap_long_text(ws: Worksheet, col: int, header_row: int) -> None:
