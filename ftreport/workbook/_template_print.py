@@ -23,7 +23,7 @@ HEADER = "&F"  # the file's name: the template has no scenario name of its own
 FOOTER = "scenario workbook (ftreport)"
 LINE_POINTS = 15.0  # a row's height per line of text
 # The price book's notes (up to ~900 characters each) print as far as their column
-# shows: wrapped, they would take about 16 pages instead of 2 (docs/results-sheets.md).
+# shows: wrapped, Prices prints on 15 pages instead of 2 (docs/results-sheets.md).
 UNWRAPPED = {("Prices", "notes")}
 
 
