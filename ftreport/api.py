@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from ftreport.engine.analysis import analyse
 from ftreport.fileio import folder_lock, remove_stale_temporaries, report_stem
+from ftreport.model.pricebook import PriceBook
 from ftreport.model.problems import InputError, Problem, ReportError
-from ftreport.model.results import Delivery, RunResult
+from ftreport.model.results import Delivery, RunResult, SimulationResult
 from ftreport.report.summary import MEMO_SUFFIX, WORKBOOK_SUFFIX
 
 
@@ -31,13 +33,18 @@ def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int |
         smtp_user: str | None = None, smtp_security: str | None = None,
         smtp_cafile: str | Path | None = None, smtp_timeout: float | None = None,
         email_deadline: float | None = None, trials: str | Path | None = None,
-        sipmath: str | Path | None = None,
+        sipmath: str | Path | None = None, dask: bool = False,
+        scheduler: str | None = None, client: Any = None,
+        prices: str | Path | None = None,
         ) -> RunResult:
     """Read a scenario workbook, compute, and (with ``outdir``) write the reports.
 
     Writes ``OUTDIR/<name>.report.xlsx``, ``OUTDIR/<name>.memo.pdf`` and
     ``OUTDIR/<name>.summary.json``; with ``in_place`` the result sheets go into
     the analyst's own file instead of a copy, when that is safe.
+
+    ``prices``: a user price book (JSON, or an .xlsx with a Prices table) layered over the
+    shipped one (docs/prices.md, "A user price book").
 
     With ``email_to`` the reports are then emailed (``result.delivery`` says to
     whom and how); the other ``email_*`` and ``smtp_*`` arguments are those of
@@ -47,6 +54,9 @@ def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int |
     With ``trials`` (a .csv, or .parquet when pyarrow is installed) every iteration's
     sampled inputs and outputs are written there; with ``sipmath`` (.json) a SIPmath
     3.0 library of the inputs and key outputs (docs/simulation.md, "Trial export").
+    The simulation runs on Dask with ``client`` (a ``distributed.Client``), the
+    cluster at ``scheduler``, or with ``dask`` the cluster at DASK_SCHEDULER_ADDRESS or
+    else a LocalCluster started for the run (docs/simulation.md, "On Dask").
 
     Raises ftreport.InputError for bad input, NotSentError (a ReportError) when
     the reports were written but could not be sent.
@@ -74,7 +84,8 @@ def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int |
             raise InputError([unsafe])
     result = _compute_and_write(path, outdir, iterations=iterations, seed=seed,
                                 workbook=workbook, pdf=pdf, in_place=in_place,
-                                template_dir=template_dir, progress=progress)
+                                template_dir=template_dir, progress=progress, prices=prices,
+                                dask={"dask": dask, "scheduler": scheduler, "client": client})
     if trials is not None or sipmath is not None:
         _export(result, trials, sipmath)
     if request is not None:
@@ -90,14 +101,15 @@ def run(path: str | Path, outdir: str | Path | None = None, *, iterations: int |
 def _compute_and_write(path: str | Path, outdir: str | Path | None, *, iterations: int | None,
                        seed: int | None, workbook: bool, pdf: bool, in_place: bool,
                        template_dir: str | Path | None,
-                       progress: Callable[[int, int], None] | None) -> RunResult:
+                       progress: Callable[[int, int], None] | None,
+                       dask: dict[str, Any], prices: str | Path | None = None) -> RunResult:
     """What :func:`run` does before it emails: read, compute, then write into the output
     folder (or the input's, in place) while holding its lock, so that two runs never
     mix their reports, after removing what killed runs left there."""
     from ftreport.workbook.reader import read_workbook
 
     path = Path(path)
-    book = read_workbook(path)
+    book = read_workbook(path, user_pricebook(prices))
     if iterations is not None:
         book.scenario.mc_iterations = iterations
     if seed is not None:
@@ -113,9 +125,7 @@ def _compute_and_write(path: str | Path, outdir: str | Path | None, *, iteration
         result.break_even_map = break_even_map(result.analysis)
 
     if book.scenario.mc_iterations > 0:
-        from ftreport.engine.simulation import simulate
-
-        result.simulation = simulate(book, result.analysis, progress=progress)
+        result.simulation = _simulate(result, progress, **dask)
         from ftreport.engine.joint_sensitivity import add_joint_sensitivity
 
         add_joint_sensitivity(book, result.analysis, result.simulation)
@@ -142,6 +152,19 @@ def _export(result: RunResult, trials: str | Path | None, sipmath: str | Path | 
                                         sipmath=sipmath))
 
 
+def _simulate(result: RunResult, progress: Callable[[int, int], None] | None, *, dask: bool,
+              scheduler: str | None, client: Any) -> SimulationResult:
+    """The Monte Carlo, here or (asked for) on a Dask cluster."""
+    if client is None and scheduler is None and not dask:
+        from ftreport.engine.simulation import simulate
+
+        return simulate(result.book, result.analysis, progress=progress)
+    from ftreport.cluster import dask_client, simulate_on_dask
+
+    with dask_client(client, scheduler, None) as connected:
+        return simulate_on_dask(connected, result.book, result.analysis, progress=progress)
+
+
 def _write(result: RunResult, path: Path, outdir: str | Path | None, *, workbook: bool,
            pdf: bool, in_place: bool, template_dir: str | Path | None) -> None:
     """Write the report workbook, the memo and (last) the summary, as asked."""
@@ -162,6 +185,15 @@ def _write(result: RunResult, path: Path, outdir: str | Path | None, *, workbook
         from ftreport.report.summary import write_summary
 
         result.outputs["summary"] = str(write_summary(result, outdir))
+
+
+def user_pricebook(prices: str | Path | None) -> PriceBook | None:
+    """The shipped price book with the user book ``prices`` over it; None without one."""
+    if prices is None:
+        return None
+    from ftreport.prices.userbook import layered_pricebook
+
+    return layered_pricebook(prices)
 
 
 def send(paths: Iterable[str | Path], *, to: Sequence[str], cc: Sequence[str] = (),

@@ -162,7 +162,7 @@ def test_missing_table(tmp_path, good):
 def test_missing_column(tmp_path, good):
     path = _edited(tmp_path, good, lambda wb: wb["Options"].__setitem__("J3", "train_tokens"))
     assert _problems(path) == [
-        "Options!A3:W3: a header cell training_tokens in the Options table's header row, "
+        "Options!A3:Y3: a header cell training_tokens in the Options table's header row, "
         "got none"]
 
 
@@ -227,7 +227,7 @@ def test_no_options(tmp_path, good):
                 for cell in row:
                     cell.value = None
     path = _edited(tmp_path, good, clear)
-    assert _problems(path) == ["Options!A3:W3: at least one option: a row in the Options table "
+    assert _problems(path) == ["Options!A3:Y3: at least one option: a row in the Options table "
                                "below its header row, got none"]
 
 

@@ -25,6 +25,7 @@ from ftreport.batch.portfolio import write_portfolio
 from ftreport.batch.runner import LOCAL_HTTP
 from ftreport.cli import main
 from ftreport.model.format import Formatter
+from ftreport.model.problems import InputError
 from tests.test_cli import HEAVY, imported_modules
 from tests.test_memo import pdf_text
 
@@ -190,7 +191,7 @@ def test_portfolio_pdf_stays_one_page_for_sixty_workbooks(tmp_path):
     write_portfolio(result)
     assert len(pypdf.PdfReader(tmp_path / "portfolio.pdf").pages) == 1
     text = pdf_text(tmp_path / "portfolio.pdf")
-    assert "50 scenarios ranked" in text and "€49,000.00" in text and "And 25 more" in text
+    assert "50 scenarios ranked" in text and "€49,000" in text and "And 25 more" in text
     assert "bad-0.xlsx" in text and "and 5 more" in text
 
 
@@ -236,3 +237,21 @@ def test_without_dask_the_command_says_how_to_install_it(tmp_path):
     assert done.returncode == 1
     assert "pip install 'ftreport[batch]'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_user_price_book_prices_every_workbook_and_a_bad_one_stops_at_once(client, tmp_path):
+    from tests.test_user_prices import _negotiated, _starter
+
+    path, prices = _starter(tmp_path), _negotiated(tmp_path)
+    result = ftreport.batch([path], tmp_path / "out", client=client, iterations=0, pdf=False,
+                            prices=prices)
+    [ran] = result.outcomes
+    assert ran.status == "ok", ran.problems
+    run_sheet = openpyxl.load_workbook(tmp_path / "out" / ran.outputs["workbook"])["Run"]
+    sources = {row[5] for row in run_sheet.iter_rows(values_only=True) if row[0] == "gpt-4.1"}
+    assert sources == {"contract 2026-11"}
+    (tmp_path / "bad").mkdir()
+    bad = _negotiated(tmp_path / "bad", price_input_per_1m="cheap")
+    with pytest.raises(InputError) as caught:
+        ftreport.batch([path], tmp_path / "out2", client=client, prices=bad)
+    assert str(bad) in str(caught.value)

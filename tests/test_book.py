@@ -131,3 +131,13 @@ def test_a_label_names_its_unit_once() -> None:
     assert label_with_unit(OUTPUT["steady_state_break_even_days"], "EUR") \
         == "Steady-state break-even (days)"
     assert label_with_unit(OUTPUT["npv_cost"], "EUR") == "Present value of cost (EUR)"
+
+
+def test_every_unit_of_the_results_schema_has_words() -> None:
+    # A unit added to the results schema must be named on the Summary sheet too.
+    from typing import get_args
+
+    from ftreport.model.outputs import Unit
+    from ftreport.workbook.sheets_summary import UNIT_WORDS
+
+    assert set(get_args(Unit)) <= set(UNIT_WORDS)

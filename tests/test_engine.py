@@ -275,5 +275,8 @@ def test_break_even_day_with_two_crossings_takes_the_last() -> None:
     assert day.tolist() == [0.0, 8.0]
 
 
-def test_rank_orders_by_present_value_ties_to_the_earlier_row() -> None:
-    assert compare.rank(np.array([3.0, 1.0, 3.0, 2.0])).tolist() == [3, 1, 4, 2]
+def test_rank_orders_by_present_value_equal_values_share_a_rank() -> None:
+    # cost-model.md "Ties": present values within 1e-9 relative are equal (issue 13).
+    assert compare.rank(np.array([3.0, 1.0, 3.0, 2.0])).tolist() == [3, 1, 3, 2]
+    assert compare.rank(np.array([3.0, 1.0, 3.0 * (1 - 1e-12), 2.0])).tolist() == [3, 1, 3, 2]
+    assert compare.rank(np.array([3.0, 1.0, 3.0 * (1 - 1e-6), 2.0])).tolist() == [4, 1, 3, 2]

@@ -93,7 +93,7 @@ def test_row_typed_below_the_options_table(tmp_path, good):
     path = _edited(tmp_path, good, _set(Options_A10="Late addition", Options_B10="prompting",
                                         Options_D10=500))
     assert _problems(path) == [
-        "Options!A10:D10: nothing typed outside the Options table (A3:W8): resize the table "
+        "Options!A10:D10: nothing typed outside the Options table (A3:Y8): resize the table "
         "to take in these rows (Excel: Table Design > Resize Table; LibreOffice: Data > "
         "Define Range), or clear them, got values in A10, B10, D10"]
 
@@ -109,17 +109,17 @@ def test_row_typed_below_the_uncertainty_table(tmp_path, good):
 def test_row_typed_below_the_factors_table(tmp_path, good):
     path = _edited(tmp_path, good, _set(Factors_A14="Is the budget approved?"))
     assert _problems(path) == [
-        "Factors!A14: nothing typed outside the Factors table (A3:C12): resize the table to "
+        "Factors!A14: nothing typed outside the Factors table (A3:D12): resize the table to "
         "take in these rows (Excel: Table Design > Resize Table; LibreOffice: Data > Define "
         "Range), or clear them, got values in A14"]
 
 
 def test_column_typed_right_of_the_options_table(tmp_path, good):
-    path = _edited(tmp_path, good, _set(Options_X3="batch_share", Options_X4=0.5))
+    path = _edited(tmp_path, good, _set(Options_Z3="my_share", Options_Z4=0.5))
     assert _problems(path) == [
-        "Options!X3:X4: nothing typed outside the Options table (A3:W8): resize the table to "
+        "Options!Z3:Z4: nothing typed outside the Options table (A3:Y8): resize the table to "
         "take in these columns (Excel: Table Design > Resize Table; LibreOffice: Data > Define "
-        "Range), or clear them, got values in X3, X4"]
+        "Range), or clear them, got values in Z3, Z4"]
 
 
 def test_growth_typed_as_a_percentage(tmp_path, good):
@@ -177,12 +177,12 @@ def test_too_many_options(tmp_path, good):
     def change(wb):
         ws = wb["Options"]
         table = ws.tables["Options"]
-        table.ref = "A3:W60"
+        table.ref = "A3:Y60"
         for row in range(7, 61):
             ws[f"A{row}"], ws[f"B{row}"], ws[f"C{row}"] = f"Option {row}", "prompting", "gpt-4.1"
             ws[f"D{row}"], ws[f"G{row}"] = 100, 2.0
     path = _edited(tmp_path, good, change)
-    assert _problems(path) == ["Options!A3:W3: at most 50 options (ftreport's limit, see "
+    assert _problems(path) == ["Options!A3:Y3: at most 50 options (ftreport's limit, see "
                                "docs/workbook.md), got 57"]
 
 

@@ -17,7 +17,7 @@ LAYERS = (
     ("model", ("ftreport.model", "ftreport.fileio")),
     ("engine", ("ftreport.engine",)),
     ("outputs", ("ftreport.workbook", "ftreport.report", "ftreport.export")),
-    ("mail", ("ftreport.mail", "ftreport.prices")),
+    ("mail", ("ftreport.mail", "ftreport.prices", "ftreport.cluster")),
     ("api", ("ftreport.api",)),
     ("batch", ("ftreport.batch",)),
     ("cli", ("ftreport.cli", "ftreport.__main__")),

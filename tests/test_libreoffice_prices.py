@@ -62,3 +62,70 @@ def test_values_stored_beside_the_lookups_are_what_libreoffice_computes(tmp_path
     for before, after in zip(stored, computed, strict=True):
         for name in LOOKED_UP:
             assert before[name] == after[name], (before["name"], name)
+
+
+def _priced_at(template: Path, on: object, out: Path) -> list[dict[str, object]]:
+    wb = load_workbook(template)
+    scenario = wb["Scenario"]
+    row = next(r for r in range(4, 40) if scenario[f"B{r}"].value == "price_date")
+    scenario[f"C{row}"] = on
+    path = out / "priced.xlsx"
+    out.mkdir()
+    wb.save(path)
+    return _option_rows(recalculate(path, out / "lo"))
+
+
+def test_the_price_date_picks_the_row_in_force(tmp_path):
+    # gpu:a100-80gb has two dated rows; the distillation example uses it.
+    book = load_pricebook()
+    older, newer = book.history("gpu:a100-80gb")[:2]
+    assert older.hosting_per_hour != newer.hosting_per_hour
+    path = tmp_path / "distillation.xlsx"
+    write_template(path, example="distillation")
+    for row, out in ((older, "old"), (newer, "new")):
+        rows = _priced_at(path, row.valid_from, tmp_path / out)
+        assert rows[1]["model"] == "gpu:a100-80gb"
+        assert rows[1]["hosting_per_hour"] == pytest.approx(row.hosting_per_hour)
+        assert rows[0]["batch_discount"] == book.at("gpt-4.1", row.valid_from).batch_discount
+    # The reader agrees with LibreOffice on the workbook it saved.
+    from ftreport.workbook.reader import read_workbook
+    recalculated = tmp_path / "old" / "lo" / "in-priced.xlsx"
+    option = read_workbook(recalculated).options[1]
+    assert option.hosting_per_hour == pytest.approx(older.hosting_per_hour)
+
+
+def test_a_price_date_before_any_row_is_one_error_naming_model_and_date(tmp_path):
+    from datetime import timedelta
+
+    from ftreport.model.problems import InputError
+    from ftreport.workbook.reader import read_workbook
+
+    path = tmp_path / "distillation.xlsx"
+    write_template(path, example="distillation")
+    first = load_pricebook().history("gpu:a100-80gb")[0].valid_from
+    early = first - timedelta(days=1)  # the example's other models are priced then
+    rows = _priced_at(path, early, tmp_path / "early")
+    assert rows[1]["hosting_per_hour"] == "#N/A"
+    with pytest.raises(InputError) as caught:
+        read_workbook(tmp_path / "early" / "lo" / "in-priced.xlsx")
+    [problem] = caught.value.problems
+    assert problem.cell == "C5" and "gpu:a100-80gb" in str(problem)
+    assert early.isoformat() in str(problem) and first.isoformat() in str(problem)
+
+
+def test_the_model_list_grows_with_rows_the_analyst_adds(tmp_path):
+    path = tmp_path / "blank.xlsx"
+    write_template(path, example="blank")
+    wb = load_workbook(path)
+    prices = wb["Prices"]
+    added = prices.max_row + 1
+    prices[f"A{added}"] = "our-negotiated-model"
+    prices[f"D{added}"] = 1.25
+    wb["Options"]["C4"] = "our-negotiated-model"
+    wb["Lists"]["D1"] = "=ROWS(price_models)"
+    wb["Lists"]["D2"] = "=INDEX(price_models,ROWS(price_models))"
+    wb.save(path)
+    out = load_workbook(recalculate(path, tmp_path / "lo"), data_only=True)
+    assert out["Lists"]["D1"].value == added - 3
+    assert out["Lists"]["D2"].value == "our-negotiated-model"
+    assert out["Options"]["G4"].value == 1.25  # undated: in force on any date

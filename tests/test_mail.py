@@ -184,7 +184,7 @@ def test_send_outdir_delivers_summary_and_identical_attachments(outdir: Path) ->
 
     text = message.get_body(("plain",)).get_content()
     assert "Recommendation: Fine-tuned gpt-4.1-mini" in text
-    assert "Saving against Few-shot gpt-4.1: $39,105.79 over the horizon (64.2%)" in text
+    assert "Saving against Few-shot gpt-4.1: $39,106 over the horizon (64%)" in text
     assert "Break-even: day 41." in text
     html = message.get_body(("html",)).get_content()
     assert "<strong>Fine-tuned gpt-4.1-mini</strong>" in html and "day 41" in html

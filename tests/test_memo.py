@@ -153,10 +153,11 @@ def test_pages_are_not_blank_and_charts_are_drawn(memo, tmp_path):
     for image in images:
         ink = (np.asarray(image).min(axis=2) < 200).mean()
         assert ink > 0.01, "blank page"
-    # Okabe-Ito blue and vermillion lines and bars appear on the chart pages.
+    # Okabe-Ito blue and vermillion lines and bars appear on the chart pages (after page
+    # one; sections flow on, so which pages depends on the content).
     blue = [count_colour(im, (0x00, 0x72, 0xB2)) for im in images]
     vermillion = [count_colour(im, (0xD5, 0x5E, 0x00)) for im in images]
-    assert max(blue[2:4]) > 300 and max(vermillion[2:4]) > 50
+    assert max(blue[1:]) > 300 and max(vermillion[1:]) > 50
     html = render_html(result)
     for chart in ("cumulative-cost", "savings-histogram", "tornado"):
         assert f'class="chart {chart}"' in html
@@ -275,9 +276,11 @@ def test_missing_template_variable_fails_loudly(tmp_path):
         render_html(RunResult(analyse(support_book())), template_dir=custom)
 
 
+# Totals from 1,000 on in whole units; the minus sign is a non-breaking hyphen (U+2011).
 @pytest.mark.parametrize("currency, value, expected", [
-    ("USD", 12345.678, "$12,345.68"), ("EUR", -1000, "-€1,000.00"),
-    ("CHF", 12345.67, "12,345.67 CHF"), ("JPY", 1234.5, "¥1,234"), ("USD", None, "—")])
+    ("USD", 12345.678, "$12,346"), ("EUR", -1000, "\u2011€1,000"), ("USD", 999.994, "$999.99"),
+    ("EUR", -612.5, "\u2011€612.50"), ("CHF", 12345.67, "12,346 CHF"),
+    ("JPY", 1234.5, "¥1,234"), ("USD", None, "—")])
 def test_money(currency, value, expected):
     assert Formatter(currency).money(value) == expected
 
@@ -288,8 +291,11 @@ def test_small_amounts_keep_three_significant_digits():
 
 
 @pytest.mark.parametrize("key, value, expected", [
-    ("total_cost", 12345.678, "$12,345.68"), ("cost_per_request", 0.0012, "$0.00120"),
-    ("savings_pct", 0.125, "12.5%"), ("training_runs", 5, "5"),
+    ("total_cost", 12345.678, "$12,346"), ("cost_per_request", 0.0012, "$0.00120"),
+    ("savings_pct", 0.1253, "13%"), ("savings_pct", 0.01551, "1.6%"),
+    ("savings_pct", 0.0012, "0.12%"), ("savings_pct", 0.9996, "99.96%"),
+    ("savings_pct", 4e-14, "0.00%"),
+    ("savings_pct", -0.05, "\u20115.0%"), ("roi", 9.7037, "9.7x"), ("training_runs", 5, "5"),
     ("break_even_day", 41, "day 41"), ("steady_state_break_even_days", 1, "1 day"),
     ("max_training_tokens", 2e6, "2,000,000 tokens"),
     ("break_even_requests_per_day", 3308.4, "3,308 requests/day"),

@@ -97,7 +97,8 @@ def test_names_are_unique_ignoring_case():
 def test_models_are_the_rows_in_force_on_the_newest_check_date_with_the_sheet_columns():
     book = load_pricebook()
     assert PRICE_COLUMNS[:3] == ("model", "provider", "kind")
-    assert PRICE_COLUMNS[-3:] == ("source", "as_of", "notes")
+    assert PRICE_COLUMNS[-6:] == ("source", "as_of", "notes", "batch_discount", "valid_from",
+                                  "valid_to")
     on = date.fromisoformat(book.as_of)
     for m in book.models:
         row = book.at(m.model, on)
@@ -257,3 +258,33 @@ def test_an_alias_must_lead_to_a_row_in_force_on_its_date():
     raw = {**_one_row(), "aliases": {"gpt-4.1-old": {"model": "gpt-4.1", "on": "2020-01-01"}}}
     with pytest.raises(InputError, match=re.escape("aliases.gpt-4.1-old")):
         parse_pricebook(raw, "mine.json")
+
+
+def test_every_text_model_row_has_its_context_window():
+    # A named model that serves tokens has a published context window; size tiers
+    # (together:ft:<=16b), rented GPUs and model-unit commitments serve no one model.
+    tiers = re.compile(r"<=|\d+b-\d+b|\d+\.\d+b-")
+    missing = [(r.model, r.valid_from.isoformat()) for r in load_pricebook().rows
+               if r.kind in ("base", "fine-tuned") and not tiers.search(r.model)
+               and not r.context_window]
+    assert missing == []
+
+
+def test_the_context_warnings_use_the_limits_of_the_row_in_force(tmp_path):
+    # ft:gpt-3.5-turbo had a 4,096-token window in August 2023, 16,385 from November.
+    from ftreport.engine.analysis import analyse
+    from ftreport.model import Option, Scenario, ScenarioBook
+
+    book = load_pricebook()
+    old, new = (book.at("ft:gpt-3.5-turbo", on) for on in ("2023-09-01", "2024-06-01"))
+    assert old.context_window < 5_000 < new.context_window
+
+    def codes(on: str) -> list[str]:
+        option = Option(name="Tuned", approach="fine-tuning", model="ft:gpt-3.5-turbo",
+                        input_tokens=5_000, output_tokens=100, price_input_per_1m=1.0)
+        scenario = Scenario(requests_per_day=10, price_date=date.fromisoformat(on))
+        found = analyse(ScenarioBook(tmp_path / "x.xlsx", "", scenario, [option])).warnings
+        return [w.code for w in found]
+
+    assert "context_window" in codes("2023-09-01")
+    assert "context_window" not in codes("2024-06-01")

@@ -30,7 +30,8 @@ def test_the_sample_count_follows_the_run_within_its_bounds() -> None:
 
 def own_draws(book, row: int, count: int) -> np.ndarray:
     """Row ``row``'s samples of iterations 0..count-1, block by block as docs/simulation.md
-    defines them (each block's rows draw in table order)."""
+    defines them (each block's rows draw all BLOCK values in table order; the last block
+    keeps the ones it needs)."""
     rows = book.uncertainty
     out = []
     for block in range(-(-count // BLOCK)):
@@ -38,10 +39,10 @@ def own_draws(book, row: int, count: int) -> np.ndarray:
         size = min(BLOCK, count - block * BLOCK)
         for k, r in enumerate(rows):
             values = distributions.clip(distributions.draw(r.distribution, (r.p1, r.p2, r.p3),
-                                                           rng, size),
+                                                           rng, BLOCK),
                                         r.input, r.clip_min, r.clip_max)
             if k == row:
-                out.append(values)
+                out.append(values[:size])
     return np.concatenate(out)
 
 

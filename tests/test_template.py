@@ -67,11 +67,16 @@ def test_tables_have_the_contract_headers_each_with_a_note(blank):
 def test_prices_sheet_is_the_price_book_with_sources(blank):
     ws = load_workbook(blank)["Prices"]
     book = load_pricebook()
-    rows = list(ws.iter_rows(min_row=4, max_row=3 + len(book.models), values_only=True))
-    assert [r[0] for r in rows] == [m.model for m in book.models]
+    rows = list(ws.iter_rows(min_row=4, max_row=3 + len(book.sheet_rows), values_only=True))
+    assert [r[0] for r in rows] == [m.model for m in book.sheet_rows]
     source, as_of = PRICE_COLUMNS.index("source"), PRICE_COLUMNS.index("as_of")
     assert all(r[source].startswith("https://") and r[as_of] for r in rows)
-    assert book.as_of in ws["A1"].value
+    # Every dated row of a model is there (the lookups pick one by price_date), and the
+    # title claims no single "as of" date for rows checked on different days.
+    start, end = PRICE_COLUMNS.index("valid_from"), PRICE_COLUMNS.index("valid_to")
+    a100 = [(r[start].date(), r[end] and r[end].date()) for r in rows if r[0] == "gpu:a100-80gb"]
+    assert a100 == [(r.valid_from, r.valid_to) for r in book.history("gpu:a100-80gb")]
+    assert "as of" not in ws["A1"].value
 
 
 def test_option_prices_are_index_match_lookups_without_newer_functions(blank):
@@ -88,7 +93,8 @@ def test_input_checks_cover_choices_models_shares_and_answers(blank):
     wb = load_workbook(blank)
     options = {(dv.type, dv.formula1) for dv in wb["Options"].data_validations.dataValidation}
     assert ("list", '"prompting,fine-tuning,distillation,self-hosted"') in options
-    assert any(t == "list" and f and f.startswith("Prices!$A$4") for t, f in options)
+    assert ("list", "price_models") in options
+    assert wb.defined_names["price_models"].attr_text.startswith("OFFSET(Prices!$A$4,")
     shares = [dv for dv in wb["Options"].data_validations.dataValidation
               if dv.promptTitle == "cached_input_share"]
     assert (shares[0].type, shares[0].formula1, shares[0].formula2) == ("decimal", "0", "1")
@@ -142,7 +148,7 @@ def test_blank_template_asks_for_volume_and_options(blank):
     with pytest.raises(InputError) as caught:
         read_workbook(blank)
     assert [f"{p.where} {p.field}" for p in caught.value.problems] == [
-        "Scenario!C8 requests_per_day", "Options!A3:W3 None"]
+        "Scenario!C8 requests_per_day", "Options!A3:Y3 None"]
 
 
 @pytest.mark.parametrize("example", EXAMPLES)

@@ -240,6 +240,33 @@ def test_ten_year_horizon_with_tiny_rates(tmp_path: Path) -> None:
     check(run, recalculated(report))
 
 
+def test_ties_and_roi_recalculate_to_the_engine(tmp_path: Path) -> None:
+    """cost-model.md "Ties": a twin of the baseline ahead of it, and one cheaper by a hair,
+    share the baseline's rank and leave it recommended; ROI over the incremental
+    investment (every training run) agrees, blank where nothing more is invested."""
+    base = Option(name="Prompted", approach="prompting", input_tokens=1000, output_tokens=200,
+                  price_input_per_1m=2.0, price_output_per_1m=8.0)
+    twin = Option(**{**base.__dict__, "name": "Twin", "approach": "fine-tuning"})
+    hair = Option(**{**base.__dict__, "name": "Hair", "price_output_per_1m": 8.0 * (1 - 1e-13)})
+    tuned = Option(name="Tuned", approach="fine-tuning", input_tokens=300, output_tokens=200,
+                   price_input_per_1m=0.8, price_output_per_1m=3.2, training_tokens=1e6,
+                   epochs=3, price_training_per_1m=25.0, one_time_cost=2000,
+                   retrain_every_days=90)
+    scenario = Scenario(scenario_name="ties", horizon_days=365, requests_per_day=100,
+                        baseline_option="Prompted", discount_rate=0.08, mc_iterations=0)
+    book = save_scenario_workbook(tmp_path / "ties.xlsx", scenario, [twin, base, hair, tuned])
+    run = Run(analyse(book))
+    res = run.analysis.results
+    assert run.analysis.recommended == 1 and list(res["rank"][:3]) == [1.0, 1.0, 1.0]
+    assert res["roi"][3] == res["savings_vs_baseline"][3] / (2000 + 5 * 75.0)
+    report = tmp_path / "ties.report.xlsx"
+    write_report(run, report)  # type: ignore[arg-type]
+    lo = recalculated(report)
+    check(run, lo)
+    rows = read_results(lo)
+    assert [r["recommended"] for r in rows] == [False, True, False, False]
+
+
 # ----------------------------------------------------------------------------------------
 # Generated scenarios
 
@@ -265,6 +292,8 @@ def option_specs(draw: Any, k: int) -> Option:
         data_generation_cost=draw(st.one_of(st.just(0.0), st.floats(1, 20_000))),
         retrain_every_days=draw(st.sampled_from([0, 0, 1, 7, 30, 90, 365])),
         quality_score=draw(st.one_of(st.none(), st.floats(0, 1))),
+        batch_share=draw(st.one_of(st.just(0.0), st.floats(0, 1))),
+        batch_discount=draw(st.sampled_from([0.0, 0.5, 0.25])),
     )
 
 

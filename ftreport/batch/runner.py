@@ -8,7 +8,6 @@ have the same ftreport installed.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import uuid
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ftreport import __version__
+from ftreport.api import user_pricebook
 from ftreport.batch.inputs import Found, Workbook, file_sha256, find_workbooks
 from ftreport.batch.portfolio import FILES
 from ftreport.batch.results import (
@@ -31,16 +31,18 @@ from ftreport.batch.results import (
     problem_from_dict,
 )
 from ftreport.batch.worker import run_workbook, write_portfolio_files
-from ftreport.model.problems import InputError, Problem, ReportError
+from ftreport.cluster.connect import LOCAL_HTTP as LOCAL_HTTP  # where tests import it from
+from ftreport.cluster.connect import dask_client
+from ftreport.model.problems import InputError, Problem
 
-LOCAL_HTTP = "127.0.0.1:0"
 INSTALL_HINT = "ftreport batch needs Dask: pip install 'ftreport[batch]' (dask and distributed)"
 
 
 def batch(paths: Iterable[str | Path], outdir: str | Path, *, client: Any = None,
           workers: int | None = None, scheduler: str | None = None, resume: bool = False,
           iterations: int | None = None, seed: int | None = None, pdf: bool = True,
-          progress: Callable[[int, int], None] | None = None) -> BatchResult:
+          progress: Callable[[int, int], None] | None = None,
+          prices: str | Path | None = None) -> BatchResult:
     """Run every workbook ``paths`` name (files, folders, globs) into ``outdir``.
 
     Each workbook's reports go to ``OUTDIR/<name>/``; the portfolio (xlsx, json,
@@ -51,7 +53,8 @@ def batch(paths: Iterable[str | Path], outdir: str | Path, *, client: Any = None
     match its entry in the previous ``portfolio.json`` (and whose outputs are still
     there) is not run again. ``progress(done, total)`` is called as runs finish.
     One workbook's bad input or failure never stops the others: see each outcome's
-    ``status`` and the result's ``exit_code``.
+    ``status`` and the result's ``exit_code``. ``prices``: a user price book for every
+    workbook, checked once before any runs (its SHA-256 is one of the settings).
     """
     paths, outdir = list(paths), Path(outdir)
     found = find_workbooks(paths, outdir)
@@ -59,7 +62,10 @@ def batch(paths: Iterable[str | Path], outdir: str | Path, *, client: Any = None
         raise InputError([Problem(", ".join(map(str, paths)) or "(no paths)", None, None,
                                   "at least one .xlsx scenario workbook", "none",
                                   code="file-not-found")])
-    settings = {"iterations": iterations, "seed": seed, "pdf": pdf}
+    settings: dict[str, Any] = {"iterations": iterations, "seed": seed, "pdf": pdf}
+    if prices is not None:
+        user_pricebook(prices)  # a bad book is one error, not one per workbook
+        settings.update(prices=str(Path(prices).resolve()), prices_sha256=file_sha256(Path(prices)))
     previous = previous_outcomes(outdir) if resume else {}
     outcomes: dict[str, WorkbookOutcome] = {
         p.file: WorkbookOutcome(p.file, p.file, BAD_INPUT, problems=[p]) for p in found.missing}
@@ -83,7 +89,7 @@ def batch(paths: Iterable[str | Path], outdir: str | Path, *, client: Any = None
         result.outcomes = [outcomes[k] for k in order(found)]
         result.generated_at = write_portfolio_files(result, folder)
         return result
-    with dask_client(client, scheduler, workers) as dask:
+    with dask_client(client, scheduler, workers, install_hint=INSTALL_HINT) as dask:
         for outcome in run_on_dask(dask, todo, outdir, settings, progress):
             outcomes[outcome.file] = outcome
         result.outcomes = [outcomes[k] for k in order(found)]
@@ -165,39 +171,3 @@ def unchanged(kept: WorkbookOutcome, sha256: str | None, settings: dict[str, Any
             and kept.tool_version == __version__ and kept.settings == settings
             and bool(kept.outputs)
             and all((outdir / p).is_file() for p in kept.outputs.values()))
-
-
-@contextlib.contextmanager
-def dask_client(client: Any, scheduler: str | None, workers: int | None) -> Iterator[Any]:
-    """The given client; else one for ``scheduler`` (or DASK_SCHEDULER_ADDRESS); else a
-    LocalCluster of ``workers`` single-threaded processes. Ours are closed after."""
-    if client is not None:
-        yield client
-        return
-    try:
-        import dask
-        import distributed
-        from dask.system import CPU_COUNT
-    except ImportError as exc:
-        raise ReportError(f"{INSTALL_HINT} ({exc})") from None
-    address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") \
-        or dask.config.get("scheduler-address", None)
-    if address:
-        if workers is not None:
-            raise InputError([Problem("--workers", None, None,
-                                      "used only with the LocalCluster batch starts, not "
-                                      "with --scheduler", str(workers),
-                                      code="invalid-option")])
-        with distributed.Client(address) as connected:
-            yield connected
-        return
-    # One single-threaded process per core: the work is Python (openpyxl, WeasyPrint),
-    # so threads would share one GIL. The scheduler's HTTP server (dashboard, metrics)
-    # listens on a free port of this machine only, never on a fixed or public one. The
-    # workers' statistical profiler is off: it samples every stack each 10 ms, which
-    # cost ~10% of each run here, for a dashboard nobody watches.
-    with dask.config.set({"distributed.worker.profile.enabled": False}), \
-            distributed.LocalCluster(n_workers=workers or CPU_COUNT, threads_per_worker=1,
-                                     processes=True, dashboard_address=LOCAL_HTTP) as cluster, \
-            distributed.Client(cluster) as started:
-        yield started

@@ -22,10 +22,10 @@ if TYPE_CHECKING:
 def run_workbook(path: str, outdir: str, settings: dict[str, Any]) -> dict[str, Any]:
     """Run one workbook into ``outdir`` with ``ftreport.api.run``; return what happened.
 
-    ``settings`` holds ``iterations``, ``seed`` and ``pdf``. The answer's ``status``
-    is ``ok`` (with ``result``, the run's ``to_dict()``, and ``first_day``, the memo's
-    day 1), ``bad-input`` (with
-    ``problems``, each ``Problem.to_dict()``) or ``failed`` (with ``error``).
+    ``settings`` holds ``iterations``, ``seed``, ``pdf`` and perhaps ``prices``. The
+    answer's ``status`` is ``ok`` (with ``result``, the run's ``to_dict()``, and
+    ``first_day``, the memo's day 1), ``bad-input`` (with ``problems``, each
+    ``Problem.to_dict()``) or ``failed`` (with ``error``).
     """
     from ftreport.api import run
     from ftreport.model.problems import FtreportError, InputError
@@ -34,7 +34,7 @@ def run_workbook(path: str, outdir: str, settings: dict[str, Any]) -> dict[str, 
     answer: dict[str, Any] = {"tool_version": __version__}
     try:
         result = run(path, outdir, iterations=settings["iterations"], seed=settings["seed"],
-                     pdf=settings["pdf"])
+                     pdf=settings["pdf"], prices=settings.get("prices"))
         # Through JSON, so the answer is exactly what `ftreport run --json` prints.
         answer.update(status="ok",
                       result=json.loads(json.dumps(result.to_dict(), allow_nan=False)),

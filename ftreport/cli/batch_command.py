@@ -44,9 +44,13 @@ class BatchProgress:
               help="Monte Carlo samples for every workbook (overrides mc_iterations).")
 @click.option("--seed", type=click.IntRange(min=0), help="Random seed (overrides mc_seed).")
 @click.option("--no-pdf", is_flag=True, help="Do not write the workbooks' PDF memos.")
+@click.option("--prices", "prices", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE", help="A user price book layered over the shipped one, for "
+              "every workbook (JSON, or an .xlsx with a Prices table).")
 @reports_errors
 def batch(paths: tuple[str, ...], outdir: Path, workers: int | None, scheduler: str | None,
-          resume: bool, iterations: int | None, seed: int | None, no_pdf: bool) -> None:
+          resume: bool, iterations: int | None, seed: int | None, no_pdf: bool,
+          prices: Path | None) -> None:
     """Run every workbook PATH names (files, folders, globs) on a Dask cluster.
 
     Each workbook's reports go to OUTDIR/<name>/, and OUTDIR/portfolio.xlsx,
@@ -58,7 +62,7 @@ def batch(paths: tuple[str, ...], outdir: Path, workers: int | None, scheduler: 
     from ftreport.batch import batch as run_batch
 
     result = run_batch(paths, outdir, workers=workers, scheduler=scheduler, resume=resume,
-                       iterations=iterations, seed=seed, pdf=not no_pdf,
+                       iterations=iterations, seed=seed, pdf=not no_pdf, prices=prices,
                        progress=BatchProgress() if sys.stderr.isatty() else None)
     for note in result.skipped:
         click.echo(f"skipped {note}", err=True)

@@ -15,7 +15,8 @@ from numpy.typing import ArrayLike
 
 from ftreport.engine import compare
 from ftreport.model import Option, ScenarioBook
-from ftreport.model.pricebook import PriceBook, load_pricebook
+from ftreport.model.format import Formatter
+from ftreport.model.pricebook import PriceBook
 from ftreport.model.results import Analysis, ReportWarning, Results
 from ftreport.model.schema import OPTION_NUMBERS
 
@@ -45,11 +46,14 @@ def qualifying(book: ScenarioBook) -> list[bool]:
     return [o.quality_score is not None and o.quality_score >= floor for o in book.options]
 
 
-def recommend(npv: np.ndarray, eligible: list[bool]) -> int:
-    """Lowest present value among eligible options; ties go to the earlier row.
-    With no eligible option, the lowest present value overall."""
+def recommend(npv: np.ndarray, eligible: list[bool], baseline: int) -> int:
+    """Lowest present value among eligible options (all of them when none is eligible).
+    Present values equal within the tolerance tie (cost-model.md, "Ties"): among equals
+    the baseline stays when it is one of them, else the earlier row wins."""
     candidates = [i for i, ok in enumerate(eligible) if ok] or list(range(len(npv)))
-    return min(candidates, key=lambda i: (npv[i], i))
+    lowest = min(npv[i] for i in candidates)
+    tied = [i for i in candidates if not compare.more_expensive(npv[i], lowest)]
+    return baseline if baseline in tied else tied[0]
 
 
 def evaluate_book(book: ScenarioBook) -> Analysis:
@@ -58,11 +62,12 @@ def evaluate_book(book: ScenarioBook) -> Analysis:
     baseline = book.baseline_index
     values = compare.evaluate(option_arrays(book.options), baseline, **scenario_inputs(book))
     results = Results({**values, "rank": compare.rank(values["npv_cost"])})
-    return Analysis(book, baseline, recommend(results["npv_cost"], qualifying(book)), results)
+    chosen = recommend(results["npv_cost"], qualifying(book), baseline)
+    return Analysis(book, baseline, chosen, results)
 
 
 def analyse(book: ScenarioBook, pricebook: PriceBook | None = None) -> Analysis:
-    pricebook = pricebook or load_pricebook()
+    pricebook = pricebook or book.prices
     analysis = evaluate_book(book)
     analysis.warnings = collect_warnings(analysis, qualifying(book), pricebook)
     return analysis
@@ -86,11 +91,21 @@ def late_payback_day(book: ScenarioBook, option: int, baseline: int) -> int | No
     return int(days[np.argmin(dearer)]) if not dearer.all() else None
 
 
+def _volumes_continuing(book: ScenarioBook) -> str:
+    """How volume goes on after the horizon in a late payback's search."""
+    growth = book.scenario.monthly_growth
+    if growth == 0:
+        return "at the same volumes"
+    trend = "growing" if growth > 0 else "falling"
+    return f"if volume keeps {trend} {Formatter('').percent(abs(growth))} a month,"
+
+
 def collect_warnings(analysis: Analysis, eligible: list[bool],
                      pricebook: PriceBook) -> list[ReportWarning]:
     book, res = analysis.book, analysis.results
     horizon = book.scenario.horizon_days
-    from ftreport.engine.plausibility import check  # first: it refuses non-finite totals
+    # First: it refuses non-finite totals.
+    from ftreport.engine.plausibility import check, row_at
     found: list[ReportWarning] = check(analysis, pricebook)
     for i, option in enumerate(book.options):
         if i != analysis.baseline and math.isnan(res["break_even_day"][i]):
@@ -102,15 +117,18 @@ def collect_warnings(analysis: Analysis, eligible: list[bool],
             else:
                 found.append(ReportWarning("late_payback", (
                     f"{option.name} does not pay back within the horizon of {horizon} days; "
-                    f"at the same volumes it would first be cheaper on day {late}."),
+                    f"{_volumes_continuing(book)} it would first be cheaper on day {late}."),
                     option.name))
         examples = option.training_examples
         if (option.approach in TRAINED_APPROACHES and examples is not None
                 and examples < MIN_TRAINING_EXAMPLES):
             found.append(ReportWarning("few_examples", (
-                f"{option.name} has {examples:g} training examples; seed guidance is to start "
-                f"with 50 to 100."), option.name))
-        price = pricebook.get(option.model) if option.model else None
+                f"{option.name} has {examples:g} training examples; fine-tuning guidance is to "
+                f"start with 50 to 100."), option.name))
+        # The limits of the row in force on the price date (the book's current row when
+        # it has none that early), so every dated row's limits are used.
+        price = (row_at(pricebook, option.model, book.price_date)
+                 or pricebook.get(option.model)) if option.model else None
         if price and price.context_window and option.input_tokens > price.context_window:
             found.append(ReportWarning("context_window", (
                 f"{option.name}: {option.input_tokens:,.0f} input tokens exceed the "
@@ -126,7 +144,7 @@ def collect_warnings(analysis: Analysis, eligible: list[bool],
                 f"{option.name} has no quality score, so it cannot be shown to meet the "
                 f"minimum quality of {book.scenario.min_quality:g}; it is not recommended."),
                 option.name))
-    cheapest = recommend(res["npv_cost"], [True] * len(eligible))
+    cheapest = recommend(res["npv_cost"], [True] * len(eligible), analysis.baseline)
     if cheapest != analysis.recommended:
         name = book.options[cheapest].name
         found.append(ReportWarning("quality_floor", (

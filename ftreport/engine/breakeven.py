@@ -12,17 +12,29 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ftreport.engine import compare, costs
+from ftreport.engine.breakeven_model import (
+    ByDay,
+    GapShape,
+    OptionCurve,
+    Pair,
+    gap_shape,
+    samplewise,
+    take,
+    volume_and_slope,
+)
 from ftreport.engine.costs import Array
 
 NEWTON_STEPS = 3  # on the smooth model, for the break-even search's first guess
 NEWTON_ROUNDS = 3  # of the break-even search, before it halves brackets instead
+# A span of days is cleared when the bound on the engine's test stays below zero by this
+# share of the costs' size: far above float rounding (1e-15), far below a cost difference.
+CLEAR_MARGIN = 1e-12
 
 
 def fast_break_even_day(options: Mapping[str, ArrayLike], baseline: int, *, horizon_days: int,
@@ -38,20 +50,6 @@ def fast_break_even_day(options: Mapping[str, ArrayLike], baseline: int, *, hori
                                 (1, *np.shape(requests_per_day)), (1, *np.shape(monthly_growth)))
     return break_even_from_blocks(blocks, retrain, baseline, horizon_days, requests_per_day,
                                   monthly_growth, shape)
-
-
-def _segment_start(day: Array, periodic: Array, safe: Array,
-                   runs_of: Callable[[Array], Array]) -> Array:
-    """First day of the stretch of days with as many training runs as ``day``; ``safe`` is
-    the retraining interval (1 where there is none, ``periodic`` false), ``runs_of(d)`` is
-    ``n(d)``."""
-    runs = runs_of(day)
-    start = np.ceil((runs - 1.0) * safe + 1.0)
-    # Guard against rounding with fractional periods: land on the first day of the stretch.
-    np.add(start, 1.0, out=start, where=runs_of(start) < runs)
-    np.subtract(start, 1.0, out=start, where=(start > 1) & (runs_of(start - 1.0) == runs))
-    np.copyto(start, 0.0, where=~(periodic & (runs > 1)))
-    return start
 
 
 def break_even_from_blocks(blocks: Mapping[str, ArrayLike], retrain_every_days: ArrayLike,
@@ -82,149 +80,17 @@ def break_even_from_blocks(blocks: Mapping[str, ArrayLike], retrain_every_days: 
     g = np.broadcast_to(np.asarray(monthly_growth, dtype=float), (m,))
     # Days 0..D+1: the search may test the day after the horizon (never an answer).
     days = np.arange(horizon + 2, dtype=float)
-    volume = _ByDay(lambda d, x: costs.volume_factor(x, d), g, days)
-    base = _OptionCurve({k: v[baseline] for k, v in full.items()}, retrain[baseline], days)
+    volume = ByDay(lambda d, x: costs.volume_factor(x, d), g, days)
+    base = OptionCurve({k: v[baseline] for k, v in full.items()}, retrain[baseline], days)
     out = np.zeros(shape)
     for i in range(n_opt):
         if i != baseline:
-            opt = _OptionCurve({k: v[i] for k, v in full.items()}, retrain[i], days)
-            out[i] = _break_even_one(opt, base, horizon, _samplewise(n0), volume, m)
+            opt = OptionCurve({k: v[i] for k, v in full.items()}, retrain[i], days)
+            out[i] = _break_even_one(opt, base, horizon, samplewise(n0), volume, m)
     return out
 
 
-def _samplewise(values: Array) -> Array:
-    """``values`` as one 0-d number when every sample has the same, else as they are."""
-    return values[:1].reshape(()) if values.size and (values == values[0]).all() else values
-
-
-def _take(values: Array, idx: Array | slice) -> Array:
-    return values if values.ndim == 0 else values[idx]
-
-
-class _ByDay:
-    """``fn(days, parameter)`` for some samples: a lookup in a table of days 0..D+1 when
-    every sample has the same parameter (the table is ``fn`` itself, so values agree)."""
-
-    def __init__(self, fn: Callable[[Array, Array], Array], parameter: Array, days: Array):
-        self.fn, self.parameter = fn, _samplewise(parameter)
-        self.table = fn(days, self.parameter) if self.parameter.ndim == 0 else None
-
-    def __call__(self, idx: Array | slice, day: Array, whole_day: Array) -> Array:
-        """At ``day`` (floats: one for all, or one per sample) of samples ``idx``;
-        ``whole_day`` is ``day`` as indices."""
-        if self.table is not None:
-            return self.table[whole_day]
-        return self.fn(day, self.parameter[idx])
-
-
-class _Retraining:
-    """One option's ``n(d)`` and the first day of ``d``'s stretch (the days with as many
-    runs), for some samples: per-day tables when every sample retrains alike, else
-    ``costs.training_runs``' arithmetic with the interval's guards worked out once."""
-
-    def __init__(self, retrain: Array, days: Array):
-        r = _samplewise(retrain)
-        self.shared = r.ndim == 0
-        self.periodic = r > 0
-        self.safe = np.where(self.periodic, r, 1.0)
-        self.always = bool(self.periodic.all())
-        if self.shared:
-            self.runs_table = costs.training_runs(days, r)
-            self.start_table = _segment_start(days, self.periodic, self.safe,
-                                              lambda d: costs.training_runs(d, r))
-
-    def runs(self, idx: Array | slice, day: Array, whole_day: Array) -> Array:
-        """``n(day)`` of samples ``idx``; ``whole_day`` is ``day`` as indices."""
-        if self.shared:
-            return self.runs_table[whole_day]
-        return self._runs(idx, day)
-
-    def _runs(self, idx: Array | slice, day: Array) -> Array:
-        # costs.training_runs, step for step (so the same numbers), in place.
-        runs = np.subtract(day, 1.0) / self.safe[idx]
-        np.floor(runs, out=runs)
-        runs += 1.0
-        np.maximum(runs, 1.0, out=runs)
-        return runs if self.always else np.where(self.periodic[idx], runs, 1.0)
-
-    def segment_start(self, idx: Array | slice, day: Array, whole_day: Array) -> Array:
-        """First day of the stretch holding ``day``, for samples ``idx``."""
-        if self.shared:
-            return self.start_table[whole_day]
-        return _segment_start(day, self.periodic[idx], self.safe[idx],
-                              lambda d: self._runs(idx, d))
-
-
-class _OptionCurve:
-    """One option's ``C(d)`` over the samples of a chunk, evaluated where asked."""
-
-    def __init__(self, blocks: Mapping[str, Array], retrain: Array, days: Array):
-        self.upfront, self.per_run, self.fixed, self.per_request = (
-            _samplewise(blocks[k]) for k in (
-                "upfront_cost", "training_cost_per_run", "daily_fixed_cost", "cost_per_request"))
-        self.retraining = _Retraining(retrain, days)
-        self.runs = self.retraining.runs
-        self.segment_start = self.retraining.segment_start
-
-    def cost(self, idx: Array | slice, day: Array, whole_day: Array, volume: Array) -> Array:
-        """``C(day)`` of samples ``idx``, ``volume`` being their ``V(day)``."""
-        return costs.cost_through(day, _take(self.upfront, idx), _take(self.per_run, idx),
-                                  self.runs(idx, day, whole_day), _take(self.fixed, idx),
-                                  _take(self.per_request, idx), volume)
-
-
-def _volume_and_slope(rate: Array, day: Array) -> tuple[Array, Array]:
-    """``V(day)/N0`` and its derivative on the smooth model, for guesses only: from one
-    ``exp`` (cheaper than the exact ``expm1`` form; the tests decide, not the guess)."""
-    if rate.ndim == 0 and rate == 0:
-        return day, np.ones_like(day)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        e = np.exp(rate * day)
-        scale = np.expm1(rate)
-        volume, slope = (e - 1.0) / scale, rate * e / scale
-    if rate.ndim == 0:
-        return volume, slope
-    flat = rate == 0
-    return np.where(flat, day, volume), np.where(flat, 1.0, slope)
-
-
-class _Pair:
-    """One option against the baseline over the samples of a chunk: the engine's test."""
-
-    def __init__(self, opt: _OptionCurve, base: _OptionCurve, n0: Array,
-                 volume_factor: _ByDay, m: int):
-        self.opt, self.base, self.n0, self.volume_factor, self.m = opt, base, n0, volume_factor, m
-
-    def rows(self, idx: Array) -> Array | slice:
-        """``idx`` (in order) or, when that is every sample, a slice: views, not copies."""
-        return slice(None) if idx.size == self.m else idx
-
-    def dearer(self, idx: Array | slice, day: Array) -> tuple[Array, Array]:
-        """The engine's test at ``day`` for samples ``idx``, and ``C_i - C_b`` (for guesses)."""
-        whole = day.astype(np.intp)
-        # cumulative_volume's own product: N0 * V(d)/N0.
-        v = _take(self.n0, idx) * self.volume_factor(idx, day, whole)
-        yes, gap = compare.cost_gap(self.opt.cost(idx, day, whole, v),
-                                    self.base.cost(idx, day, whole, v))
-        if yes.ndim == 0:  # every input the same in every sample
-            size = self.m if isinstance(idx, slice) else idx.size
-            yes, gap = np.full(size, yes), np.full(size, gap)
-        return yes, gap
-
-
-@dataclass(frozen=True)
-class _Shape:
-    """The test function ``a + b*d + c*V(d)`` on a stretch: ``b``, ``c``, the daily log
-    growth ``lam`` of ``V``, the samples where it is concave and the day of its maximum."""
-
-    b: Array
-    c: Array
-    lam: Array
-    concave: Array
-    peak: Array
-
-
-def _may_be_dearer(pair: _Pair, last: np.float64) -> Array:
+def _may_be_dearer(pair: Pair, last: np.float64) -> Array:
     """The samples that may be dearer on some day, in order.
 
     Never dearer on any day (so 0) when no block of the option costs more: then
@@ -240,26 +106,7 @@ def _may_be_dearer(pair: _Pair, last: np.float64) -> Array:
     return np.flatnonzero(~np.broadcast_to(cheaper, (pair.m,)))
 
 
-def _test_shape(pair: _Pair) -> _Shape:
-    """Shape of the test function ``a + b*d + c*V(d)``: concave when ``c*V`` is concave."""
-    opt, base, m = pair.opt, pair.base, pair.m
-    tol = compare.COST_TOLERANCE
-    lam = costs.daily_log_growth(pair.volume_factor.parameter)
-    c = ((1 - tol) * opt.per_request - base.per_request) * pair.n0
-    b = (1 - tol) * opt.fixed - base.fixed
-    concave = np.broadcast_to(c * lam < 0, (m,))
-    peak = np.full(m, -np.inf)
-    if concave.any():
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            # Where the derivative b + c*lam*e^(lam*x)/(e^lam - 1) vanishes.
-            at = np.broadcast_to(np.log(-b * np.expm1(lam) / (c * lam)) / lam, (m,))
-        # No such point (NaN): the slope keeps the sign of c on every day.
-        at = np.where(np.isnan(at), np.where(c > 0, np.inf, -np.inf), at)
-        np.copyto(peak, at, where=concave)
-    return _Shape(b, c, lam, concave, peak)
-
-
-def _find_brackets(pair: _Pair, shape: _Shape, idx: Array, last: np.float64,
+def _find_brackets(pair: Pair, shape: GapShape, idx: Array, last: np.float64,
                    ) -> tuple[Array, Array, Array, Array]:
     """Stage 1, find the bracketing stretch: walk the stretches back from the horizon.
 
@@ -268,37 +115,137 @@ def _find_brackets(pair: _Pair, shape: _Shape, idx: Array, last: np.float64,
     start, known not dearer, or the day after the horizon). Returns the bracketed
     samples (in order), their ``lo``, ``hi`` and the gap ``C_i - C_b`` at ``lo``.
     With shared retraining, ``end`` and ``start`` are one day for every sample.
+    The samples walked are only narrowed down once at most half of them still walk
+    (``walking`` marks them until then): fewer index arrays than narrowing each time.
     """
     m, opt, base = pair.m, pair.opt, pair.base
     shared = opt.retraining.shared and base.retraining.shared
-    end = last if shared else np.full(idx.size, last)
-    lo_at, hi_at, gap_at = np.empty(m), np.empty(m), np.empty(m)
-    bracketed = np.zeros(m, dtype=bool)
+    end = last if shared else _clear_late_days(pair, shape, idx, last)
+    found = _Brackets(m)
     left_of_peak = np.floor(shape.peak)
+    walking = None
     while idx.size:
         at = pair.rows(idx)
         whole_end = end.astype(np.intp)
-        start = np.maximum(opt.segment_start(at, end, whole_end),
-                           base.segment_start(at, end, whole_end))
-        yes, lo, gap = _test_stretch(pair, idx, start, end, left_of_peak[at], shape.concave[at])
+        opt_start, opt_runs = opt.retraining.stretch(at, end, whole_end)
+        base_start, base_runs = base.retraining.stretch(at, end, whole_end)
+        start = opt_start if base.retraining.never else np.maximum(opt_start, base_start)
+        yes, lo, gap = _test_stretch(pair, idx, (start, end), (opt_runs, base_runs),
+                                     left_of_peak[at], shape.concave[at])
+        if walking is not None:
+            yes &= walking
         if yes.any():
-            found = idx[yes]
-            bracketed[found] = True
-            lo_at[found], hi_at[found], gap_at[found] = lo[yes], _take(end + 1.0, yes), gap[yes]
+            found.add(idx, at, yes, lo, end + 1.0, gap)
         # The rest look at the stretch before (none before day 0: never dearer).
-        end = start - 1.0
         keep = ~yes & (start >= 1)
-        if not keep.all():
-            idx, end = idx[keep], _take(end, keep)
-    idx = np.flatnonzero(bracketed)
-    at = pair.rows(idx)
-    return idx, lo_at[at], hi_at[at], gap_at[at]
+        if walking is not None:
+            keep &= walking
+        end = start - 1.0
+        still = np.count_nonzero(keep)
+        if still == keep.size:
+            continue
+        if 2 * still > keep.size:
+            # Those done look at day 0 until the next narrowing; ``walking`` ignores them.
+            walking = keep
+            end = np.maximum(end, 0.0)
+        else:
+            idx, end, walking = idx[keep], take(end, keep), None
+    return found.result(pair)
 
 
-def _test_stretch(pair: _Pair, idx: Array, start: Array, end: Array, left: Array,
-                  bent: Array) -> tuple[Array, Array, Array]:
+def _clear_late_days(pair: Pair, shape: GapShape, idx: Array, last: np.float64) -> Array:
+    """With per-sample retraining: the day each of samples ``idx`` starts its walk from.
+
+    Each per-sample stretch costs a lookup by division, so whole spans of days are
+    cleared at once first: on days ``lo..hi``, ``(1-tol) C_i - C_b`` is at most
+    ``A + b*d + c*V(d)``, ``A`` taking the option's training runs at ``hi`` and the
+    baseline's at ``lo``; where that smooth bound's largest value (at an end, or at the
+    peak of a concave one) is below zero by ``CLEAR_MARGIN``, no day of the span is
+    dearer. Spans halve from the horizon down; a sample stops at its first span not
+    cleared. Only samples whose blocks are all non-negative are cleared: for them the
+    engine's test is ``(1-tol) C_i > C_b``.
+    """
+    opt, base, at = pair.opt, pair.base, pair.rows(idx)
+    blocks = (opt.upfront, opt.per_run, opt.fixed, opt.per_request,
+              base.upfront, base.per_run, base.fixed, base.per_request, pair.n0)
+    walking = np.broadcast_to(functools.reduce(np.logical_and, (
+        take(b, at) >= 0 for b in blocks)), idx.shape)
+    # Both costs on the horizon: larger than every term of the bound on any span.
+    whole = last.astype(np.intp)
+    v = take(pair.n0, at) * pair.volume_factor(at, last, whole)
+    margin = CLEAR_MARGIN * (opt.cost(at, last, opt.runs(at, last, whole), v)
+                             + base.cost(at, last, base.runs(at, last, whole), v))
+    end = np.full(idx.size, last)
+    hi = last
+    while hi >= 1 and walking.any():
+        lo = np.floor(hi / 2) + 1.0
+        walking = walking & (_span_bound(pair, shape, at, lo, hi) < -margin)
+        np.copyto(end, lo - 1.0, where=walking)
+        hi = lo - 1.0
+    return end
+
+
+def _span_bound(pair: Pair, shape: GapShape, at: Array | slice, lo: np.float64,
+                hi: np.float64) -> Array:
+    """The bound on ``(1-tol) C_i - C_b`` over days ``lo..hi`` for samples ``at`` (see
+    ``_clear_late_days``)."""
+    opt, base, tol = pair.opt, pair.base, compare.COST_TOLERANCE
+    whole_lo, whole_hi = lo.astype(np.intp), hi.astype(np.intp)
+    opt_runs = opt.runs(at, hi, whole_hi)
+    steps = ((1 - tol) * (take(opt.upfront, at) + opt_runs * take(opt.per_run, at))
+             - (take(base.upfront, at) + base.runs(at, lo, whole_lo) * take(base.per_run, at)))
+    b, c = take(shape.b, at), take(shape.c, at)
+    v_lo = pair.volume_factor(at, lo, whole_lo)
+    v_hi = pair.volume_factor(at, hi, whole_hi)
+    top = steps + np.maximum(b * lo + c * v_lo, b * hi + c * v_hi)
+    peak = shape.peak[at]
+    inner = np.flatnonzero(shape.concave[at] & (peak > lo) & (peak < hi))
+    if inner.size:
+        growth = pair.volume_factor.parameter
+        v_peak = pair.volume_factor.fn(peak[inner], take(growth, _take_rows(at, inner)))
+        top = np.broadcast_to(top, peak.shape).copy()
+        top[inner] = np.maximum(top[inner], take(steps, inner) + take(b, inner) * peak[inner]
+                                + take(c, inner) * v_peak)
+    return top
+
+
+def _take_rows(at: Array | slice, rows: Array) -> Array:
+    """Rows ``rows`` of the samples ``at`` as sample numbers."""
+    return rows if isinstance(at, slice) else at[rows]
+
+
+class _Brackets:
+    """The brackets found by the walk, by sample."""
+
+    def __init__(self, m: int):
+        self.bracketed = np.zeros(m, dtype=bool)
+        self.lo, self.hi, self.gap = np.empty(m), np.empty(m), np.empty(m)
+
+    def add(self, idx: Array, at: Array | slice, yes: Array, lo: Array, hi: Array,
+            gap: Array) -> None:
+        """Samples ``idx[yes]`` (``at``: ``idx`` as rows) are bracketed by ``lo..hi``."""
+        if isinstance(at, slice):  # every sample: masked copies, no index arrays
+            self.bracketed |= yes
+            for into, values in ((self.lo, lo), (self.hi, hi), (self.gap, gap)):
+                np.copyto(into, values, where=yes)
+            return
+        rows = idx[yes]
+        self.bracketed[rows] = True
+        self.lo[rows], self.hi[rows], self.gap[rows] = lo[yes], take(hi, yes), gap[yes]
+
+    def result(self, pair: Pair) -> tuple[Array, Array, Array, Array]:
+        """The bracketed samples (in order), their ``lo``, ``hi`` and gap at ``lo``."""
+        idx = np.flatnonzero(self.bracketed)
+        at = pair.rows(idx)
+        return idx, self.lo[at], self.hi[at], self.gap[at]
+
+
+def _test_stretch(pair: Pair, idx: Array, stretch: tuple[Array, Array],
+                  runs: tuple[Array, Array], left: Array, bent: Array,
+                  ) -> tuple[Array, Array, Array]:
     """Whether samples ``idx`` are dearer on their stretch ``start..end``, the dearer day
-    ``lo`` and the gap there: tested where the stretch's largest value can be.
+    ``lo`` and the gap there: tested where the stretch's largest value can be; ``runs``
+    are both options' ``n`` on the stretch.
 
     That is at the start or next to the inner maximum of a concave stretch (its end
     when the maximum lies beyond; ``left`` is the day before the maximum, ``bent``
@@ -307,15 +254,17 @@ def _test_stretch(pair: _Pair, idx: Array, start: Array, end: Array, left: Array
     """
     # ``probe``: the start, or the day of a concave stretch's maximum; ``second``:
     # the day after that maximum, or the end of a stretch that is not concave.
+    start, end = stretch
     inner = bent & (left >= start)
     probe = np.where(inner, np.minimum(left, end), start) if inner.any() else start
     two = np.flatnonzero((inner & (left < end)) | ~bent)
-    second = np.where(bent[two], left[two] + 1.0, _take(end, two)) \
-        if bent[two].any() else _take(end, two)
-    yes, gap = pair.dearer(pair.rows(idx), probe)
+    second = np.where(bent[two], left[two] + 1.0, take(end, two)) \
+        if bent[two].any() else take(end, two)
+    yes, gap = pair.dearer(pair.rows(idx), probe, runs)
     lo = np.broadcast_to(probe, idx.shape)
     if two.size:
-        more, more_gap = pair.dearer(pair.rows(idx[two]), second)
+        more, more_gap = pair.dearer(pair.rows(idx[two]), second,
+                                     (take(runs[0], two), take(runs[1], two)))
         moved = two[more]
         lo = lo.copy()
         lo[moved] = np.broadcast_to(second, two.shape)[more]
@@ -324,7 +273,7 @@ def _test_stretch(pair: _Pair, idx: Array, start: Array, end: Array, left: Array
     return yes, lo, gap
 
 
-def _newton_guesses(pair: _Pair, shape: _Shape, idx: Array, lo: Array, hi: Array,
+def _newton_guesses(pair: Pair, shape: GapShape, idx: Array, lo: Array, hi: Array,
                     gap_lo: Array) -> Array:
     """Stage 2, Newton guesses: the last dearer day in each bracket, roughly.
 
@@ -334,18 +283,18 @@ def _newton_guesses(pair: _Pair, shape: _Shape, idx: Array, lo: Array, hi: Array
     """
     at = pair.rows(idx)
     slope, curve = (np.broadcast_to(v, (pair.m,))[at] for v in (shape.b, shape.c))
-    rate = _take(shape.lam, at)
+    rate = take(shape.lam, at)
     guess = hi
-    volume_lo = _volume_and_slope(rate, lo)[0]
+    volume_lo = volume_and_slope(rate, lo)[0]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for _ in range(NEWTON_STEPS):
-            volume, growth = _volume_and_slope(rate, guess)
+            volume, growth = volume_and_slope(rate, guess)
             value = gap_lo + slope * (guess - lo) + curve * (volume - volume_lo)
             guess = guess - value / (slope + curve * growth)
     return guess
 
 
-def _settle_brackets(pair: _Pair, idx: Array, lo: Array, hi: Array, guess: Array,
+def _settle_brackets(pair: Pair, idx: Array, lo: Array, hi: Array, guess: Array,
                      out: Array) -> None:
     """Stage 3, settle the bracket: the break-even day (last dearer day + 1) into ``out``.
 
@@ -375,17 +324,17 @@ def _settle_brackets(pair: _Pair, idx: Array, lo: Array, hi: Array, guess: Array
             guess = np.floor((lo + hi) / 2)
 
 
-def _break_even_one(opt: _OptionCurve, base: _OptionCurve, horizon: int, n0: Array,
-                    volume_factor: _ByDay, m: int) -> Array:
+def _break_even_one(opt: OptionCurve, base: OptionCurve, horizon: int, n0: Array,
+                    volume_factor: ByDay, m: int) -> Array:
     """Break-even day of one option against the baseline, for the ``m`` samples of a chunk:
     the samples never dearer are 0, the others go through the three stages."""
-    pair = _Pair(opt, base, n0, volume_factor, m)
+    pair = Pair(opt, base, n0, volume_factor, m)
     out = np.zeros(m)
     last = np.float64(horizon)
     idx = _may_be_dearer(pair, last)
     if idx.size == 0:
         return out
-    shape = _test_shape(pair)
+    shape = gap_shape(pair)
     idx, lo, hi, gap_lo = _find_brackets(pair, shape, idx, last)
     guess = _newton_guesses(pair, shape, idx, lo, hi, gap_lo)
     _settle_brackets(pair, idx, lo, hi, guess, out)

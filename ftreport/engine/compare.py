@@ -35,7 +35,8 @@ def option_costs(o: Mapping[str, ArrayLike]) -> dict[str, Array]:
     return {
         "cost_per_request": costs.cost_per_request(
             o["input_tokens"], o["output_tokens"], o["cached_input_share"],
-            o["price_input_per_1m"], o["price_cached_input_per_1m"], o["price_output_per_1m"]),
+            o["price_input_per_1m"], o["price_cached_input_per_1m"], o["price_output_per_1m"],
+            o.get("batch_share", 0.0), o.get("batch_discount", 0.0)),
         "daily_fixed_cost": costs.fixed_cost_per_day(
             o["hosting_per_hour"], o["hosting_hours_per_day"], o["monthly_fixed_cost"]),
         "training_cost_per_run": costs.training_cost_per_run(
@@ -43,6 +44,11 @@ def option_costs(o: Mapping[str, ArrayLike]) -> dict[str, Array]:
             o["training_hours"], o["price_per_training_hour"]),
         "upfront_cost": _f(o["one_time_cost"]) + _f(o["data_generation_cost"]),
     }
+
+
+def same_cost(cost: ArrayLike, other_cost: ArrayLike) -> Array:
+    """True where two costs are equal within the tolerance (cost-model.md, "Ties")."""
+    return ~more_expensive(cost, other_cost) & ~more_expensive(other_cost, cost)
 
 
 def more_expensive(cost: ArrayLike, baseline_cost: ArrayLike) -> Array:
@@ -142,7 +148,7 @@ def evaluate(options: Mapping[str, ArrayLike], baseline: int, *, horizon_days: i
             out["break_even_tokens_per_hour"] = volume * (
                 _f(options["input_tokens"]) + options["output_tokens"]) / HOURS_PER_DAY
         if "roi" in wanted:
-            investment = upfront + train
+            investment = incremental_investment(upfront, runs, train, baseline)
             out["roi"] = np.where(investment > 0, savings / investment, np.nan)
 
     if with_break_even_day and "break_even_day" in wanted:
@@ -153,6 +159,14 @@ def evaluate(options: Mapping[str, ArrayLike], baseline: int, *, horizon_days: i
     return {k: out[k] if out[k].shape == shape and out[k].dtype == np.float64
             else np.broadcast_to(out[k], shape).astype(float)
             for k in RESULT_KEYS if k in wanted and k in out}
+
+
+def incremental_investment(upfront_cost: ArrayLike, training_runs: ArrayLike,
+                           training_cost_per_run: ArrayLike, baseline: int) -> Array:
+    """``Inv_i = (U_i + n_i*T_i) - (U_b + n_b*T_b)``: what an option spends beyond the
+    baseline up front and on every training run over the horizon (the ROI's denominator)."""
+    spent = _f(upfront_cost) + _f(training_runs) * training_cost_per_run
+    return spent - spent[baseline]
 
 
 def steady_state_break_even_days(extra_investment: Array, daily_saving: Array,
@@ -178,9 +192,8 @@ def max_training_tokens(savings: Array, runs: Array, options: Mapping[str, Array
 
 
 def rank(npv_cost: ArrayLike) -> Array:
-    """1 for the lowest present value; ties go to the earlier option (axis 0)."""
-    order = np.argsort(_f(npv_cost), axis=0, kind="stable")
-    ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(1, order.shape[0] + 1).reshape(
-        (-1,) + (1,) * (order.ndim - 1)), axis=0)
-    return ranks.astype(float)
+    """1 for the lowest present value: one more than the number of options dearer by more
+    than the tolerance, so options of equal present value share a rank (axis 0)."""
+    npv = _f(npv_cost)
+    dearer = more_expensive(npv[None, ...], npv[:, None, ...])  # [j, i]: i dearer than j
+    return 1.0 + dearer.sum(axis=0)

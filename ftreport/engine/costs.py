@@ -45,12 +45,21 @@ def cumulative_volume(requests_per_day: ArrayLike, monthly_growth: ArrayLike,
 def cost_per_request(input_tokens: ArrayLike, output_tokens: ArrayLike,
                      cached_input_share: ArrayLike, price_input_per_1m: ArrayLike,
                      price_cached_input_per_1m: ArrayLike,
-                     price_output_per_1m: ArrayLike) -> Array:
-    """``u = (I*(1-s)*p_in + I*s*p_cin + O*p_out) / 1e6``."""
+                     price_output_per_1m: ArrayLike, batch_share: ArrayLike = 0.0,
+                     batch_discount: ArrayLike = 0.0) -> Array:
+    """``u = (I*(1-s)*p_in + I*s*p_cin + O*p_out) / 1e6 * (1 - b*d)``: a share ``b`` of the
+    requests goes through the batch interface at ``d`` off the token prices."""
     i, s = np.asarray(input_tokens, dtype=float), np.asarray(cached_input_share, dtype=float)
-    return (i * (1 - s) * price_input_per_1m + i * s * price_cached_input_per_1m
-            + np.asarray(output_tokens, dtype=float) * price_output_per_1m
-            ) / TOKENS_PER_PRICE_UNIT
+    normal = (i * (1 - s) * price_input_per_1m + i * s * price_cached_input_per_1m
+              + np.asarray(output_tokens, dtype=float) * price_output_per_1m
+              ) / TOKENS_PER_PRICE_UNIT
+    return normal * batch_factor(batch_share, batch_discount)
+
+
+def batch_factor(batch_share: ArrayLike, batch_discount: ArrayLike) -> Array:
+    """``1 - b*d``: what a request costs, on average, for each unit of its normal price
+    (exactly 1 when nothing goes through the batch interface)."""
+    return 1.0 - np.asarray(batch_share, dtype=float) * batch_discount
 
 
 def fixed_cost_per_day(hosting_per_hour: ArrayLike, hosting_hours_per_day: ArrayLike,

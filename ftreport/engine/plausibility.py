@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import math
+from dataclasses import dataclass
 from datetime import date
 
 from ftreport.engine.distributions import lognormal_log_parameters
@@ -61,16 +62,36 @@ def price_rows_used(book: ScenarioBook, pricebook: PriceBook) -> list[tuple[str,
     for option, from_book in zip(book.options, priced, strict=True):
         if not from_book or not option.model:
             continue
-        row = (_row_at(pricebook, option.model, book.price_date)
-               or _row_at(pricebook, option.model, pricebook.as_of))
+        row = (row_at(pricebook, option.model, book.price_date)
+               or row_at(pricebook, option.model, pricebook.as_of))
         if row is not None:
             used.append((option.name, row))
     return used
 
 
-def _row_at(pricebook: PriceBook, model: str, on: date | str) -> PriceRow | None:
-    """The model's row in force on ``on``; None when the book has none (a warning's
-    question must never stop a run)."""
+@dataclass(frozen=True)
+class PriceInUse:
+    """One price-book row the run uses, the options that use it, and whether it was
+    checked more than STALE_PRICE_MONTHS before the price date."""
+
+    row: PriceRow
+    options: tuple[str, ...]
+    stale: bool
+
+
+def prices_in_use(book: ScenarioBook, pricebook: PriceBook) -> list[PriceInUse]:
+    """Each row of :func:`price_rows_used` once, in the order the options first use it:
+    what the Run sheet and the memo list."""
+    users: dict[PriceRow, list[str]] = {}
+    for option, row in price_rows_used(book, pricebook):
+        users.setdefault(row, []).append(option)
+    limit = stale_before(book.price_date)
+    return [PriceInUse(row, tuple(names), row.checked < limit) for row, names in users.items()]
+
+
+def row_at(pricebook: PriceBook, model: str, on: date | str) -> PriceRow | None:
+    """The model's row in force on ``on`` (its default deployment); None when the book has
+    none (a warning's question must never stop a run)."""
     try:
         return pricebook.at(model, on)
     except NoPriceInForce:

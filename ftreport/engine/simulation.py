@@ -11,8 +11,9 @@ size), the percentiles and means from ``statistics``, the tornado from
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,9 +23,11 @@ from ftreport.engine.breakeven import break_even_from_blocks
 from ftreport.engine.costs import Array
 from ftreport.engine.sampling import BLOCK, Draw, chunk_inputs, draw_chunk, resolve
 from ftreport.engine.sensitivity import sensitivity
-from ftreport.engine.statistics import Column, histogram, statistics
+from ftreport.engine.sketch import SKETCH_K, rank_error
+from ftreport.engine.summaries import S_CURVE, summarise
+from ftreport.engine.tally import STORED_BYTES, Tally, TallySpec
 from ftreport.model import ScenarioBook
-from ftreport.model.outputs import OUTPUT, SIMULATED_KEYS
+from ftreport.model.outputs import SIMULATED_KEYS
 from ftreport.model.results import Analysis, SimulationResult
 
 DEFAULT_CHUNK = 8 * BLOCK  # 32k iterations: arrays stay in cache (measured best of 16k..64k)
@@ -34,8 +37,15 @@ SCENARIO_KEYS = ("requests_per_day", "monthly_growth", "discount_rate")
 EVALUATED = ("cost_per_request", "daily_fixed_cost", "training_cost_per_run", "upfront_cost",
              "total_cost", "npv_cost", "savings_vs_baseline", "steady_state_break_even_days",
              "max_training_tokens")
-# Kept for every iteration; the savings come from the stored totals.
-STORED = tuple(k for k in SIMULATED_KEYS if k != "savings_vs_baseline")
+# Exact mode (every sample kept, exact percentiles) while the stored samples take at
+# most this; beyond it, KLL sketches (docs/simulation.md, "Exact and sketch mode").
+EXACT_BUDGET_BYTES = 1 << 30
+# mc_target_se is checked after every CHECK_BLOCKS blocks (65,536 iterations), whatever
+# the chunk size or the Dask tasks, so a run stops at the same iteration every time.
+CHECK_BLOCKS = 16
+CHECK_EVERY = CHECK_BLOCKS * BLOCK
+STOPPED_AT_TARGET, RAN_ALL = "target_se", "iterations"
+CONVERGENCE_POINTS = 40  # running means in the convergence chart, on a log scale of blocks
 
 
 def _evaluate_chunk(book: ScenarioBook, baseline: int, draws: list[Draw],
@@ -60,65 +70,6 @@ def _evaluate_chunk(book: ScenarioBook, baseline: int, draws: list[Draw],
     return res
 
 
-class _Tally:
-    """What the iterations leave behind: every option's stored outputs and the counts
-    behind its probabilities."""
-
-    def __init__(self, iterations: int, n_opt: int, eligible: Array):
-        self.iterations, self.eligible = iterations, eligible
-        # Whole days (or NaN) are exact in float32: half the memory of the others.
-        self.columns = {k: [Column(iterations, np.float32 if OUTPUT[k].unit == "day"
-                                   else np.float64) for _ in range(n_opt)] for k in STORED}
-        self.cheapest, self.recommended, self.beats = (
-            np.zeros(n_opt, dtype=np.int64) for _ in range(3))
-
-    def add(self, start: int, res: Mapping[str, Array]) -> None:
-        """Count and store one chunk's outputs (option x iteration from ``start``)."""
-        npv = res["npv_cost"]
-        n_opt = npv.shape[0]
-        self.cheapest += np.bincount(np.argmin(npv, axis=0), minlength=n_opt)
-        self.recommended += np.bincount(
-            np.argmin(np.where(self.eligible[:, None], npv, np.inf), axis=0), minlength=n_opt)
-        self.beats += (res["savings_vs_baseline"] > 0).sum(axis=1)
-        for key, columns in self.columns.items():
-            for i, column in enumerate(columns):
-                column.add(start, res[key][i])
-
-    def samples(self, key: str, option: int, base_total: Array) -> tuple[Array, int]:
-        """One output's samples for ``option`` and the iterations they stand for;
-        ``base_total`` is the baseline's stored total cost."""
-        if key == "savings_vs_baseline":
-            # The engine's own subtraction, so stored totals are enough.
-            return base_total - self.columns["total_cost"][option].values(), self.iterations
-        column = self.columns[key][option]
-        if column.data is None:
-            # A constant output: its statistics over one iteration are those over all.
-            return np.full(1, column.value, dtype=float), 1
-        return column.values(), self.iterations
-
-
-def _summarise(tally: _Tally, names: list[str], trim: tuple[float, float], baseline: int,
-               featured: int) -> tuple[list[dict[str, Any]], int, dict[str, list[float]]]:
-    """Each option's probabilities and statistics; the featured option's trimmed count
-    and savings histogram."""
-    n = tally.iterations
-    base_total = tally.columns["total_cost"][baseline].values()
-    summary: list[dict[str, Any]] = []
-    trimmed, hist = 0, {}
-    for i, name in enumerate(names):
-        entry: dict[str, Any] = {"name": name, "p_cheapest": float(tally.cheapest[i]) / n,
-                                 "p_recommended": float(tally.recommended[i]) / n,
-                                 "p_beats_baseline": float(tally.beats[i]) / n}
-        for key in SIMULATED_KEYS:
-            x, count = tally.samples(key, i, base_total)
-            entry[key], (low, high) = statistics(
-                x, count, trim, never_is_infinite=OUTPUT[key].never_is_infinite)
-            if key == "savings_vs_baseline" and i == featured:
-                trimmed, hist = entry[key]["trimmed"], histogram(x, low, high)
-        summary.append(entry)
-    return summary, trimmed, hist
-
-
 def featured_option(analysis: Analysis) -> int:
     """The recommended option, or, when that is the baseline, the alternative with the
     largest deterministic savings (so the histogram and tornado show a real choice)."""
@@ -130,45 +81,149 @@ def featured_option(analysis: Analysis) -> int:
 
 
 
-def simulate(book: ScenarioBook, analysis: Analysis, *,
-             progress: Callable[[int, int], None] | None = None,
-             chunk_size: int | None = None) -> SimulationResult:
-    """Run ``book.scenario.mc_iterations`` iterations of the cost model.
+@dataclass
+class Plan:
+    """Everything a range of blocks needs to be simulated (on this machine or a Dask
+    worker), and how the run reads out."""
 
-    ``p_cheapest`` is the share of iterations in which the option has the
-    lowest present value (``npv_cost``) of all options, ties to the earlier row:
-    the recommendation's criterion. ``p_recommended`` applies the minimum
-    quality too (the option that would be recommended). ``p_beats_baseline``
-    is the share with savings > 0. Both use every iteration; the trim only
-    affects trimmed means, the histogram and ``trimmed``. ``chunk_size`` (rounded
-    up to whole blocks of ``BLOCK``) bounds the working memory; it does not
-    change the results. ``progress(done, total)`` is called after every chunk.
-    Raises EngineError for a bad Uncertainty row.
-    """
+    book: ScenarioBook
+    analysis: Analysis
+    draws: list[Draw]
+    base_options: dict[str, Array]
+    spec: TallySpec
+    featured: int
+    iterations: int
+    target_se: float | None = None
+
+    @property
+    def exact(self) -> bool:
+        return self.spec.exact
+
+
+def exact_fits(iterations: int, n_options: int) -> bool:
+    """Whether every sample of a run fits the exact mode's memory budget."""
+    return iterations * n_options * STORED_BYTES <= EXACT_BUDGET_BYTES
+
+
+def plan(book: ScenarioBook, analysis: Analysis, *, exact: bool | None = None) -> Plan:
+    """The run of ``book.scenario.mc_iterations`` iterations; ``exact`` None chooses exact
+    mode when the samples fit ``EXACT_BUDGET_BYTES``. Raises EngineError for a bad
+    Uncertainty row."""
     s = book.scenario
     n = int(s.mc_iterations)
     if n < 1:
         raise ValueError("mc_iterations must be at least 1 to simulate")
-    draws = resolve(book)
-    names = [o.name for o in book.options]
-    base_options = option_arrays(book.options)
     eligible = np.array(qualifying(book))
     if not eligible.any():
         eligible[:] = True
-    chunk = DEFAULT_CHUNK if chunk_size is None else max(BLOCK, -(-chunk_size // BLOCK) * BLOCK)
-    tally = _Tally(n, len(names), eligible)
-    for start in range(0, n, chunk):
-        stop = min(n, start + chunk)
-        tally.add(start, _evaluate_chunk(book, analysis.baseline, draws, base_options,
-                                         start, stop))
-        if progress is not None:
-            progress(stop, n)
-
+    n_opt = len(book.options)
+    shifts = {k: tuple(float(v) for v in analysis.results[k]) for k in SIMULATED_KEYS}
     featured = featured_option(analysis)
-    summary, trimmed, hist = _summarise(
-        tally, names, (float(s.trim_low_pct), float(s.trim_high_pct)), analysis.baseline,
-        featured)
+    spec = TallySpec(n_opt, analysis.baseline, tuple(bool(e) for e in eligible),
+                     exact_fits(n, n_opt) if exact is None else exact, shifts,
+                     target_savings=getattr(s, "target_savings", None),
+                     target_payback_days=getattr(s, "target_payback_days", None),
+                     featured=featured)
+    return Plan(book, analysis, resolve(book), option_arrays(book.options), spec,
+                featured, n, getattr(s, "mc_target_se", None))
+
+
+def pieces(plan: Plan, start: int, stop: int) -> list[tuple[int, int]]:
+    """``start..stop`` cut at every check of ``mc_target_se`` (whole, when it is not set):
+    the ranges whose tallies the run absorbs one by one."""
+    if plan.target_se is None:
+        return [(start, stop)]
+    edges = sorted({start, stop, *range(-(-start // CHECK_EVERY) * CHECK_EVERY, stop,
+                                        CHECK_EVERY)})
+    return list(itertools.pairwise(edges))
+
+
+def tallies(plan: Plan, start: int, stop: int, *, chunk_size: int | None = None,
+            progress: Callable[[int, int], None] | None = None) -> Iterator[Tally]:
+    """Simulate iterations ``start..stop-1`` (``start`` on a block edge) in chunks of
+    ``chunk_size`` (rounded up to whole blocks): one tally per piece (``pieces``)."""
+    chunk = DEFAULT_CHUNK if chunk_size is None else max(BLOCK, -(-chunk_size // BLOCK) * BLOCK)
+    for first, last in pieces(plan, start, stop):
+        tally = Tally(plan.spec, first, last - first)
+        for a in range(first, last, chunk):
+            b = min(last, a + chunk)
+            tally.add(_evaluate_chunk(plan.book, plan.analysis.baseline, plan.draws,
+                                      plan.base_options, a, b))
+            if progress is not None:
+                progress(b, plan.iterations)
+        yield tally
+
+
+def accumulate(plan: Plan, parts: Iterable[Tally]) -> tuple[Tally, str]:
+    """Merge the tallies of consecutive ranges from iteration 0, in order, stopping
+    after the first check at which the featured option's mean-savings standard error
+    is below ``mc_target_se``; the whole run's tally and why it ended."""
+    total: Tally | None = None
+    for part in parts:
+        if total is None and part.start == 0 and part.size == plan.iterations:
+            total = part  # one pass over everything: nothing to copy
+        else:
+            total = total or Tally(plan.spec, 0, plan.iterations)
+            total.absorb(part)
+        if target_met(plan, total):
+            total.truncate()
+            return total, STOPPED_AT_TARGET
+    if total is None or total.filled != plan.iterations:
+        raise ValueError("the tallies do not cover every iteration")
+    return total, RAN_ALL
+
+
+def target_met(plan: Plan, total: Tally) -> bool:
+    """Whether the run may stop here: at a check, before the end, with the featured
+    option's mean savings known to within ``mc_target_se`` (one standard error)."""
+    if plan.target_se is None or total.filled % CHECK_EVERY or total.filled >= plan.iterations:
+        return False
+    se = total.moments["savings_vs_baseline"][plan.featured].standard_error()
+    return se is not None and se < plan.target_se
+
+
+def finish(plan: Plan, total: Tally, stopped: str) -> SimulationResult:
+    """The run's result from its merged tally."""
+    s, names = plan.book.scenario, [o.name for o in plan.book.options]
+    error = 0.0 if plan.exact else rank_error()
+    summary, trimmed, hist, curves = summarise(
+        total, names, (float(s.trim_low_pct), float(s.trim_high_pct)), plan.analysis.baseline,
+        plan.featured, error)
     return SimulationResult(
-        iterations=n, seed=int(s.mc_seed), trimmed=trimmed, option_names=names,
-        summary=summary, sensitivity=sensitivity(book, draws, featured),
-        featured_option=names[featured], histogram={"option": names[featured], **hist})
+        iterations=total.filled, seed=int(s.mc_seed), trimmed=trimmed, option_names=names,
+        summary=summary, sensitivity=sensitivity(plan.book, plan.draws, plan.featured),
+        featured_option=names[plan.featured],
+        histogram={"option": names[plan.featured], **hist},
+        requested_iterations=plan.iterations, stopped=stopped, target_se=plan.target_se,
+        check_every=CHECK_EVERY if plan.target_se is not None else None,
+        quantiles="exact" if plan.exact else "sketch", rank_error=error,
+        sketch_k=None if plan.exact else SKETCH_K,
+        sampling_method=str(getattr(s, "mc_sampling", None) or "random"),
+        s_curve={"probabilities": list(S_CURVE), "savings": curves},
+        convergence={"option": names[plan.featured], **total.moments[
+            "savings_vs_baseline"][plan.featured].running(CONVERGENCE_POINTS)})
+
+
+def simulate(book: ScenarioBook, analysis: Analysis, *,
+             progress: Callable[[int, int], None] | None = None,
+             chunk_size: int | None = None, exact: bool | None = None) -> SimulationResult:
+    """Run ``book.scenario.mc_iterations`` iterations of the cost model (fewer when
+    ``mc_target_se`` stops it early).
+
+    ``p_cheapest`` is the share of iterations in which the option has the
+    lowest present value (``npv_cost``) of all options, by the cost model's tie
+    rule (within 1e-9 relative is equal; among equals the baseline, else the earlier
+    row): the recommendation's criterion. ``p_recommended`` applies the minimum
+    quality too (the option that would be recommended). ``p_beats_baseline``
+    is the share with savings > 0. Each has its standard error (``_se``). All use
+    every iteration; the trim only affects trimmed means, the histogram and
+    ``trimmed``. ``chunk_size`` (rounded up to whole blocks of ``BLOCK``) bounds the
+    working memory; it does not change the results. ``exact`` forces exact (True) or
+    sketch (False) percentiles; None chooses by ``EXACT_BUDGET_BYTES``.
+    ``progress(done, total)`` is called after every chunk. Raises EngineError for a
+    bad Uncertainty row.
+    """
+    run = plan(book, analysis, exact=exact)
+    total, stopped = accumulate(run, tallies(run, 0, run.iterations, chunk_size=chunk_size,
+                                             progress=progress))
+    return finish(run, total, stopped)

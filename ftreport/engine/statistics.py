@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ftreport.engine.costs import Array
+from ftreport.engine.precision import order_statistic_ranks
 from ftreport.model.outputs import PERCENTILES
 from ftreport.model.results import plain_number
 
@@ -40,6 +41,12 @@ class Column:
             self.data = np.empty(self.size, dtype=self.dtype)
             self.data[:start] = v
         self.data[start:start + values.size] = values
+
+    def truncate(self, size: int) -> None:
+        """Keep the first ``size`` iterations only (a run that stopped early)."""
+        self.size = size
+        if self.data is not None:
+            self.data = self.data[:size]
 
     def values(self) -> Array:
         if self.data is None:
@@ -83,12 +90,24 @@ def statistics(x: Array, iterations: int, trim: tuple[float, float], *,
     samples and are null when they land on one; means are over finite samples.
     ``trimmed`` counts the samples outside the trim percentiles.
     """
+    return sorted_statistics(sorted_valid(x, never_is_infinite=never_is_infinite),
+                             iterations, trim)
+
+
+def sorted_valid(x: Array, *, never_is_infinite: bool = False) -> Array:
+    """The defined samples of ``x``, sorted (NaN left out, or +inf with
+    ``never_is_infinite``)."""
     # One sort gives the percentiles, and the finite samples and those inside the
     # trim as runs of it: no masked passes (numpy's SIMD sort also beats
     # np.partition at the seven ranks; measured 16 ms against 26 ms for 1M).
     ordered = np.where(np.isnan(x), np.inf, x) if never_is_infinite else x.copy()
     ordered.sort()
-    valid = ordered[:np.searchsorted(ordered, np.nan)]  # NaN sorts last
+    return ordered[:np.searchsorted(ordered, np.nan)]  # NaN sorts last
+
+
+def sorted_statistics(valid: Array, iterations: int, trim: tuple[float, float],
+                      ) -> tuple[dict[str, Any], tuple[float, float]]:
+    """:func:`statistics` of samples already sorted, without NaN."""
     first = int(np.searchsorted(valid, -np.inf, side="right"))
     stop = int(np.searchsorted(valid, np.inf, side="left"))
     stats: dict[str, Any] = {f"p{p}": None for p in PERCENTILES}
@@ -110,6 +129,22 @@ def statistics(x: Array, iterations: int, trim: tuple[float, float], *,
                  trimmed_mean=_mean(valid[max(first, inner):min(stop, outer)]),
                  trimmed=valid.size - (outer - inner))
     return stats, (low, high)
+
+
+def percentile_bounds(valid: Array, pcts: tuple[float, ...] = PERCENTILES,
+                      ) -> list[tuple[float | None, float | None]]:
+    """Each percentile's distribution-free 95% bounds: the order statistics of the sorted
+    ``valid`` samples that hold the population's percentile with at least 95%
+    probability (None: unbounded, or "never")."""
+    return [tuple(None if r is None else plain_number(valid[r])  # type: ignore[misc]
+                  for r in order_statistic_ranks(valid.size, p / 100.0)) for p in pcts]
+
+
+def quantile_grid(valid: Array, probabilities: tuple[float, ...]) -> list[float | None]:
+    """numpy's linear quantiles of sorted samples at ``probabilities`` (0..1)."""
+    if valid.size == 0:
+        return [None] * len(probabilities)
+    return [plain_number(v) for v in _quantiles(valid, tuple(100.0 * p for p in probabilities))]
 
 
 def histogram(x: Array, low: float, high: float) -> dict[str, list[float]]:

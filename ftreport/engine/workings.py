@@ -95,6 +95,7 @@ def option_workings(analysis: Analysis) -> dict[str, Array]:
         "unit_gap": u[b] - u,
         "training_token_cost": runs * arrays["epochs"] * arrays["price_training_per_1m"]
         / costs.TOKENS_PER_PRICE_UNIT,
+        "batch_factor": costs.batch_factor(arrays["batch_share"], arrays["batch_discount"]),
     }
 
 

@@ -14,6 +14,13 @@ from typing import Any
 from ftreport.model.outputs import OUTPUT, Output
 
 MISSING = "—"
+# Written between a minus sign and the amount's first character would still let a line
+# break there; the non-breaking hyphen keeps "-$1,234" on one line in every table.
+MINUS = "\u2011"
+# Shares are written to at most this many decimals of a percent (0.01%).
+MAX_SHARE_PLACES = 2
+# Money from this size on is written in whole units: cents on a total are noise.
+WHOLE_MONEY_FROM = 1000
 
 # Currencies written with a symbol before the amount; any other ISO code is
 # written after it ("12,345.67 CHF"), which is unambiguous for every code.
@@ -42,16 +49,18 @@ class Formatter:
         self.places = CURRENCY_PLACES.get(self.currency, 2)
 
     def _with_currency(self, digits: str, negative: bool) -> str:
-        sign = "-" if negative else ""
+        sign = MINUS if negative else ""
         if self.symbol:
             return f"{sign}{self.symbol}{digits}"
         return f"{sign}{digits} {self.currency}"
 
     def money(self, value: float | None, places: int | None = None) -> str:
-        """``$12,345.67``, ``-€1,000.00``, ``12,345.67 CHF``; a dash for no value."""
+        """``$12,346``, ``-€1,000``, ``$612.50``, ``12,345 CHF``: whole units from
+        WHOLE_MONEY_FROM on, the currency's minor units below; a dash for no value."""
         if not is_number(value):
             return MISSING
-        places = self.places if places is None else places
+        if places is None:
+            places = 0 if abs(float(value)) >= WHOLE_MONEY_FROM else self.places
         rounded = round(float(value), places)
         return self._with_currency(f"{abs(rounded):,.{places}f}", rounded < 0)
 
@@ -76,10 +85,20 @@ class Formatter:
             digits = f"{v:,.2f}".rstrip("0").rstrip(".") if v else "0"
         return self._with_currency(digits, value < 0 and digits != "0")
 
-    def percent(self, share: float | None, places: int = 1) -> str:
+    def percent(self, share: float | None, places: int | None = None) -> str:
+        """A share as a percentage: two significant digits, never fewer than whole
+        percents (``45%``, ``3.2%``, ``0.55%``), and never rounded to 100% or 0% when it
+        is not; ``places`` fixes the decimals instead."""
         if not is_number(share):
             return MISSING
-        return f"{share * 100:,.{places}f}%"
+        pct = float(share) * 100
+        if places is None:
+            size = abs(pct)
+            places = 0 if size >= 10 or size == 0 else min(
+                MAX_SHARE_PLACES, 1 - math.floor(math.log10(size)))
+            while places < MAX_SHARE_PLACES and round(size, places) == 100 and size != 100:
+                places += 1
+        return f"{pct:,.{places}f}%".replace("-", MINUS)
 
     @staticmethod
     def count(value: float | None) -> str:
@@ -103,10 +122,10 @@ class Formatter:
 
     @staticmethod
     def ratio(value: float | None) -> str:
-        """Return on investment, ``3.2x``."""
+        """Return on investment as a multiple, ``9.7x`` (the Results sheet's ``0.0"x"``)."""
         if not is_number(value):
             return MISSING
-        return f"{value:,.1f}x"
+        return f"{value:,.1f}x".replace("-", MINUS)
 
     def output(self, output: Output | str, value: Any) -> str:
         """A value of the results schema (an ``Output`` or its key) written by its unit:
@@ -123,7 +142,7 @@ class Formatter:
         if unit in UNIT_SUFFIXES:
             return self.count(value) + UNIT_SUFFIXES[unit]
         written = {"money": self.money, "unit_money": self.unit_money, "count": self.count,
-                   "share": self.percent, "days": self.days}
+                   "share": self.percent, "ratio": self.ratio, "days": self.days}
         return written[unit](value)
 
 

@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from ftreport.model.pricebook import PriceBook, load_pricebook
+
 
 @dataclass
 class Scenario:
@@ -32,15 +34,28 @@ class Scenario:
     price_date: date | None = None  # None: the run date
     start_date: date | None = None  # day 1; None: the day after the run date
     fiscal_year_start_month: int = 1
+    mc_target_se: float | None = None  # stop early below this SE of the mean savings
+    target_savings: float | None = None  # for P(savings >= target)
+    target_payback_days: float | None = None  # for P(break-even day <= target)
+    budget_requested: float | None = None  # the decision block: None where not given
+    decision_owner: str = ""
+    next_steps: str = ""
+    review_date: date | None = None
 
     @property
     def price_rate(self) -> float:
         """What a price-book (USD) price is multiplied by: fx_rate, 1 when not given."""
         return 1.0 if self.fx_rate is None else self.fx_rate
 
+    def prices_on(self, run_date: date) -> date:
+        """The date prices are looked up and judged at: price_date, else start_date, else
+        ``run_date`` (cost-model.md; the one rule for the reader, the engine, the reports
+        and the template's lookups)."""
+        return self.price_date or self.start_date or run_date
+
     def to_dict(self) -> dict[str, object]:
         values = asdict(self)
-        for key in ("price_date", "start_date"):
+        for key in ("price_date", "start_date", "review_date"):
             day = values[key]
             values[key] = day.isoformat() if day else None
         return values
@@ -81,6 +96,8 @@ class Option:
     quality_score: float | None = None
     training_examples: float | None = None
     notes: str = ""
+    batch_share: float = 0.0  # share of requests sent through the batch interface
+    batch_discount: float = 0.0  # share off the token prices for those requests
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -130,6 +147,9 @@ class Factor:
     question: str
     answer: str  # yes / no / unknown
     notes: str = ""
+    # What a "yes" argues for: fine-tuning, prompting or neutral (FACTOR_FAVOURS); blank
+    # in a workbook without the column.
+    favours: str = ""
 
 
 @dataclass
@@ -171,11 +191,19 @@ class ScenarioBook:
     book_priced: list[bool] = field(default_factory=list)
     # The day of the run: the price date when the Scenario gives none.
     run_date: date = field(default_factory=lambda: run_time().date())
+    # A user price book layered over the shipped one (--prices); None: the shipped book.
+    pricebook: PriceBook | None = None
+
+    @property
+    def prices(self) -> PriceBook:
+        """The price book this run judges prices by: the user's layered book, else the
+        shipped one."""
+        return self.pricebook or load_pricebook()
 
     @property
     def price_date(self) -> date:
         """The date the prices are judged at: price_date, else the run date."""
-        return self.scenario.price_date or self.run_date
+        return self.scenario.prices_on(self.run_date)
 
     @property
     def start_date(self) -> date:

@@ -15,8 +15,8 @@ from typing import Literal
 
 # How a value is written: each unit has one Excel number format (ftreport.workbook)
 # and one way of writing it in words (ftreport.model.format).
-Unit = Literal["text", "money", "unit_money", "count", "share", "day", "days", "tokens",
-               "requests", "tokens_per_hour", "flag"]
+Unit = Literal["text", "money", "unit_money", "count", "share", "ratio", "day", "days",
+               "tokens", "requests", "tokens_per_hour", "flag"]
 # Where a value comes from: the Options row itself, the cost engine, or the
 # analysis above it (rank, baseline, recommendation).
 Source = Literal["input", "engine", "analysis"]
@@ -97,16 +97,19 @@ OUTPUTS: tuple[Output, ...] = (
     Output("break_even_tokens_per_hour", "Break-even volume in tokens", "tokens_per_hour",
            "break_even_requests_per_day·(input_tokens + output_tokens)/hours_per_day: the "
            "same volume as tokens per hour."),
-    Output("roi", "Return on investment", "share", "Return on investment = savings_vs_"
-           "baseline / (upfront_cost + training_cost_per_run). Blank when nothing is "
-           "invested."),
-    Output("rank", "Rank", "count", "1 = lowest npv_cost; ties go to the earlier row.",
+    Output("roi", "Return on investment", "ratio", "Return on investment, a multiple (9.7x): "
+           "savings_vs_baseline / investment, where investment = (upfront_cost + "
+           "training_runs·training_cost_per_run) minus the same for the baseline. Blank "
+           "when that investment is not positive."),
+    Output("rank", "Rank", "count", "1 = lowest npv_cost; present values within "
+           "cost_tolerance of each other are equal and share a rank.",
            source="analysis", whole=True),
     Output("is_baseline", "Baseline", "flag", "TRUE for the baseline option (baseline_option;"
            " blank = the first prompting option).", source="analysis"),
     Output("recommended", "Recommended", "flag", "TRUE for the recommended option: lowest "
-           "npv_cost among the options meeting min_quality (all when none does), ties to the "
-           "earlier row. Highlighted green.", source="analysis"),
+           "npv_cost among the options meeting min_quality (all when none does); among "
+           "equal present values the baseline, else the earlier row. Highlighted green.",
+           source="analysis"),
 )
 
 OUTPUT = {o.key: o for o in OUTPUTS}

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from functools import cache, cached_property
 from importlib import resources
@@ -53,6 +53,14 @@ class ModelPrice:
     source: str = ""
     as_of: str = ""  # the date the price was checked, ISO 8601
     notes: str = ""
+    batch_discount: float = 0.0  # share off the token prices through the batch interface
+    valid_from: date | None = None  # None: in force from the start (an old name's row)
+    valid_to: date | None = None  # first day no longer in force; None: still in force
+
+    def in_force(self, on: date) -> bool:
+        """Whether the template's lookup takes this row on ``on`` (blank dates: always)."""
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_to is None or on < self.valid_to)
 
 
 PRICE_COLUMNS = tuple(f.name for f in fields(ModelPrice))
@@ -195,6 +203,18 @@ class PriceBook:
                         f"(kept so existing workbooks resolve). {row.notes}")
                 current.append(row.model_price(old, note))
         return tuple(current)
+
+    @cached_property
+    def sheet_rows(self) -> tuple[ModelPrice, ...]:
+        """The template's Prices sheet: every dated row of each model's default deployment
+        (so a lookup can take the row in force on the price date), then each old name,
+        undated, at its alias's price."""
+        rows = [r.model_price() for r in self.rows
+                if r.deployment == self.history(r.model)[0].deployment]
+        named = {m.model for m in self.models}
+        rows += [replace(m, valid_from=None, valid_to=None) for m in self.models
+                 if m.model in self.aliases and m.model in named]
+        return tuple(rows)
 
     def get(self, model: str) -> ModelPrice | None:
         wanted = model.strip().lower()

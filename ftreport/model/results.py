@@ -215,10 +215,29 @@ class SimulationResult:
             return ""
         return (f"Not shown: {', '.join(idle)} (no effect on the savings of "
                 f"{self.featured_option}).")
+    requested_iterations: int = 0  # mc_iterations; ``iterations`` ran
+    stopped: str = "iterations"  # why the run ended: "iterations" (all ran) or "target_se"
+    target_se: float | None = None  # mc_target_se, when set
+    check_every: int | None = None  # iterations between checks of mc_target_se
+    quantiles: str = "exact"  # "exact" (every sample kept) or "sketch" (KLL)
+    rank_error: float = 0.0  # the sketch's normalized rank error; 0 when exact
+    sketch_k: int | None = None
+    sampling_method: str = "random"
+    # Each option's savings at "probabilities" (0..1): the S-curve.
+    s_curve: dict[str, Any] = field(default_factory=dict)
+    # The featured option's running mean savings: "option", and after each of
+    # "iterations", the "mean" and its standard error "se" (the convergence chart).
+    convergence: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"iterations": self.iterations, "seed": self.seed, "trimmed": self.trimmed,
-                "featured_option": self.featured_option, "options": self.summary}
+                "featured_option": self.featured_option, "options": self.summary,
+                "sampling": {"method": self.sampling_method, "quantiles": self.quantiles,
+                             "rank_error": self.rank_error, "sketch_k": self.sketch_k},
+                "stopping": {"requested_iterations": self.requested_iterations,
+                             "iterations": self.iterations, "reason": self.stopped,
+                             "target_se": self.target_se, "check_every": self.check_every},
+                "s_curve": self.s_curve, "convergence": self.convergence}
 
 
 @dataclass

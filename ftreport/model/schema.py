@@ -137,7 +137,7 @@ SCENARIO_FIELDS: tuple[Field, ...] = (
           "USD.", uncertain=False, maximum=1e6, since=2),
     Field("price_date", "Price date", "date", "date", "The date the prices are judged at: a "
           "price-book row checked more than 12 months before it is warned about as stale. "
-          "Blank = the run date.", uncertain=False, since=2),
+          "Blank = start_date, else the run date.", uncertain=False, since=2),
     Field("start_date", "Start date", "date", "date", "Day 1 of the horizon, for the dated "
           "views (months, fiscal years, the Timeline's dates). Blank = the day after the run.",
           uncertain=False, since=3),
@@ -150,6 +150,27 @@ SCENARIO_FIELDS: tuple[Field, ...] = (
           "block of 4,096 iterations covers each 1/4,096 of it once): the same precision "
           "with fewer iterations. Blank = random.", default="random", uncertain=False,
           since=3, choices=SAMPLING_METHODS),
+    Field("mc_target_se", "Target standard error", "", "number", "Optional. Stop the "
+          "simulation early once the featured option's mean savings have a standard error "
+          "below this (checked every 65,536 iterations; same result every run).", minimum=0,
+          maximum=1e15, uncertain=False, since=3),
+    Field("target_savings", "Target savings", "", "number", "Optional. The simulation gives "
+          "each option's chance of saving at least this much against the baseline over the "
+          "horizon.", minimum=-1e15, maximum=1e15, uncertain=False, since=3),
+    Field("target_payback_days", "Target payback", "days", "number", "Optional. The "
+          "simulation gives each option's chance of breaking even by this day.", minimum=0,
+          maximum=MAX_HORIZON_DAYS, uncertain=False, since=3),
+    # The decision block: what is asked for and what follows. Page 1 of the memo prints
+    # the ones given; none enters the numbers.
+    Field("budget_requested", "Budget requested", "", "number", "Optional: the amount this "
+          "memo asks to approve, in the scenario currency.", minimum=0, maximum=1e15,
+          uncertain=False, since=3),
+    Field("decision_owner", "Decision owner", "", "text", "Optional: who takes the decision.",
+          uncertain=False, since=3),
+    Field("next_steps", "Next steps", "", "text", "Optional: what happens once it is approved.",
+          uncertain=False, since=3),
+    Field("review_date", "Review date", "date", "date", "Optional: when the decision is "
+          "reviewed against the actual costs.", uncertain=False, since=3),
 )
 
 OPTION_FIELDS: tuple[Field, ...] = (
@@ -199,11 +220,22 @@ OPTION_FIELDS: tuple[Field, ...] = (
           "of training examples (50 to 100 is the usual start).", minimum=0, uncertain=False,
           maximum=1e15),
     Field("notes", "Notes", "", "text", "Anything a reader should know.", uncertain=False),
+    Field("batch_share", "Batch share", "%", "share", "Share of requests sent through the "
+          "provider's batch interface, billed at (1 - batch_discount) of the token prices. "
+          "0 = none.", default=0.0, since=3),
+    Field("batch_discount", "Batch discount", "%", "share", "Share off the token prices for "
+          "batch requests: from the Prices sheet by model (0.5 for OpenAI's Batch API); type "
+          "over it to use your own.", default=0.0, uncertain=False, since=3),
 )
 
 UNCERTAINTY_COLUMNS = ("input", "option", "distribution", "p1", "p2", "p3", "clip_min",
                        "clip_max", "notes")
-FACTOR_COLUMNS = ("question", "answer", "notes")
+FACTOR_COLUMNS = ("question", "answer", "notes", "favours")
+# What a "yes" to a Factors row argues for; a "no" argues for the other approach.
+FACTOR_FAVOURS = ("fine-tuning", "prompting", "neutral")
+# Factors columns a workbook from an older template lacks (then: the shipped question's
+# own direction, neutral for any other).
+OPTIONAL_FACTOR_COLUMNS = frozenset({"favours"})
 # The Scenarios table (template version 3; a workbook without it has only the base case).
 SCENARIOS_COLUMNS = ("scenario", "input", "option", "value")
 SCENARIOS_SINCE = 3

@@ -3,6 +3,8 @@ Uncertainty rows."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from ftreport.model import ScenarioBook, Uncertain
@@ -25,9 +27,25 @@ def appendix(book: ScenarioBook, fmt: Formatter) -> Appendix:
     cells = book.option_cells or [{} for _ in book.options]
     options = [InputRow(f.label, unit(f.name, f.unit), [
         (shown(f.name, getattr(o, f.name)), c.get(f.name, MISSING))
-        for o, c in zip(book.options, cells, strict=True)]) for f in OPTION_FIELDS]
+        for o, c in zip(book.options, cells, strict=True)],
+        column=_shared(c.get(f.name, "") for c in cells)[0]) for f in OPTION_FIELDS]
     uncertainty = [uncertain_row(u, fmt) for u in book.uncertainty]
-    return Appendix(scenario, [o.name for o in book.options], options, uncertainty)
+    rows = [_shared(c.values())[1] for c in cells]
+    return Appendix(scenario, [o.name for o in book.options], options, uncertainty,
+                    option_rows=rows)
+
+
+CELL = re.compile(r"^(?P<sheet>.+)!\$?(?P<column>[A-Z]+)\$?(?P<row>[0-9]+)$")
+
+
+def _shared(cells: Iterable[str]) -> tuple[str, str]:
+    """The one column ("Options!G") and the one row ("row 5") a set of cell addresses
+    share; a dash for either when they do not (or there are none)."""
+    found = [m for m in map(CELL.match, cells) if m]
+    columns = {f"{m['sheet']}!{m['column']}" for m in found}
+    rows = {m["row"] for m in found}
+    return (columns.pop() if len(columns) == 1 else MISSING,
+            f"row {rows.pop()}" if len(rows) == 1 else MISSING)
 
 
 def uncertain_row(u: Uncertain, fmt: Formatter) -> UncertainRow:

@@ -23,15 +23,16 @@ from ftreport.engine.compare import COST_TOLERANCE
 from ftreport.engine.plausibility import price_rows_used
 from ftreport.model.format import Formatter, calendar_date, date_of_day
 from ftreport.model.inputs import ScenarioBook
-from ftreport.model.pricebook import load_pricebook
 from ftreport.model.results import RunResult
 from ftreport.model.schema import BOOK_CURRENCY
 from ftreport.report.appendix import appendix
+from ftreport.report.ask import decision_block, sign_off
 from ftreport.report.breakeven_view import break_even_map_view
 from ftreport.report.dated import dated_view
 from ftreport.report.decision import decision
 from ftreport.report.factors import factors_view
 from ftreport.report.options import DAYS_PER_MONTH, cumulative_chart, option_views
+from ftreport.report.prices_used import prices_used
 from ftreport.report.risk import risk_picture
 from ftreport.report.scenario_table import scenarios_view
 from ftreport.report.sensitivity_views import joint_sensitivity_view
@@ -60,6 +61,7 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
         warnings=[WarningView(w.option or "", w.message) for w in analysis.warnings],
         appendix=appendix(analysis.book, fmt),
         dated=dated_view(analysis, fmt, first_day),
+        prices_used=prices_used(analysis.book, analysis.book.prices),
         methodology={
             "days_per_month": f"{DAYS_PER_MONTH:.4g}",
             "trim_low": f"{analysis.book.scenario.trim_low_pct:g}",
@@ -70,6 +72,8 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
         scenarios=scenarios_view(result, fmt),
         break_even_map=break_even_map_view(result.break_even_map, fmt),
         joint_sensitivity=joint_sensitivity_view(analysis, simulation, fmt),
+        ask=decision_block(analysis.book.scenario, fmt),
+        sign_off=sign_off(analysis.book.scenario),
     )
 
 
@@ -95,7 +99,7 @@ def _meta(result: RunResult, fmt: Formatter, generated_at: datetime, first_day: 
         input_file=book.path.name,
         input_sha256=book.sha256,
         seed=str(simulation.seed if simulation is not None else s.mc_seed),
-        pricebook_date=load_pricebook().as_of,
+        pricebook_date=book.prices.as_of,
         **prices_checked(book, fmt),
         simulated=simulation is not None,
     )
@@ -104,7 +108,7 @@ def _meta(result: RunResult, fmt: Formatter, generated_at: datetime, first_day: 
 def prices_checked(book: ScenarioBook, fmt: Formatter) -> dict[str, str]:
     """When the price-book rows the options use were checked, and the exchange rate their
     prices were converted at (none for USD, or when no price comes from the book)."""
-    rows = {row for _, row in price_rows_used(book, load_pricebook())}
+    rows = {row for _, row in price_rows_used(book, book.prices)}
     dates = sorted({row.checked.isoformat() for row in rows})
     if not dates:
         return {"prices_checked": "prices typed in", "fx_note": ""}

@@ -10,7 +10,12 @@ from ftreport.model.schema import OPTION, SCENARIO
 # Fixed-cost or price inputs, whose unit column reads in the workbook's currency.
 MONEY_INPUTS = ("price_input_per_1m", "price_cached_input_per_1m", "price_output_per_1m",
                 "price_training_per_1m", "price_per_training_hour", "hosting_per_hour",
-                "monthly_fixed_cost", "one_time_cost", "data_generation_cost")
+                "monthly_fixed_cost", "one_time_cost", "data_generation_cost",
+                "budget_requested")
+
+# Counted inputs: a sampled value of these is written whole ("297 tokens", not "297.2").
+WHOLE_INPUTS = ("requests_per_day", "input_tokens", "output_tokens", "training_tokens",
+                "training_examples", "epochs", "retrain_every_days", "horizon_days")
 
 
 def input_label(name: str, option: str | None) -> str:
@@ -30,9 +35,14 @@ def input_value(name: str, value: Any, fmt: Formatter, *, exact: bool = False) -
         return MISSING
     if not is_number(value):
         return str(value)  # text inputs (names, currency) as typed
-    if not exact:
+    share = spec is not None and (spec.kind in ("share", "growth") or spec.unit.startswith("%"))
+    if not exact:  # a sampled value: as precise as a reader needs, no more
+        if share:
+            return fmt.percent(value)
+        if name in WHOLE_INPUTS:
+            return fmt.count(value)
         value = float(f"{value:.4g}")
-    if spec is not None and (spec.kind in ("share", "growth") or spec.unit.startswith("%")):
+    if share:
         return f"{fmt.number(round(value * 100, 10))}%"
     if name in MONEY_INPUTS and not exact:
         return fmt.unit_money(value)

@@ -31,8 +31,9 @@ PLAIN_OUTPUTS = {  # field: output key
     "npv_cost": "npv_cost",
     "savings": "savings_vs_baseline",
     "savings_pct": "savings_pct",
-    "max_training_tokens": "max_training_tokens",
 }
+# T_max below zero: even training on no tokens at all would not make the option pay.
+NOT_COST_EFFECTIVE = "not cost-effective at any dataset size"
 
 
 def option_views(analysis: Analysis, simulation: SimulationResult | None, fmt: Formatter,
@@ -65,7 +66,10 @@ def option_view(analysis: Analysis, index: int, sim: SimulatedOption | None, fmt
         is_baseline=baseline,
         is_recommended=index == analysis.recommended,
         colour=charts.colour(index),
-        savings_per_month=fmt.money(savings / months) if is_number(savings) else MISSING,
+        # Under a month, a monthly figure would extrapolate from a few days.
+        savings_per_month=(fmt.money(savings / months) if is_number(savings) and months >= 1
+                           else MISSING),
+        max_training_tokens=_max_training_tokens(value("max_training_tokens"), fmt),
         break_even_day=be_day,
         break_even_date=be_date,
         steady_state_break_even=(MISSING if baseline else "never" if d_min is None
@@ -73,14 +77,19 @@ def option_view(analysis: Analysis, index: int, sim: SimulatedOption | None, fmt
         break_even_volume=MISSING if baseline else _break_even_volume(analysis, index, fmt),
         break_even_tokens_per_hour=(MISSING if baseline else fmt.output(
             "break_even_tokens_per_hour", value("break_even_tokens_per_hour"))),
-        # The results schema keeps return on investment as a share; the memo writes "3.2x".
-        roi=fmt.ratio(value("roi")),
+        roi=fmt.output("roi", value("roi")),
         quality_score=fmt.number(option.quality_score),
         training_examples=fmt.count(option.training_examples),
         p_cheapest=fmt.percent(sim["p_cheapest"]) if sim else MISSING,
         p_beats_baseline=(fmt.percent(sim["p_beats_baseline"])
                           if sim and not baseline else MISSING),
     )
+
+
+def _max_training_tokens(t_max: float | None, fmt: Formatter) -> str:
+    if is_number(t_max) and t_max < 0:
+        return NOT_COST_EFFECTIVE
+    return fmt.output("max_training_tokens", t_max)
 
 
 def _break_even(analysis: Analysis, index: int, first_day: date) -> tuple[str, str]:

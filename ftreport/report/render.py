@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from ftreport.report.fetch import TemplateFetcher
 
 
+PDF_VARIANT = "pdf/ua-1"
+
+
 def _svg(markup: str) -> Markup:
     from markupsafe import Markup
 
@@ -92,5 +95,6 @@ def html_to_pdf(html: str, roots: Sequence[Path],
 
     fetcher = fetcher or TemplateFetcher(roots)
     document = HTML(string=html, base_url=roots[0].as_uri() + "/", url_fetcher=fetcher)
-    # The identifier is a hash of the content, so equal inputs give equal bytes.
-    return document.write_pdf(pdf_identifier=True)
+    # The identifier is a hash of the content, so equal inputs give equal bytes. PDF/UA-1
+    # tags the structure (headings, tables, figures with their alt text) for screen readers.
+    return document.write_pdf(pdf_identifier=True, pdf_variant=PDF_VARIANT)

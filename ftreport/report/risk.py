@@ -45,7 +45,70 @@ def risk_picture(analysis: Analysis, simulation: SimulationResult,
         histogram=_histogram(analysis, simulation, focus, savings, fmt),
         rows=[_percentile_row(i, o, analysis.baseline, fmt)
               for i, o in enumerate(simulation.summary)],
-        tornado=tornado, sensitivity=sensitivity)
+        tornado=tornado, sensitivity=sensitivity,
+        precision=precision_sentence(simulation, names[focus], fmt),
+        stopping=stopping_sentence(simulation, fmt),
+        targets=targets_sentence(analysis, simulation, focus, fmt))
+
+
+def se_percent(se: float | None, fmt: Formatter) -> str:
+    """A share's standard error: to 0.1% when that shows it, else to 0.01%; empty when
+    there is none to show (no estimate, or a share of 0 or 1, whose estimate is 0)."""
+    if not is_number(se) or se == 0:
+        return ""
+    if se >= 0.0005:
+        return fmt.percent(se)
+    return fmt.percent(se, 2) if se >= 0.00005 else "< 0.01%"
+
+
+def precision_sentence(simulation: SimulationResult, focus: str, fmt: Formatter) -> str:
+    """The featured option's mean savings with its standard error, what the ± in the
+    table means, and whether the percentiles are exact or carry the sketch's bound."""
+    entry = simulation.summary[simulation.option_names.index(focus)]
+    stats, se = entry["savings_vs_baseline"], entry["savings_vs_baseline"].get("mean_se")
+    text = f"The mean savings of {focus} are {fmt.money(stats['mean'], 0)}"
+    text += f", with a standard error of {fmt.money(se, 0)}." if is_number(se) else "."
+    if is_number(entry.get("p_cheapest_se")):
+        text += " The ± after a share is its standard error."
+    if simulation.quantiles == "exact":
+        return text + " Percentiles are exact over the samples."
+    return (text + " With this many iterations the percentiles come from a streaming "
+            f"quantile sketch (KLL), each within {simulation.rank_error:.2%} of its rank "
+            "(99% confidence).")
+
+
+def stopping_sentence(simulation: SimulationResult, fmt: Formatter) -> str:
+    """How the target standard error (mc_target_se) ended the run; empty when unset."""
+    if simulation.target_se is None:
+        return ""
+    target = fmt.money(simulation.target_se)
+    if simulation.stopped == "target_se":
+        return (f"The simulation stopped after {fmt.count(simulation.iterations)} of the "
+                f"{fmt.count(simulation.requested_iterations)} iterations asked for, at the "
+                f"first check (every {fmt.count(simulation.check_every)} iterations) with "
+                f"the standard error of the mean savings below the target of {target}.")
+    return (f"All {fmt.count(simulation.iterations)} iterations ran: the standard error of "
+            f"the mean savings stayed at or above the target of {target}.")
+
+
+def targets_sentence(analysis: Analysis, simulation: SimulationResult, focus: int,
+                     fmt: Formatter) -> str:
+    """The featured option's chances of meeting target_savings and target_payback_days,
+    with standard errors; empty when neither is set."""
+    s, entry = analysis.book.scenario, simulation.summary[focus]
+    parts = []
+    if "p_savings_at_least_target" in entry:
+        parts.append(f"saves at least {fmt.money(s.target_savings, 0)} against "
+                     f"{analysis.options[analysis.baseline].name} in "
+                     f"{fmt.percent(entry['p_savings_at_least_target'])} of simulated "
+                     f"scenarios (± {se_percent(entry['p_savings_at_least_target_se'], fmt)})")
+    if "p_payback_within_target" in entry:
+        parts.append(f"pays back by day {fmt.count(s.target_payback_days)} in "
+                     f"{fmt.percent(entry['p_payback_within_target'])} "
+                     f"(± {se_percent(entry['p_payback_within_target_se'], fmt)})")
+    if not parts:
+        return ""
+    return f"Against the targets: {simulation.option_names[focus]} " + " and ".join(parts) + "."
 
 
 def _histogram(analysis: Analysis, simulation: SimulationResult, focus: int,
@@ -90,6 +153,9 @@ def _percentile_row(index: int, option: SimulatedOption, baseline: int,
         name=option["name"], p_cheapest=fmt.percent(option["p_cheapest"]),
         p_beats_baseline=MISSING if index == baseline else fmt.percent(
             option["p_beats_baseline"]),
+        p_cheapest_se=se_percent(option.get("p_cheapest_se"), fmt),
+        p_beats_baseline_se="" if index == baseline else se_percent(
+            option.get("p_beats_baseline_se"), fmt),
         **columns)
 
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ftreport.report.dated import DatedView
 
 from ftreport.report.breakeven_view import BreakEvenMapView
+from ftreport.report.prices_used import PricesUsedView
 from ftreport.report.scenario_table import ScenariosView
 from ftreport.report.sensitivity_views import JointSensitivityView
 
@@ -38,7 +39,9 @@ class Meta:
     input_file: str
     input_sha256: str
     seed: str
-    pricebook_date: str  # the newest check date in the price book
+    # The newest check date in the price book; kept for firms' own templates (ours give
+    # the check dates of the rows used instead, prices_checked).
+    pricebook_date: str
     prices_checked: str  # "prices checked 2026-07-31 (3 rows)": the rows the options use
     fx_note: str  # "prices converted at 0.92 EUR per USD"; blank for USD or no book price
     simulated: bool
@@ -92,6 +95,15 @@ class Decision:
     switch: bool  # the recommendation is not the baseline
     key_numbers: list[KeyNumber]
     risks: list[str]
+    # Page one's sentences after the main one: quality against the baseline's, the
+    # simulation's chance and median beside the figures from the inputs as entered.
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SignOff:
+    role: str  # "Prepared by", "Reviewed by", "Approved by"
+    name: str  # blank: written in by hand
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,8 @@ class PercentileRow:
     total_cost: tuple[str, str, str]  # P5, P50, P95
     savings: tuple[str, str, str]
     break_even_day: tuple[str, str, str]
+    p_cheapest_se: str = ""  # standard errors of the two shares, formatted
+    p_beats_baseline_se: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,6 +141,9 @@ class RiskPicture:
     rows: list[PercentileRow]
     tornado: str  # SVG, empty when there is no sensitivity
     sensitivity: list[SensitivityRow]
+    precision: str = ""  # the featured mean savings with its SE; how exact percentiles are
+    stopping: str = ""  # how mc_target_se ended the run; empty when it was not set
+    targets: str = ""  # the featured option's chances of meeting the targets; empty if none
 
 
 @dataclass(frozen=True)
@@ -142,6 +159,8 @@ class FactorView:
 class Factors:
     rows: list[FactorView]
     summary: str
+    page_one: str = ""  # the tally and whether they agree with the cost result, for page 1
+    agree: bool = False  # at least one leans the cost result's way and none against it
 
 
 @dataclass(frozen=True)
@@ -149,6 +168,7 @@ class InputRow:
     label: str
     unit: str
     values: list[tuple[str, str]]  # (value, cell) per column
+    column: str = ""  # the column all the values share ("Options!G"), for the Options table
 
 
 @dataclass(frozen=True)
@@ -168,6 +188,7 @@ class Appendix:
     option_names: list[str]
     options: list[InputRow]
     uncertainty: list[UncertainRow]
+    option_rows: list[str] = field(default_factory=list)  # each option's row ("row 5")
 
 
 @dataclass(frozen=True)
@@ -193,6 +214,9 @@ class MemoContext:
     scenarios: ScenariosView | None = None  # the named scenarios, when the workbook has any
     break_even_map: BreakEvenMapView | None = None  # with two options or more
     joint_sensitivity: JointSensitivityView | None = None  # spider and rank correlations
+    prices_used: PricesUsedView | None = None  # the price-book rows the options use
+    ask: list[KeyNumber] = field(default_factory=list)  # the decision block, when given
+    sign_off: list[SignOff] = field(default_factory=list)
 
     def as_template_vars(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}

@@ -17,35 +17,11 @@ class Example:
     options: list[dict[str, object]]
     uncertainty: list[dict[str, object]] = field(default_factory=list)
     correlations: list[dict[str, object]] = field(default_factory=list)
-    # Factor key (see FACTORS) -> (answer, notes).
+    # Factor key (ftreport.model.factors.SHIPPED_FACTORS) -> (answer, notes).
     answers: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Rows of the Scenarios table: scenario, input, option (blank, * or a name), value.
     scenarios: list[dict[str, object]] = field(default_factory=list)
 
-
-# The seeds' reasons to fine-tune or not (seeds 001, 002, 004), as Factors rows:
-# key, question, and the guidance pre-filled in `notes` of the blank template.
-FACTORS: tuple[tuple[str, str, str], ...] = (
-    ("consistency", "Do you need consistent output (format, tone, behaviour) on every request?",
-     "Yes favours fine-tuning: it steers the model to more consistent output."),
-    ("stable", "Are the task's requirements stable for months?",
-     "No favours prompting: a prompt changes in minutes, a fine-tune needs retraining."),
-    ("examples", "Do you have enough good training examples (50 to 100 to start, hundreds "
-     "for a clear gain)?",
-     "No favours prompting: a prompt is worth about 100 examples."),
-    ("privacy", "Would training use user data or data under privacy limits?",
-     "Yes argues against a hosted fine-tune (or for a self-hosted one)."),
-    ("fresh", "Does the task need up-to-date knowledge?",
-     "Yes favours prompting with retrieval: a fine-tune learns only what it was trained on."),
-    ("general", "Does the task need general-purpose capabilities rather than one narrow task?",
-     "Yes favours prompting a large general model."),
-    ("latency", "Is low latency critical?",
-     "Yes favours fine-tuning a smaller model with a short prompt."),
-    ("tried", "Has few-shot prompting been tried and found not good enough?",
-     "No: try prompt engineering first."),
-    ("context", "Do the few-shot examples no longer fit in the context window?",
-     "Yes favours fine-tuning: the examples move into the model."),
-)
 
 _SEED_FT = "Fine-tuned gpt-3.5"
 _SEED_PE = "Few-shot gpt-3.5-16k"

@@ -8,7 +8,6 @@ Each adds a problem naming the cell through the reader's ``problem`` callback.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable, Iterable
 
@@ -74,6 +73,8 @@ def check_models(rows: Iterable[dict[str, InputCell]], known: set[str], where: s
         prices = [row[f] for f in PRICE_FIELDS if f in row]
         if any(not blank(c.raw) and not is_lookup(c) for c in prices):
             continue  # typed prices: the model needs no price list
+        import difflib  # only for a model not in the price book: kept off every other run
+
         close = difflib.get_close_matches(model.casefold(), folded, n=1, cutoff=0.6)
         hint = f" (did you mean {folded[close[0]]}?)" if close else ""
         problem("unknown-model", cell, f"a model of {where}{hint}, or this row's prices "
@@ -140,10 +141,13 @@ def convert_old_lookups(table_rows: list[dict[str, InputCell]], rate: float) -> 
 
 
 def check_options(wb: object, table_rows: list[dict[str, InputCell]], options: list[Option],
-                  problem: Report) -> None:
-    """The model and request-cost checks of every non-blank Options row."""
+                  problem: Report, also_known: set[str] | None = None) -> None:
+    """The model and request-cost checks of every non-blank Options row (``also_known``:
+    the models of a user price book)."""
     rows = [row for row in table_rows if not is_blank_option(row)]
     known, where = known_models(wb)
+    if also_known:
+        known, where = known | also_known, f"{where} or the user price book"
     unknown = check_models(rows, known, where, problem)
     if len(options) == len(rows):  # else a row failed to read and they do not pair up
         check_request_costs(options, rows, unknown, problem)

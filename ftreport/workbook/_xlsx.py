@@ -8,6 +8,10 @@
   ``fullCalcOnLoad`` so Excel and LibreOffice recompute on open. The report is
   saved uncompressed first (``save_uncompressed``), so the rewrite is the one
   pass that compresses it.
+* ``raw_formula_rows``: the formula cells of a long table (a row per day) stay out of
+  openpyxl's worksheet; ``save_uncompressed`` writes them into the sheet's part as the
+  very markup openpyxl would (an empty ``<v/>`` for ``add_cached_values`` to fill), at a
+  fraction of openpyxl's cost per cell (a Cell object, then an element tree per cell).
 * ``owned_parts`` and ``part_kind_words``: the parts that hang off given sheets,
   and what a part is in words, for ftreport.workbook.package_diff.
 """
@@ -19,13 +23,18 @@ import math
 import os
 import posixpath
 import re
+import weakref
 import zipfile
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ftreport.fileio import temporary_name
@@ -95,13 +104,129 @@ def _fill(xml: str, values: Mapping[str, Cached], sheet: str, complete: bool) ->
     return filled
 
 
+class RawFormulaRows:
+    """Formula cells of one worksheet that openpyxl does not hold (see
+    ``raw_formula_rows``): by row, their column, formula ("=...") and style."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, list[tuple[int, str, StyleArray]]] = {}
+
+    def add(self, row: int, col: int, formula: str, style: StyleArray) -> None:
+        self.rows.setdefault(row, []).append((col, formula, style))
+
+    def markup(self, wb: Workbook) -> dict[int, list[tuple[int, str]]]:
+        """Each row's cells (in column order) as openpyxl writes a formula cell; their
+        styles join the workbook's as openpyxl's writer adds a cell's."""
+        ids: dict[int, str] = {}
+        cells: dict[int, list[tuple[int, str]]] = {}
+        for row, entries in self.rows.items():
+            made = cells[row] = []
+            for col, formula, style in sorted(entries, key=lambda entry: entry[0]):
+                attr = ids.get(id(style))
+                if attr is None:
+                    attr = ids[id(style)] = (f' s="{wb._cell_styles.add(style)}"'
+                                             if any(style) else "")
+                made.append((col, f'<c r="{get_column_letter(col)}{row}"{attr}>'
+                                  f'<f>{_escape(formula[1:])}</f><v/></c>'))
+        return cells
+
+
+_RAW_ROWS: weakref.WeakKeyDictionary[Worksheet, RawFormulaRows] = weakref.WeakKeyDictionary()
+
+
+def raw_formula_rows(ws: Worksheet) -> RawFormulaRows:
+    """The formula cells kept for ``ws`` outside openpyxl, written by ``save_uncompressed``
+    (only cells openpyxl holds no cell for: both would be written)."""
+    rows = _RAW_ROWS.get(ws)
+    if rows is None:
+        rows = _RAW_ROWS[ws] = RawFormulaRows()
+    return rows
+
+
+_SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>(.*?)</sheetData>", re.S)
+_ROW = re.compile(r'<row r="([0-9]+)"([^>]*?)(?:/>|>(.*?)</row>)', re.S)
+_CELL = re.compile(r'<c r="([A-Z]+)[0-9]+"[^>]*?(?:/>|>.*?</c>)', re.S)
+_DIMENSION = re.compile(r'<dimension ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"')
+
+
+def _row_cells(existing: str, ours: list[tuple[int, str]]) -> str:
+    """openpyxl's cells of a row and ours, in column order."""
+    theirs = [(column_index_from_string(m.group(1)), m.group(0))
+              for m in _CELL.finditer(existing)]
+    if not theirs or theirs[-1][0] < ours[0][0]:
+        return existing + "".join(xml for _, xml in ours)
+    return "".join(xml for _, xml in sorted(theirs + ours, key=lambda cell: cell[0]))
+
+
+def _with_rows(xml: str, cells: dict[int, list[tuple[int, str]]]) -> str:
+    """A worksheet part as openpyxl wrote it, with ``cells`` (by row) added, and its
+    dimension widened to hold them."""
+    data = _SHEET_DATA.search(xml)
+    if data is None or not cells:
+        return xml
+    out: list[str] = []
+    todo = sorted(cells)
+    at = 0
+
+    def ours_before(row: int) -> None:
+        nonlocal at
+        while at < len(todo) and todo[at] < row:
+            out.append(f'<row r="{todo[at]}">{"".join(c for _, c in cells[todo[at]])}</row>')
+            at += 1
+
+    for row in _ROW.finditer(data.group(1) or ""):
+        number = int(row.group(1))
+        ours_before(number)
+        if at < len(todo) and todo[at] == number:
+            out.append(f'<row r="{number}"{row.group(2).rstrip()}>'
+                       f'{_row_cells(row.group(3) or "", cells[number])}</row>')
+            at += 1
+        else:
+            out.append(row.group(0))
+    ours_before(todo[-1] + 1)
+    xml = f"{xml[:data.start()]}<sheetData>{''.join(out)}</sheetData>{xml[data.end():]}"
+    return _DIMENSION.sub(lambda m: _wider(m, cells), xml, count=1)
+
+
+def _wider(match: re.Match[str], cells: dict[int, list[tuple[int, str]]]) -> str:
+    first_col, first_row, last_col, last_row = match.groups()
+    last_col, last_row = last_col or first_col, last_row or first_row
+    cols = [column_index_from_string(c) for c in (first_col, last_col)]
+    cols += [col for row in cells.values() for col in (row[0][0], row[-1][0])]
+    rows = [int(first_row), int(last_row), min(cells), max(cells)]
+    return (f'<dimension ref="{get_column_letter(min(cols))}{min(rows)}:'
+            f'{get_column_letter(max(cols))}{max(rows)}"')
+
+
+class _ArchiveWithRawRows:
+    """The archive openpyxl's ExcelWriter writes into: a worksheet with raw formula rows
+    gets them added to its part on the way in; everything else passes through."""
+
+    def __init__(self, archive: zipfile.ZipFile, wb: Workbook) -> None:
+        self.archive, self.wb = archive, wb
+        self.sheets = [ws for ws in wb.worksheets if ws in _RAW_ROWS]
+
+    def write(self, filename: str, arcname: str | None = None, *args: Any, **kwargs: Any,
+              ) -> None:
+        ws = next((ws for ws in self.sheets if ws.path[1:] == arcname), None)
+        if ws is None:
+            self.archive.write(filename, arcname, *args, **kwargs)
+            return
+        xml = Path(filename).read_text(encoding="utf-8")
+        self.archive.writestr(arcname, _with_rows(xml, _RAW_ROWS[ws].markup(self.wb)))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.archive, name)
+
+
 def save_uncompressed(wb: Workbook, path: Path) -> None:
     """``wb.save(path)`` without compressing: for a package that ``add_cached_values``
-    rewrites (and compresses) next, so that its parts are compressed once, not twice."""
+    rewrites (and compresses) next, so that its parts are compressed once, not twice.
+    Raw formula rows (``raw_formula_rows``) go into their sheets' parts."""
     wb.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)  # as wb.save does
     # Closed on failure too (a full disk), or the archive complains when collected.
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).write_data()
+        ExcelWriter(wb, _ArchiveWithRawRows(archive, wb)).write_data()
 
 
 def add_cached_values(path: Path, values: Mapping[str, Mapping[str, Cached]],

@@ -7,11 +7,12 @@ import re
 from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ftreport.workbook._xlsx import Cached
+from ftreport.workbook._xlsx import Cached, raw_formula_rows
 
 
 def absolute(ref: str) -> str:
@@ -60,17 +61,20 @@ class Cells:
 
 
 class FormulaRows:
-    """Formula cells of a long table (a row per day), written straight into ``ws``.
+    """Formula cells of a long table (a row per day), kept outside openpyxl's ``ws``.
 
-    What ``cell.value = ...; cell.number_format = ...`` would store, for a fraction
-    of the cost: openpyxl checks every string for illegal characters and looks its
-    number format up again in each cell; here a formula's pieces are checked once
-    (``template``) and each format's style is looked up once.
+    The cells ``cell.value = ...; cell.number_format = ...`` would make, for a fraction
+    of the cost: openpyxl checks every string for illegal characters, looks its number
+    format up again in each cell, and writes each through an element tree; here a
+    formula's pieces are checked once (``template``), each format's style is made
+    once, and ``_xlsx.save_uncompressed`` writes the cells' markup into the sheet
+    (``raw_formula_rows``). openpyxl's ``ws`` holds no cell where these are.
     """
 
     def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
-        self.styles: dict[str, Cell] = {}
+        self.styles: dict[str, StyleArray] = {}
+        self.rows = raw_formula_rows(ws)
 
     @staticmethod
     def template(formula: str, row_marker: str) -> list[str]:
@@ -83,10 +87,9 @@ class FormulaRows:
 
     def put(self, row: int, col: int, formula: str, fmt: str) -> None:
         """``formula`` (joined from ``template`` pieces) in ``(row, col)`` with ``fmt``."""
-        styled = self.styles.get(fmt)
-        if styled is None:
-            styled = self.styles[fmt] = self.ws.cell(row, col)
+        style = self.styles.get(fmt)
+        if style is None:
+            styled = Cell(self.ws)  # not in the sheet: only for the format's style
             styled.number_format = fmt
-        cell = Cell(self.ws, row=row, column=col, style_array=styled._style)
-        cell._value, cell.data_type = formula, "f"
-        self.ws._add_cell(cell)
+            style = self.styles[fmt] = styled._style
+        self.rows.add(row, col, formula, style)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date
 
 from ftreport.workbook.cells import column_letter
-from ftreport.workbook.layout import RESULT_COLUMN, OptionRefs, References
+from ftreport.workbook.layout import OptionRefs, References
 
 OptionFormula = Callable[[OptionRefs], str]
 ScenarioFormula = Callable[[References], str]
@@ -54,6 +54,19 @@ BASE_TOTAL = _baseline("total_cost")
 RECOMMENDED_BREAK_EVEN = "recommended_break_even_day"
 
 
+def _not_dearer(cost: str, other: str) -> str:
+    """``cost`` is no more than the tolerance above ``other`` (cost-model.md, "Ties")."""
+    return f"{cost}-{other}<=cost_tolerance*MAX(ABS({cost}),ABS({other}))"
+
+
+def _recommended_row() -> str:
+    # The lowest score, except that the baseline stays when it ties the lowest.
+    lowest, base = "MIN(wk_recommend_score)", "INDEX(wk_recommend_score,baseline_row)"
+    first = f"MATCH({lowest},wk_recommend_score,0)"
+    return (f"IF(ISNUMBER({base}),IF({_not_dearer(base, lowest)},baseline_row,{first}),"
+            f"{first})")
+
+
 def _chart_marker_top(refs: References) -> str:
     last = column_letter(3 + refs.options)
     return f"MAX(Timeline!$C$2:${last}${refs.last_day_row})"
@@ -81,7 +94,7 @@ SCENARIO_WORKINGS: dict[str, ScenarioFormula] = {
         f'IF({x.scenario["baseline_option"]}="",IFERROR(MATCH("prompting",wk_approach,0),1),'
         f'MATCH({x.scenario["baseline_option"]},wk_name,0))'),
     "any_qualifying": lambda x: "IF(SUM(wk_qualifies)>0,1,0)",
-    "recommended_row": lambda x: "MATCH(MIN(wk_recommend_score),wk_recommend_score,0)",
+    "recommended_row": lambda x: _recommended_row(),
     "recommended_option": lambda x: "INDEX(res_name,recommended_row)",
     "recommended_total_cost": lambda x: "INDEX(res_total_cost,recommended_row)",
     "recommended_savings": lambda x: "INDEX(res_savings_vs_baseline,recommended_row)",
@@ -134,6 +147,9 @@ OPTION_WORKINGS: dict[str, OptionFormula] = {
     "training_token_cost": lambda o: (f"{o.result('training_runs')}*{o.input('epochs')}"
                                       f"*{o.input('price_training_per_1m')}"
                                       "/tokens_per_price_unit"),
+    "batch_factor": lambda o: (f"1-{o.input('batch_share')}*{o.input('batch_discount')}"
+                               if o.has_input("batch_share") and o.has_input("batch_discount")
+                               else "1"),  # a workbook older than the batch columns
 }
 
 
@@ -142,7 +158,7 @@ def _cost_per_request(o: OptionRefs) -> str:
     return (f"({tokens}*(1-{share})*{o.input('price_input_per_1m')}"
             f"+{tokens}*{share}*{o.input('price_cached_input_per_1m')}"
             f"+{o.input('output_tokens')}*{o.input('price_output_per_1m')})"
-            "/tokens_per_price_unit")
+            f"/tokens_per_price_unit*{o.working('batch_factor')}")
 
 
 def _break_even_day(o: OptionRefs) -> str:
@@ -165,9 +181,20 @@ def _break_even_tokens_per_hour(o: OptionRefs) -> str:
 
 
 def _rank(o: OptionRefs) -> str:
-    npv = o.own("npv_cost")
-    col = column_letter(RESULT_COLUMN["npv_cost"])
-    return f"SUMPRODUCT(--(res_npv_cost<{npv}))+SUMPRODUCT(--(${col}$2:{npv}={npv}))"
+    # 1 + the options cheaper beyond the tolerance; MAX(|a|,|b|) per element is
+    # (|a|+|b|+||a|-|b||)/2, as SUMPRODUCT takes no MAX of arrays.
+    npv, others = o.own("npv_cost"), "res_npv_cost"
+    larger = f"(ABS({npv})+ABS({others})+ABS(ABS({npv})-ABS({others})))/2"
+    return f"1+SUMPRODUCT(--({npv}-{others}>cost_tolerance*{larger}))"
+
+
+def _roi(o: OptionRefs) -> str:
+    # Investment beyond the baseline: up-front cost plus every training run over the horizon.
+    keys = ("upfront_cost", "training_runs", "training_cost_per_run")
+    own = "{}+{}*{}".format(*(o.own(k) for k in keys))
+    base = "{}+{}*{}".format(*(_baseline(k) for k in keys))
+    investment = f"(({own})-({base}))"
+    return f'IF({investment}>0,{o.own("savings_vs_baseline")}/{investment},"")'
 
 
 RESULTS: dict[str, OptionFormula] = {
@@ -207,8 +234,7 @@ RESULTS: dict[str, OptionFormula] = {
         f'/{o.working("training_token_cost")}'),
     "break_even_requests_per_day": _break_even_requests_per_day,
     "break_even_tokens_per_hour": _break_even_tokens_per_hour,
-    "roi": lambda o: _if_positive(o.working("investment"),
-                                  f'{o.own("savings_vs_baseline")}/{o.working("investment")}'),
+    "roi": _roi,
     "rank": _rank,
     "is_baseline": lambda o: f"{o.working('option_no')}=baseline_row",
     "recommended": lambda o: f"{o.working('option_no')}=recommended_row",

@@ -98,6 +98,8 @@ OPTION_WORKINGS = (
     Column("unit_gap", "money_fine", "Baseline's cost_per_request minus this option's."),
     Column("training_token_cost", "money_fine", "training_runs·epochs·price_training_per_1m / "
            "tokens_per_price_unit: cost of one more training token over the horizon."),
+    Column("batch_factor", FINE, "1 - batch_share·batch_discount: the average request's "
+           "cost per unit of its normal token cost (cost_per_request multiplies by it)."),
 )
 
 RESULT_COLUMN = {o.key: i + 1 for i, o in enumerate(SHEET_OUTPUTS)}
@@ -170,6 +172,11 @@ class OptionRefs:
 
     def input(self, field: str) -> str:
         return self.refs.input(self.i, field)
+
+    def has_input(self, field: str) -> bool:
+        """Whether the workbook has the option's ``field`` (one made before it has not)."""
+        cells = self.refs.book.option_cells
+        return self.i < len(cells) and field in cells[self.i]
 
     def own(self, key: str) -> str:
         """The option's own Results cell of ``key``, from its Results row."""

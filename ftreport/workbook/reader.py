@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ftreport.engine import distributions
 from ftreport.model import Factor, Option, Scenario, ScenarioBook, Uncertain, schema
+from ftreport.model.pricebook import PriceBook
 from ftreport.model.problems import InputError, Problem, describe
 from ftreport.workbook import (
     CORRELATIONS_TABLE,
@@ -37,6 +38,7 @@ from ftreport.workbook import (
 from ftreport.workbook._correlations import read_correlations
 from ftreport.workbook._formulas import EXTERNAL_REASON, refers_to_another_workbook
 from ftreport.workbook._opening import open_workbook, read_bytes
+from ftreport.workbook._price_dates import resolve_price_lookups
 from ftreport.workbook._scenario_table import addressing_problem, read_overrides
 from ftreport.workbook._tables import (
     cached_values,
@@ -58,12 +60,13 @@ from ftreport.workbook._values import (
 OPTIONAL_OPTION_NUMBERS = ("quality_score", "training_examples")  # blank = not given
 
 
-def read_workbook(path: Path) -> ScenarioBook:
-    """Read the scenario workbook at ``path``; raise InputError listing every problem."""
+def read_workbook(path: Path, pricebook: PriceBook | None = None) -> ScenarioBook:
+    """Read the scenario workbook at ``path``; raise InputError listing every problem.
+    ``pricebook``: a user price book layered over the shipped one (``--prices``)."""
     path = Path(path)
     data = read_bytes(path)
     wb = open_workbook(path, data)
-    reader = _Reader(path, wb, data)
+    reader = _Reader(path, wb, data, pricebook)
     book = reader.read(hashlib.sha256(data).hexdigest())
     if reader.problems:
         raise InputError(reader.problems)
@@ -72,7 +75,9 @@ def read_workbook(path: Path) -> ScenarioBook:
 
 
 class _Reader:
-    def __init__(self, path: Path, wb: Workbook, data: bytes):
+    def __init__(self, path: Path, wb: Workbook, data: bytes,
+                 pricebook: PriceBook | None = None):
+        self.pricebook = pricebook
         self.path = path
         self.file = str(path)
         self.wb = wb
@@ -94,7 +99,8 @@ class _Reader:
                               optional={f.name for f in schema.OPTION_FIELDS
                                         if f.optional_in_workbook})
         uncertainty = self._table(UNCERTAINTY_TABLE, list(schema.UNCERTAINTY_COLUMNS))
-        factors = self._table(FACTORS_TABLE, list(schema.FACTOR_COLUMNS))
+        factors = self._table(FACTORS_TABLE, list(schema.FACTOR_COLUMNS),
+                              optional=schema.OPTIONAL_FACTOR_COLUMNS)
         # Optional (template version 3): without them, only the base case and no
         # correlations.
         named = (self._table(SCENARIOS_TABLE, list(schema.SCENARIOS_COLUMNS))
@@ -108,6 +114,11 @@ class _Reader:
         self._resolve(cells)
 
         scenario = self._scenario(scenario_cells)
+        if options and scenario is not None:  # before the other checks read the prices
+            explained = resolve_price_lookups(self.wb, options.rows, scenario, self.pricebook,
+                                              self.problem)
+            self.problems = [p for p in self.problems if not (
+                p.code == "formula-error" and f"{p.sheet}!{p.cell}" in explained)]
         book_priced = (_guards.check_currency(scenario, scenario_cells, options.rows,
                                               self.problem) if options and scenario else [])
         option_list = self._options(options) if options else []
@@ -116,7 +127,9 @@ class _Reader:
         if scenario is not None:
             _guards.check_growth(scenario, scenario_cells, self.problem)
         if options:
-            _guards.check_options(self.wb, options.rows, option_list, self.problem)
+            _guards.check_options(self.wb, options.rows, option_list, self.problem,
+                                  {r.model for r in self.pricebook.rows}
+                                  if self.pricebook else set())
         # Without a readable Options table, option names cannot be checked.
         names = {o.name for o in option_list} if options else None
         uncertain = self._uncertainty(uncertainty, names, scenario) if uncertainty else []
@@ -128,9 +141,9 @@ class _Reader:
         if self.problems or scenario is None or options is None:
             return None
         return ScenarioBook(
-            path=self.path, sha256=sha256, scenario=scenario, options=option_list,
-            uncertainty=uncertain, factors=factor_list, overrides=overrides,
-            correlations=pairs,
+            pricebook=self.pricebook, path=self.path, sha256=sha256, scenario=scenario,
+            options=option_list, uncertainty=uncertain, factors=factor_list,
+            overrides=overrides, correlations=pairs,
             scenario_cells={name: c.address for name, c in scenario_cells.items()},
             option_cells=[{name: c.address for name, c in row.items()
                            if name in schema.OPTION}
@@ -410,6 +423,11 @@ class _Reader:
                 self.problem("unknown-name", row["answer"],
                              "one of " + ", ".join(schema.FACTOR_ANSWERS),
                              row["answer"].shown, field_name="answer")
-            factors.append(Factor(question, answer, text_of(row["notes"].value)))
+            favours = text_of(row["favours"].value).lower() if "favours" in row else ""
+            if favours and favours not in schema.FACTOR_FAVOURS:
+                self.problem("unknown-name", row["favours"],
+                             "one of " + ", ".join(schema.FACTOR_FAVOURS) + " (or blank)",
+                             row["favours"].shown, field_name="favours")
+            factors.append(Factor(question, answer, text_of(row["notes"].value), favours))
         return factors
 

@@ -22,7 +22,7 @@ from ftreport.workbook.styles import (
 UNIT_WORDS = {"unit_money": "{currency} per request", "money": "{currency}", "share": "%",
               "day": "day of the horizon", "days": "days", "tokens": "tokens",
               "requests": "requests on day 1", "tokens_per_hour": "tokens per hour",
-              "count": "", "flag": "TRUE/FALSE", "text": ""}
+              "count": "", "flag": "TRUE/FALSE", "text": "", "ratio": "multiple"}
 METRICS = tuple(o for o in SHEET_OUTPUTS if o.key != "name")
 HEAD_ROW = 9
 

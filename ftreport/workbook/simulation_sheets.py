@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ftreport.model.outputs import OUTPUT, PERCENTILES, SIMULATED_KEYS
 from ftreport.model.results import RunResult, SimulationResult
+from ftreport.workbook.simulation_charts import add_convergence, add_s_curve
 
 BOLD = Font(bold=True)
 OUTPUT_LABELS = {key: OUTPUT[key].label for key in SIMULATED_KEYS}
@@ -50,6 +51,14 @@ def add_simulation_sheets(wb: Workbook, result: RunResult) -> None:
     _sensitivity_sheet(_fresh_sheet(wb, "Sensitivity"), sim, result, currency)
 
 
+PROBABILITY_COLUMNS = (("p_cheapest", "P(cheapest)"), ("p_recommended", "P(recommended)"),
+                       ("p_beats_baseline", "P(beats baseline)"))
+TARGET_COLUMNS = (("p_savings_at_least_target", "P(savings >= target)"),
+                  ("p_payback_within_target", "P(payback within target)"))
+BOUND_KEYS = tuple(f"p{p}_{side}" for p in PERCENTILES for side in ("lower", "upper"))
+BOUND_LABELS = tuple(f"P{p} {side} 95%" for p in PERCENTILES for side in ("lower", "upper"))
+
+
 def _simulation_sheet(ws: Worksheet, sim: SimulationResult, currency: str) -> None:
     _row(ws, ["Monte Carlo simulation"], bold=True)
     _row(ws, ["Iterations", sim.iterations])
@@ -58,48 +67,93 @@ def _simulation_sheet(ws: Worksheet, sim: SimulationResult, currency: str) -> No
     _row(ws, ["Featured option", sim.featured_option])
     _row(ws, ["Blank: never (break-even), undefined, or a percentile that falls on "
               "\"never\". Means are over samples with a defined value."])
+    _row(ws, ["Iterations asked for", sim.requested_iterations])
+    _row(ws, ["Stopped", stop_text(sim)])
+    _row(ws, ["Percentiles", precision_text(sim)])
     _row(ws, [])
-    _row(ws, ["Option", "P(cheapest)", "P(recommended)", "P(beats baseline)"], bold=True)
+    _probabilities(ws, sim)
+    _row(ws, [])
+    _percentiles(ws, sim, currency)
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 30
+    _histogram(ws, sim, currency)
+    add_s_curve(ws, sim, currency)
+    add_convergence(ws, sim, currency)
+
+
+def stop_text(sim: SimulationResult) -> str:
+    """Why the run ended, as the sheet says it."""
+    if sim.stopped == "target_se":
+        return (f"early, at the first check with the standard error of the mean savings of "
+                f"{sim.featured_option} below the target {sim.target_se:,.2f}")
+    if sim.target_se is not None:
+        return (f"after every iteration: the standard error of the mean savings stayed at or "
+                f"above the target {sim.target_se:,.2f}")
+    return "after every iteration"
+
+
+def precision_text(sim: SimulationResult) -> str:
+    if sim.quantiles == "exact":
+        return ("exact (every sample kept); bounds: distribution-free 95% order-statistic "
+                "bounds")
+    return (f"from a KLL quantile sketch (k = {sim.sketch_k}): each within a rank error of "
+            f"{sim.rank_error:.3%} (99% confidence); bounds widened by it")
+
+
+def _probabilities(ws: Worksheet, sim: SimulationResult) -> None:
+    columns = PROBABILITY_COLUMNS + tuple(c for c in TARGET_COLUMNS
+                                          if sim.summary and c[0] in sim.summary[0])
+    _row(ws, ["Option", *(h for _, label in columns for h in (label, "Standard error"))],
+         bold=True)
     for entry in sim.summary:
-        _row(ws, [entry["name"], entry["p_cheapest"], entry.get("p_recommended"),
-                  entry["p_beats_baseline"]])
+        _row(ws, [entry["name"], *(entry.get(k) for key, _ in columns
+                                   for k in (key, f"{key}_se"))])
         for cell in ws[ws.max_row][1:]:
             cell.number_format = "0.0%"
-    _row(ws, [])
-    _row(ws, ["Option", "Output", *STAT_LABELS, "Trimmed"], bold=True)
+        for cell in ws[ws.max_row][2::2]:
+            cell.number_format = "0.00%"
+
+
+def _percentiles(ws: Worksheet, sim: SimulationResult, currency: str) -> None:
+    _row(ws, ["Option", "Output", *STAT_LABELS, "Trimmed", "Mean standard error",
+              *BOUND_LABELS], bold=True)
     for entry in sim.summary:
         for key in SIMULATED_KEYS:
             stats = entry[key]
             _row(ws, [entry["name"], OUTPUT_LABELS[key], *(stats[k] for k in STAT_KEYS),
-                      stats.get("trimmed")])
+                      stats.get("trimmed"), stats.get("mean_se"),
+                      *(stats.get(k) for k in BOUND_KEYS)])
             money = OUTPUT[key].unit == "money"
+            number = f'#,##0 "{currency}"' if money else "#,##0.0"
             for cell in ws[ws.max_row][2:2 + len(STAT_KEYS) - 1]:
-                cell.number_format = f'#,##0 "{currency}"' if money else "#,##0.0"
+                cell.number_format = number
             ws.cell(ws.max_row, 2 + len(STAT_KEYS)).number_format = "0.0%"
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 30
+            for cell in ws[ws.max_row][3 + len(STAT_KEYS):]:
+                cell.number_format = number
 
+
+def _histogram(ws: Worksheet, sim: SimulationResult, currency: str) -> None:
     hist = sim.histogram
-    if hist.get("counts"):
-        _row(ws, [])
-        head = _row(ws, [f"Savings of {sim.featured_option} ({currency}), samples inside "
-                         "the trim", "From", "To", "Samples"], bold=True)
-        edges = hist["edges"]
-        for k, count in enumerate(hist["counts"]):
-            _row(ws, [f"{edges[k]:,.0f} to {edges[k + 1]:,.0f}", edges[k], edges[k + 1],
-                      count])
-        chart = BarChart()
-        chart.type = "col"
-        chart.title = f"Savings of {sim.featured_option}"
-        chart.y_axis.title = "Samples"
-        chart.x_axis.title = f"Savings ({currency})"
-        chart.gapWidth = 0
-        chart.legend = None
-        chart.add_data(Reference(ws, min_col=4, min_row=head, max_row=ws.max_row),
-                       titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=ws.max_row))
-        chart.width, chart.height = 24, 10
-        ws.add_chart(chart, f"F{head}")
+    if not hist.get("counts"):
+        return
+    _row(ws, [])
+    head = _row(ws, [f"Savings of {sim.featured_option} ({currency}), samples inside "
+                     "the trim", "From", "To", "Samples"], bold=True)
+    edges = hist["edges"]
+    for k, count in enumerate(hist["counts"]):
+        _row(ws, [f"{edges[k]:,.0f} to {edges[k + 1]:,.0f}", edges[k], edges[k + 1], count])
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = f"Savings of {sim.featured_option}"
+    chart.y_axis.title = "Samples"
+    chart.x_axis.title = f"Savings ({currency})"
+    chart.gapWidth = 0
+    chart.legend = None
+    chart.add_data(Reference(ws, min_col=4, min_row=head, max_row=ws.max_row),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=ws.max_row))
+    chart.width, chart.height = 24, 10
+    ws.add_chart(chart, f"F{head}")
 
 
 def _sensitivity_sheet(ws: Worksheet, sim: SimulationResult, result: RunResult,

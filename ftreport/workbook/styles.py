@@ -83,7 +83,7 @@ FLAG_FORMAT = '"TRUE";"TRUE";"FALSE"'
 # "money_fine" are filled in with the workbook's currency.
 UNIT_FORMATS: dict[Unit, str] = {
     "text": "@", "unit_money": "money_fine", "money": "money", "count": "0",
-    "share": "0.00%", "day": '0 "days"', "days": '#,##0.0 "days"',
+    "share": "0.00%", "ratio": '0.0"x"', "day": '0 "days"', "days": '#,##0.0 "days"',
     "tokens": '#,##0 "tokens"', "requests": "#,##0.0", "tokens_per_hour": "#,##0",
     "flag": FLAG_FORMAT,
 }

@@ -22,8 +22,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ftreport.fileio import atomic_write
 from ftreport.model import schema
+from ftreport.model.factors import SHIPPED_FACTORS
 from ftreport.model.format import CURRENCY_SYMBOLS
-from ftreport.model.pricebook import PRICE_COLUMNS, load_pricebook
+from ftreport.model.inputs import run_time
+from ftreport.model.pricebook import PRICE_COLUMNS, PriceBook, load_pricebook
 from ftreport.model.problems import InputError, Problem, describe
 from ftreport.workbook import (
     CORRELATIONS_TABLE,
@@ -36,24 +38,27 @@ from ftreport.workbook import (
 )
 from ftreport.workbook._checks import field_check, list_check
 from ftreport.workbook._correlations import correlations_sheet
-from ftreport.workbook._examples import EXAMPLES, FACTORS, Example
+from ftreport.workbook._examples import EXAMPLES, Example
 from ftreport.workbook._input_tables import input_columns
+from ftreport.workbook._price_lookups import (
+    FIRST_ROW,
+    HEADER_ROW,
+    LOOKED_UP,
+    PRICE_MODELS_NAME,
+    PRICE_NOTES,
+    SHARE_LOOKED_UP,
+    price_lookup,
+    price_lookup_value,
+)
 from ftreport.workbook._template_print import print_template
 from ftreport.workbook._template_scenarios import scenarios_sheet
 from ftreport.workbook._xlsx import add_cached_values
 from ftreport.workbook.styles import heading
 
-HEADER_ROW = 3  # every table's header row; title and hint above it
-FIRST_ROW = HEADER_ROW + 1
 VALUE_COLUMN = "C"  # the Scenario sheet's one value column
 BLANK_OPTION_ROWS = 10
 SPARE_ROWS = 2  # empty rows left in an example's tables, ready to fill
 VALIDATED_ROWS = 500  # input checks reach below the table, for rows an analyst adds
-PRICE_ROWS = 300  # the lookup ranges reach below the price book, for models an analyst adds
-
-# Option columns filled by a lookup of the option's model in the Prices table.
-LOOKED_UP = ("price_input_per_1m", "price_cached_input_per_1m", "price_output_per_1m",
-             "price_training_per_1m", "price_per_training_hour", "hosting_per_hour")
 MONEY = frozenset({*LOOKED_UP, "monthly_fixed_cost", "one_time_cost", "data_generation_cost"})
 COUNTS = frozenset({"input_tokens", "output_tokens", "training_tokens", "training_examples",
                     "requests_per_day", "horizon_days", "mc_iterations", "retrain_every_days"})
@@ -76,24 +81,9 @@ FACTOR_NOTES = {
     "question": "A reason to fine-tune or not, from the seed documents. Add your own rows.",
     "answer": "yes, no or unknown. The memo weighs these beside the cost.",
     "notes": "Why; the pre-filled text says which way a yes points.",
+    "favours": "What a yes argues for: fine-tuning, prompting or neutral (a no argues for "
+               "the other). Filled in for the shipped questions; type it for your own.",
 }
-PRICE_NOTES = {
-    "model": "The name to pick in the Options table's model column.",
-    "provider": "Who sells it.",
-    "kind": "base, fine-tuned or self-hosted.",
-    "price_input_per_1m": "Price per 1M input tokens.",
-    "price_cached_input_per_1m": "Price per 1M cached input tokens (0: no discount).",
-    "price_output_per_1m": "Price per 1M output tokens.",
-    "price_training_per_1m": "Price per 1M trained tokens (file tokens x epochs).",
-    "price_per_training_hour": "Price per training compute hour.",
-    "hosting_per_hour": "Hourly fee while deployed, used or not.",
-    "context_window": "Most tokens per request (input + output).",
-    "max_output_tokens": "Most output tokens per request.",
-    "source": "The provider's pricing page.",
-    "as_of": "The date the price was read.",
-    "notes": "Tier, caveats, and whether the price is confirmed.",
-}
-
 HOW_TO = (
     "How to fill in this workbook",
     "1. Scenario: the volume and horizon in the value column (C). Hover a cell for its note.",
@@ -113,8 +103,11 @@ LOOKUP_FILL = PatternFill("solid", fgColor="E2EFDA")
 TABLE_STYLE = "TableStyleMedium2"
 
 
-def write_template(path: Path, *, example: str = "starter", force: bool = False) -> None:
-    """Write a new scenario workbook to ``path``, blank or filled with a named example.
+def write_template(path: Path, *, example: str = "starter", force: bool = False,
+                   pricebook: PriceBook | None = None) -> None:
+    """Write a new scenario workbook to ``path``, blank or filled with a named example;
+    its Prices sheet shows ``pricebook`` (a user book layered over the shipped one),
+    else the shipped book.
 
     Refuses to replace an existing file unless ``force``: a filled-in workbook is
     an analyst's work. The file appears whole or not at all (atomic write).
@@ -135,7 +128,7 @@ def write_template(path: Path, *, example: str = "starter", force: bool = False)
         raise InputError([Problem(str(path), None, None,
                                   "a new file name: this file already exists "
                                   "(use --force to replace it)", code="file-exists")])
-    wb, lookups = build_workbook(EXAMPLES[example])
+    wb, lookups = build_workbook(EXAMPLES[example], run_time().date(), pricebook)
     with atomic_write(path) as temp:
         wb.save(temp)
         # Store each lookup's value beside its formula, as Excel would: readers that do
@@ -143,23 +136,27 @@ def write_template(path: Path, *, example: str = "starter", force: bool = False)
         add_cached_values(temp, {OPTIONS_TABLE: lookups})
 
 
-def build_workbook(example: Example | None) -> tuple[Workbook, dict[str, float]]:
+def build_workbook(example: Example | None, today: date | None = None,
+                   pricebook: PriceBook | None = None
+                   ) -> tuple[Workbook, dict[str, float | str]]:
     """The template as an openpyxl Workbook, blank (``None``) or filled with ``example``,
-    and the value of each price lookup formula by cell ("G4" -> 2.0)."""
+    and the value of each price lookup formula by cell ("G4" -> 2.0) on the example's
+    price_date, else ``today`` (the run date)."""
     wb = Workbook()
     scenario_ws = wb.active
     scenario_ws.title = SCENARIO_SHEET
     values = example.scenario if example else {}
     money = _money_format(str(values.get("currency", "USD")))
     rate = float(values.get("fx_rate") or 1.0)  # type: ignore[arg-type]
-    n_prices = len(load_pricebook().models)
+    price_date = values.get("price_date") or today or run_time().date()
+    book = pricebook or load_pricebook()
     options = example.options if example else []
     option_rows = len(options) + SPARE_ROWS if example else BLANK_OPTION_ROWS
     last_option_row = HEADER_ROW + option_rows
 
     _scenario_sheet(wb, scenario_ws, example, money, last_option_row)
     lookups = _options_sheet(wb.create_sheet(OPTIONS_TABLE), options, option_rows, money,
-                             n_prices, rate)
+                             (book, rate, price_date))  # type: ignore[arg-type]
     _uncertainty_sheet(wb.create_sheet(UNCERTAINTY_TABLE), example.uncertainty if example else [])
     correlations_sheet(wb.create_sheet(CORRELATIONS_TABLE),
                        example.correlations if example else [], header_row=HEADER_ROW,
@@ -172,36 +169,12 @@ def build_workbook(example: Example | None) -> tuple[Workbook, dict[str, float]]
                     validated_rows=VALIDATED_ROWS,
                     inputs_list="Lists!$B$2:$B$" + str(1 + len(_uncertain_inputs())),
                     add_table=_table)
-    _prices_sheet(wb.create_sheet(PRICES_TABLE))
+    _prices_sheet(wb, wb.create_sheet(PRICES_TABLE), book)
     _lists_sheet(wb.create_sheet("Lists"))
     wb.defined_names[schema.TEMPLATE_VERSION_NAME] = DefinedName(
         schema.TEMPLATE_VERSION_NAME, attr_text=str(schema.TEMPLATE_VERSION))
     print_template(wb, header_row=HEADER_ROW)
     return wb, lookups
-
-
-def price_lookup(field: str, row: int) -> str:
-    """The formula of an option's price cell: the model's price from Prices (USD) times
-    fx_rate (blank: 1), 0 when the model is blank or not in the book.
-
-    Plain A1 references and INDEX/MATCH only, so Excel, LibreOffice 7.4 and the
-    reader's evaluator all compute it; the ranges reach below the book so models an
-    analyst appends to the Prices table are found too.
-    """
-    model = f"$C{row}"
-    names = f"Prices!$A${FIRST_ROW}:$A${HEADER_ROW + PRICE_ROWS}"
-    col = get_column_letter(PRICE_COLUMNS.index(field) + 1)
-    values = f"Prices!${col}${FIRST_ROW}:${col}${HEADER_ROW + PRICE_ROWS}"
-    match = f"MATCH({model},{names},0)"
-    rate = "IF(ISNUMBER(fx_rate),fx_rate,1)"  # blank (or text, an error the reader gives): 1
-    return f'=IF({model}="",0,IF(ISNA({match}),0,INDEX({values},{match})*{rate}))'
-
-
-def price_lookup_value(field: str, model: object, rate: float = 1.0) -> float:
-    """What :func:`price_lookup` computes for ``model`` at fx_rate ``rate``: its price
-    times the rate, or 0."""
-    price = load_pricebook().get(str(model)) if model else None
-    return float(getattr(price, field) or 0.0) * rate if price else 0.0
 
 
 def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money: str,
@@ -238,13 +211,15 @@ def _scenario_sheet(wb: Workbook, ws: Worksheet, example: Example | None, money:
 
 
 def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, money: str,
-                   n_prices: int, rate: float) -> dict[str, float]:
+                   pricing: tuple[PriceBook, float, date]) -> dict[str, float | str]:
+    """The Options sheet; ``pricing``: the book, fx_rate and price date its lookups'
+    stored values are computed with."""
     heading(ws, "Options",
             ("One row per candidate. Green prices come from the Prices sheet by model (USD, "
              "times fx_rate); type over them to use your own. Blank numbers mean 0."), HINT)
     fields = schema.OPTION_FIELDS
     last = HEADER_ROW + rows
-    lookups: dict[str, float] = {}
+    lookups: dict[str, float | str] = {}
     for col, f in enumerate(fields, start=1):
         head = ws.cell(row=HEADER_ROW, column=col, value=f.name)
         head.comment = _note(f)
@@ -254,20 +229,21 @@ def _options_sheet(ws: Worksheet, options: list[dict[str, object]], rows: int, m
             cell = ws.cell(row=row, column=col)
             if f.name in spec:
                 cell.value = spec[f.name]
-            elif f.name in LOOKED_UP:
+            elif f.name in LOOKED_UP + SHARE_LOOKED_UP:
                 cell.value = price_lookup(f.name, row)
-                lookups[cell.coordinate] = price_lookup_value(f.name, spec.get("model"), rate)
-            cell.fill = LOOKUP_FILL if f.name in LOOKED_UP else INPUT_FILL
+                lookups[cell.coordinate] = price_lookup_value(
+                    pricing[0], f.name, spec.get("model"), *pricing[1:])
+            cell.fill = LOOKUP_FILL if f.name in LOOKED_UP + SHARE_LOOKED_UP else INPUT_FILL
             cell.number_format = _number_format(f, money)
-        models = f"Prices!$A${FIRST_ROW}:$A${HEADER_ROW + n_prices}"
-        dv = field_check(f, models=models)
+        dv = field_check(f, models=PRICE_MODELS_NAME)
         if dv is not None:
             ws.add_data_validation(dv)
             dv.add(f"{letter}{FIRST_ROW}:{letter}{last + VALIDATED_ROWS}")
         ws.column_dimensions[letter].width = max(12, min(28, len(f.name) + 4))
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["C"].width = 24
-    ws.column_dimensions[get_column_letter(len(fields))].width = 60
+    notes = [f.name for f in fields].index("notes") + 1
+    ws.column_dimensions[get_column_letter(notes)].width = 60
     _table(ws, OPTIONS_TABLE, len(fields), last)
     ws.freeze_panes = f"B{FIRST_ROW}"
     return lookups
@@ -303,35 +279,38 @@ def _factors_sheet(ws: Worksheet, example: Example | None) -> None:
     for col, name in enumerate(schema.FACTOR_COLUMNS, start=1):
         head = ws.cell(row=HEADER_ROW, column=col, value=name)
         head.comment = Comment(FACTOR_NOTES[name], "ftreport", width=300, height=80)
-    for i, (key, question, guidance) in enumerate(FACTORS):
+    for i, factor in enumerate(SHIPPED_FACTORS):
         row = FIRST_ROW + i
-        answer, notes = answers.get(key, ("unknown", ""))
-        ws.cell(row=row, column=1, value=question)
+        answer, notes = answers.get(factor.key, ("unknown", ""))
+        ws.cell(row=row, column=1, value=factor.question)
         ws.cell(row=row, column=2, value=answer).fill = INPUT_FILL
-        ws.cell(row=row, column=3, value=f"{notes} ({guidance})" if notes else guidance)
+        ws.cell(row=row, column=3, value=f"{notes} ({factor.note})" if notes else factor.note)
+        ws.cell(row=row, column=4, value=factor.favours)
         for col in (1, 3):
             ws.cell(row=row, column=col).alignment = Alignment(wrap_text=True,
                                                                vertical="top")
-    last = HEADER_ROW + len(FACTORS)
-    dv = list_check('"' + ",".join(schema.FACTOR_ANSWERS) + '"', "answer",
-                     FACTOR_NOTES["answer"])
-    ws.add_data_validation(dv)
-    dv.add(f"B{FIRST_ROW}:B{last + VALIDATED_ROWS}")
-    _widths(ws, {"A": 70, "B": 12, "C": 80})
+    last = HEADER_ROW + len(SHIPPED_FACTORS)
+    for column, words, name in (("B", schema.FACTOR_ANSWERS, "answer"),
+                                ("D", schema.FACTOR_FAVOURS, "favours")):
+        dv = list_check('"' + ",".join(words) + '"', name, FACTOR_NOTES[name])
+        ws.add_data_validation(dv)
+        dv.add(f"{column}{FIRST_ROW}:{column}{last + VALIDATED_ROWS}")
+    _widths(ws, {"A": 70, "B": 12, "C": 80, "D": 14})
     _table(ws, FACTORS_TABLE, len(schema.FACTOR_COLUMNS), last)
     ws.freeze_panes = f"A{FIRST_ROW}"
 
 
-def _prices_sheet(ws: Worksheet) -> None:
-    book = load_pricebook()
+def _prices_sheet(wb: Workbook, ws: Worksheet, book: PriceBook) -> None:
     money = _money_format(book.currency)  # the book's prices are USD in any scenario
-    heading(ws, f"Prices (price book as of {book.as_of}, {book.currency})",
-            ("Per 1M tokens, per hour. Each row says where and when its price was read. "
-             "Add rows at the bottom for your own models or negotiated rates."), HINT)
+    heading(ws, f"Prices (price book, {book.currency})",
+            ("Per 1M tokens, per hour. Each row says where and when its price was read, and "
+             "the dates it is in force. Add rows at the bottom for your own models or "
+             "negotiated rates: a row below the book's, in force on the price date, wins."),
+            HINT)
     for col, name in enumerate(PRICE_COLUMNS, start=1):
         head = ws.cell(row=HEADER_ROW, column=col, value=name)
         head.comment = Comment(PRICE_NOTES[name], "ftreport", width=260, height=70)
-    for row, m in enumerate(book.models, start=FIRST_ROW):
+    for row, m in enumerate(book.sheet_rows, start=FIRST_ROW):
         for col, name in enumerate(PRICE_COLUMNS, start=1):
             cell = ws.cell(row=row, column=col, value=getattr(m, name))
             if name.startswith("price_") or name == "hosting_per_hour":
@@ -341,11 +320,20 @@ def _prices_sheet(ws: Worksheet) -> None:
             elif name == "as_of" and cell.value:  # a real date, not text
                 cell.value = date.fromisoformat(str(cell.value))
                 cell.number_format = "yyyy-mm-dd"
-    _widths(ws, {"A": 24, "B": 20, "C": 12, "L": 50, "M": 12, "N": 80})
+            elif name in ("valid_from", "valid_to"):
+                cell.number_format = "yyyy-mm-dd"
+            elif name == "batch_discount":
+                cell.number_format = "0%"
+    _widths(ws, {"A": 24, "B": 20, "C": 12, "L": 50, "M": 12, "N": 80, "O": 12, "P": 12,
+                 "Q": 12})
     for col in range(4, 12):
         ws.column_dimensions[get_column_letter(col)].width = 14
-    _table(ws, PRICES_TABLE, len(PRICE_COLUMNS), HEADER_ROW + len(book.models))
+    _table(ws, PRICES_TABLE, len(PRICE_COLUMNS), HEADER_ROW + len(book.sheet_rows))
     ws.freeze_panes = f"B{FIRST_ROW}"
+    # Non-blank model cells from the first row down (the drop-down skips the blanks).
+    last = HEADER_ROW + schema.MAX_TABLE_ROWS
+    wb.defined_names[PRICE_MODELS_NAME] = DefinedName(PRICE_MODELS_NAME, attr_text=(
+        f"OFFSET(Prices!$A${FIRST_ROW},0,0,MAX(1,COUNTA(Prices!$A${FIRST_ROW}:$A${last})),1)"))
 
 
 def _lists_sheet(ws: Worksheet) -> None:
