@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 
+from ftreport.model.schema import OPTION, OPTION_FIELDS
 from ftreport.workbook._examples import EXAMPLES
 from ftreport.workbook.printing import PagePlan, plan_pages
 from ftreport.workbook.template import FIRST_ROW, build_workbook
@@ -56,6 +57,7 @@ def test_the_template_prints_its_used_cells_and_never_its_lists() -> None:
     for ws in wb.worksheets:
         if ws.sheet_state == "visible":
             assert ws.print_title_rows == "$3:$3" and ws.oddFooter.right.text == "page &P of &N"
-    # The notes at the right edge wrap, and their rows are as tall as their lines.
-    notes = options.cell(row=FIRST_ROW, column=options.max_column)
+    # The notes, which the cells right of them would cut, wrap, and their rows are as
+    # tall as their lines.
+    notes = options.cell(row=FIRST_ROW, column=OPTION_FIELDS.index(OPTION["notes"]) + 1)
     assert notes.alignment.wrap_text and options.row_dimensions[FIRST_ROW].height >= 30

@@ -4,10 +4,10 @@ the reports made from them: a report keeps the analyst's sheets as they are).
 Each visible sheet prints its used cells, not the empty rows its input checks reach
 into, in the orientation and scale ftreport.workbook.printing.plan_pages picks; a sheet
 too wide to read on one page (Options, Prices) prints in blocks of whole columns,
-each repeating the name column. Text longer than its column at the right edge of a
-block wraps, so the page shows all of it, and every row of wrapped text gets the
-height of its lines (LibreOffice does not grow them). The hidden `Lists` sheet never
-prints.
+each repeating the name column. Text the page would cut (longer than its column and
+the empty cells right of it, up to the block's edge) wraps, and every row of wrapped
+text gets the height of its lines (LibreOffice does not grow them). The hidden
+`Lists` sheet never prints.
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ def print_template(wb: Workbook, *, header_row: int) -> None:
             continue
         columns, rows = used_cells(ws)
         blocks = plan_pages(ws, columns, rows, split=True).blocks
-        for _, last, _, _ in blocks:
-            wrap_long_text(ws, last, header_row)
+        for first, last, _, _ in blocks:
+            for col in range(first, last + 1):
+                wrap_long_text(ws, col, last, header_row)
         for row in range(header_row + 1, rows + 1):
             lines = text_lines(ws, row)
             if lines > 1:
@@ -44,17 +45,27 @@ def print_template(wb: Workbook, *, header_row: int) -> None:
                    title_rows=f"{header_row}:{header_row}")
 
 
-def wrap_long_text(ws: Worksheet, col: int, header_row: int) -> None:
-    """Wrap the text below the header row in column ``col`` that is wider than it."""
+def wrap_long_text(ws: Worksheet, col: int, edge: int, header_row: int) -> None:
+    """Wrap the text below the header row in column ``col`` that the page would cut: longer
+    than its column and the empty cells right of it, up to the block's edge column."""
     if (ws.title, ws.cell(row=header_row, column=col).value) in UNWRAPPED:
         return
-    width = column_width(ws, col)
     for row in range(header_row + 1, ws.max_row + 1):
         cell = ws._cells.get((row, col))
-        if cell is not None and cell.data_type == "s" and len(str(cell.value)) > width:
+        if cell is None or cell.data_type != "s":
+            continue
+        room, right = column_width(ws, col), col + 1
+        while right <= edge and _empty(ws, row, right):
+            room, right = room + column_width(ws, right), right + 1
+        if len(str(cell.value)) > room:
             alignment = copy(cell.alignment)
             alignment.wrap_text, alignment.vertical = True, "top"
             cell.alignment = alignment
+
+
+def _empty(ws: Worksheet, row: int, col: int) -> bool:
+    cell = ws._cells.get((row, col))
+    return cell is None or cell.value in (None, "")
 
 
 def used_cells(ws: Worksheet) -> tuple[int, int]:
