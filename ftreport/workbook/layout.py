@@ -4,13 +4,8 @@ the formulas use to reach them and the inputs."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-from openpyxl.utils import coordinate_to_tuple, get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ftreport.model.inputs import ScenarioBook
 from ftreport.model.outputs import SHEET_OUTPUTS
@@ -195,62 +190,3 @@ class OptionRefs:
 
     def marks(self) -> str:
         return self.refs.marks(self.i)
-
-
-# Printing (docs/results-sheets.md, "Printing"): every output sheet, the same way.
-DEFAULT_WIDTH = 13.0  # characters: a column with no width of its own
-CM_PER_CHARACTER = 0.19  # about 7 pixels a character at 96 dpi
-POINTS_PER_CM = 28.35
-ROW_POINTS = 15.0
-LANDSCAPE_ABOVE = 110  # characters of printed width
-ROWS_PER_PAGE = 120  # long tables (Timeline) print this many rows a page, one page wide
-
-
-def print_area(ws: Worksheet, last_column: int | None = None) -> tuple[int, int]:
-    """The last column and row to print: the cells and the charts on the sheet."""
-    columns = last_column or ws.max_column
-    rows = ws.max_row
-    if last_column is None:
-        for chart in ws._charts:
-            marker = chart.anchor._from if hasattr(chart.anchor, "_from") else None
-            col, row = ((marker.col + 1, marker.row + 1) if marker is not None
-                        else coordinate_to_tuple(chart.anchor)[::-1])
-            span, width_cm = col, chart.width
-            while width_cm > 0:
-                width_cm -= _width(ws, span) * CM_PER_CHARACTER
-                span += 1
-            columns = max(columns, span)
-            rows = max(rows, row + math.ceil(chart.height * POINTS_PER_CM / ROW_POINTS))
-    return columns, rows
-
-
-def _width(ws: Worksheet, col: int) -> float:
-    dimension = ws.column_dimensions.get(get_column_letter(col))
-    return float(dimension.width) if dimension is not None and dimension.width else \
-        DEFAULT_WIDTH
-
-
-def print_ready(ws: Worksheet, *, scenario: str, sha256: str, title_rows: str | None = None,
-                last_column: int | None = None) -> None:
-    """Print area, orientation, one page wide, repeated header rows, header and footer."""
-    columns, rows = print_area(ws, last_column)
-    ws.print_area = f"A1:{get_column_letter(columns)}{rows}"
-    wide = sum(_width(ws, c) for c in range(1, columns + 1)) > LANDSCAPE_ABOVE
-    ws.page_setup.orientation = "landscape" if wide else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = max(1, math.ceil(rows / ROWS_PER_PAGE)) if rows > 60 else 1
-    if title_rows:
-        ws.print_title_rows = title_rows
-    ws.print_options.gridLines = False
-    # Inches: room for the header and footer above and below the cells.
-    ws.page_margins.top = ws.page_margins.bottom = 0.9
-    ws.page_margins.header = ws.page_margins.footer = 0.35
-    name = scenario.replace("&", "&&") or "Untitled scenario"
-    ws.oddHeader.left.text = name
-    ws.oddHeader.right.text = "&A"
-    ws.oddFooter.left.text = f"input SHA-256 {sha256[:12]}"
-    ws.oddFooter.right.text = "page &P of &N"
-    for part in (ws.oddHeader.left, ws.oddHeader.right, ws.oddFooter.left, ws.oddFooter.right):
-        part.font, part.size = "Calibri", 9

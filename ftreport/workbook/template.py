@@ -50,6 +50,7 @@ from ftreport.workbook._price_lookups import (
     price_lookup,
     price_lookup_value,
 )
+from ftreport.workbook._template_print import print_template
 from ftreport.workbook._template_scenarios import scenarios_sheet
 from ftreport.workbook._xlsx import add_cached_values
 from ftreport.workbook.styles import heading
@@ -172,6 +173,7 @@ def build_workbook(example: Example | None, today: date | None = None,
     _lists_sheet(wb.create_sheet("Lists"))
     wb.defined_names[schema.TEMPLATE_VERSION_NAME] = DefinedName(
         schema.TEMPLATE_VERSION_NAME, attr_text=str(schema.TEMPLATE_VERSION))
+    print_template(wb, header_row=HEADER_ROW)
     return wb, lookups
 
 

@@ -34,7 +34,7 @@ from ftreport.workbook._xlsx import (
     save_uncompressed,
 )
 from ftreport.workbook.context import ReportContext
-from ftreport.workbook.layout import print_ready
+from ftreport.workbook.printing import print_ready
 from ftreport.workbook.safety import (
     check_in_place,
     check_saved_copy,
