@@ -161,7 +161,8 @@ def test_the_memo_names_the_trim_used() -> None:
     plain = trim_range(support_book().scenario, fmt)
     study = trim_range(support_book(trim_mode="seed-000").scenario, fmt)
     assert plain == "P5 to P95"
-    assert study.startswith("seed 000's trim") and "30,000,000 tokens and 500 days" in study
+    assert study.startswith("seed 000's trim: strictly inside P5 to P95 of the maximum")
+    assert study.endswith("below 30,000,000 tokens and 500 days")
 
 
 def test_the_replica_reproduces_the_studys_kept_count_and_d_min() -> None:

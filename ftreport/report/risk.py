@@ -60,9 +60,9 @@ def trim_range(s: Scenario, fmt: Formatter) -> str:
     inside = f"P{s.trim_low_pct:g} to P{s.trim_high_pct:g}"
     if s.trim_mode != SEED_000:
         return inside
-    return (f"seed 000's trim (strictly inside {inside} of the maximum training tokens, then "
-            f"of the raw break-even days, then fewer than {fmt.count(REALISTIC_T_MAX)} "
-            f"tokens and {fmt.count(REALISTIC_D_MIN)} days)")
+    return (f"seed 000's trim: strictly inside {inside} of the maximum training tokens, then "
+            f"of the raw break-even days, then below {fmt.count(REALISTIC_T_MAX)} tokens and "
+            f"{fmt.count(REALISTIC_D_MIN)} days")
 
 
 def se_percent(se: float | None, fmt: Formatter) -> str:
