@@ -10,15 +10,20 @@ then the notebook's trim (strictly inside P5..P95 of T_max, then of D_min) and
 its "realistic" filter (T_max < 3e7, D_min < 500). The study's D_min is the raw
 ratio C_FTTrain / (C_PEUse - C_FTUse), negative when fine-tuned usage costs
 more; ftreport's steady_state_break_even_days clamps that to "never", so the
-raw ratio is rebuilt from the engine's building blocks. scipy is used here only
-for the Poisson quantile, as in the notebook.
+raw ratio comes from compare.raw_break_even_days (the definition trim_mode
+seed-000 uses). The same samples then go through the engine's trim
+(statistics.seed_000_kept), and the replica workbook's simulation (its
+requests per day a normal approximation of the driver) is run beside it.
+scipy is used here only for the Poisson quantile, as in the notebook.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +32,12 @@ from scipy import stats
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ftreport.engine import compare, distributions
+from ftreport.engine.analysis import analyse
+from ftreport.engine.simulation import simulate
+from ftreport.engine.statistics import seed_000_kept
 from ftreport.model.schema import OPTION_NUMBERS
+from ftreport.workbook.reader import read_workbook
+from ftreport.workbook.template import write_template
 
 DAYS = 90
 PUBLISHED_KEPT = 31_870
@@ -68,10 +78,7 @@ def study_outputs(x: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     opts["price_training_per_1m"][1] = 8.0
     res = compare.evaluate(opts, 0, horizon_days=DAYS, requests_per_day=x["volume"],
                            with_break_even_day=False)
-    t_max = res["max_training_tokens"][1]
-    daily_gap = (res["cost_per_request"][0] - res["cost_per_request"][1]) * x["volume"]
-    d_min = res["training_cost_per_run"][1] / daily_gap
-    return t_max, d_min
+    return res["max_training_tokens"][1], compare.raw_break_even_days(res, x["volume"], 0)[1]
 
 
 def notebook_filter(t_max: np.ndarray, d_min: np.ndarray) -> int:
@@ -81,6 +88,20 @@ def notebook_filter(t_max: np.ndarray, d_min: np.ndarray) -> int:
     keep = (d > np.quantile(d, 0.05)) & (d < np.quantile(d, 0.95))
     t, d = t[keep], d[keep]
     return int(((t < 3e7) & (d < 500)).sum())
+
+
+def replica_run(n: int, seed: int) -> dict[str, float]:
+    """The shipped replica workbook's simulation at ``n`` iterations and ``seed``: its
+    kept count and the fine-tuned option's raw D_min percentiles."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "replica.xlsx"
+        write_template(path, example="seed-000")
+        book = read_workbook(path)
+    book = replace(book, scenario=replace(book.scenario, mc_iterations=n, mc_seed=seed))
+    result = simulate(book, analyse(book))
+    raw = result.summary[1]["raw_break_even_days"]
+    return {"kept": result.iterations - result.trimmed, **{k: raw[k] for k in ("p5", "p50",
+                                                                               "p95")}}
 
 
 def notebook_loop(n: int, seed: int) -> None:
@@ -115,6 +136,13 @@ def main() -> None:
     print(f"  kept after trim + realistic filter: {kept:,} / {n:,} = {kept / n:.2%}   "
           f"published {PUBLISHED_KEPT:,} / 200,000 = {PUBLISHED_KEPT / 200_000:.2%}   "
           f"ratio {kept / n / (PUBLISHED_KEPT / 200_000):.3f}")
+    engine_kept = int(seed_000_kept(t_max, d_min, (5.0, 95.0)).sum())
+    print(f"  the engine's trim_mode seed-000 trim of the same samples keeps {engine_kept:,}"
+          f" ({'the same' if engine_kept == kept else 'DIFFERENT'})")
+    replica = replica_run(n, args.seed)
+    print(f"  the replica workbook (trim_mode seed-000, requests/day normal(215, 28)), "
+          f"seed {args.seed}: kept {replica['kept']:,} / {n:,}; raw D_min P5/P50/P95 "
+          f"{replica['p5']:,.0f} / {replica['p50']:,.0f} / {replica['p95']:,.0f} days")
     print(f"  requests/day: P5 {np.percentile(x['volume'], 5):.0f}, mean "
           f"{x['volume'].mean():.0f}, P95 {np.percentile(x['volume'], 95):.0f}   "
           "(study: 171 / ~215 / 262)")

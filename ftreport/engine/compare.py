@@ -134,8 +134,7 @@ def evaluate(options: Mapping[str, ArrayLike], baseline: int, *, horizon_days: i
             out["savings_pct"] = np.where(base(total) > 0, savings / base(total), np.nan)
         if "steady_state_break_even_days" in wanted:
             out["steady_state_break_even_days"] = steady_state_break_even_days(
-                upfront + train - base(upfront + train),
-                (base(u) - u) * n0 + base(fixed) - fixed, shape)
+                *break_even_gap(blocks, n0, baseline), shape)
         if "max_training_tokens" in wanted:
             out["max_training_tokens"] = max_training_tokens(savings, runs, options)
         if wanted & {"break_even_requests_per_day", "break_even_tokens_per_hour"}:
@@ -167,6 +166,32 @@ def incremental_investment(upfront_cost: ArrayLike, training_runs: ArrayLike,
     baseline up front and on every training run over the horizon (the ROI's denominator)."""
     spent = _f(upfront_cost) + _f(training_runs) * training_cost_per_run
     return spent - spent[baseline]
+
+
+def break_even_gap(blocks: Mapping[str, Array], requests_per_day: ArrayLike,
+                   baseline: int) -> tuple[Array, Array]:
+    """``D_min``'s numerator and denominator from the cost building blocks
+    (``option_costs``): each option's extra investment over the baseline (upfront and one
+    training run) and its daily saving at ``requests_per_day`` (usage and fixed costs)."""
+    u, fixed, train, upfront = (blocks[k] for k in (
+        "cost_per_request", "daily_fixed_cost", "training_cost_per_run", "upfront_cost"))
+    full = np.broadcast_shapes(u.shape, fixed.shape, train.shape, upfront.shape)
+
+    def base(a: Array) -> Array:
+        return np.broadcast_to(a, full)[baseline]
+
+    invest = upfront + train
+    return invest - base(invest), (base(u) - u) * requests_per_day + base(fixed) - fixed
+
+
+def raw_break_even_days(blocks: Mapping[str, Array], requests_per_day: ArrayLike,
+                        baseline: int) -> Array:
+    """Seed 000's raw ``D_min = C_FTTrain / (C_PEUse - C_FTUse)``: extra investment / daily
+    saving, unclamped, so negative where the option's daily cost is higher (numpy's
+    division: +-inf for a zero saving, NaN for 0 / 0, as the baseline against itself)."""
+    invest, saving = break_even_gap(blocks, requests_per_day, baseline)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return invest / saving
 
 
 def steady_state_break_even_days(extra_investment: Array, daily_saving: Array,

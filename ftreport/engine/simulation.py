@@ -21,13 +21,15 @@ from ftreport.engine import compare
 from ftreport.engine.analysis import option_arrays, qualifying
 from ftreport.engine.breakeven import break_even_from_blocks
 from ftreport.engine.costs import Array
+from ftreport.engine.errors import EngineError
 from ftreport.engine.sampling import BLOCK, Draw, chunk_inputs, draw_chunk, resolve
 from ftreport.engine.sensitivity import sensitivity
 from ftreport.engine.sketch import SKETCH_K, rank_error
 from ftreport.engine.summaries import S_CURVE, summarise
-from ftreport.engine.tally import STORED_BYTES, Tally, TallySpec
+from ftreport.engine.tally import RAW_D_MIN, SEED_000, STORED_BYTES, Tally, TallySpec
 from ftreport.model import ScenarioBook
 from ftreport.model.outputs import SIMULATED_KEYS
+from ftreport.model.problems import Problem
 from ftreport.model.results import Analysis, SimulationResult
 
 DEFAULT_CHUNK = 8 * BLOCK  # 32k iterations: arrays stay in cache (measured best of 16k..64k)
@@ -63,6 +65,8 @@ def _evaluate_chunk(book: ScenarioBook, baseline: int, draws: list[Draw],
     res = {k: np.broadcast_to(v, shape) for k, v in compare.evaluate(
         options, baseline, horizon_days=horizon, with_break_even_day=False,
         keys=EVALUATED, **scenario).items()}
+    if s.trim_mode == SEED_000:
+        res[RAW_D_MIN] = compare.raw_break_even_days(res, scenario["requests_per_day"], baseline)
     if with_break_even_day:
         res["break_even_day"] = break_even_from_blocks(
             res, options["retrain_every_days"], baseline, horizon,
@@ -100,9 +104,21 @@ class Plan:
         return self.spec.exact
 
 
-def exact_fits(iterations: int, n_options: int) -> bool:
-    """Whether every sample of a run fits the exact mode's memory budget."""
-    return iterations * n_options * STORED_BYTES <= EXACT_BUDGET_BYTES
+def exact_fits(iterations: int, n_options: int, stored_bytes: int = STORED_BYTES) -> bool:
+    """Whether every sample of a run fits the exact mode's memory budget (``stored_bytes``
+    per option-iteration)."""
+    return iterations * n_options * stored_bytes <= EXACT_BUDGET_BYTES
+
+
+def _seed_000_problem(book: ScenarioBook, n_options: int) -> Problem:
+    """Seed 000's trim needs every sample: the message for a run beyond the budget."""
+    sheet, _, cell = book.scenario_cells.get("trim_mode", "Scenario!").partition("!")
+    most = EXACT_BUDGET_BYTES // (n_options * (STORED_BYTES + 8))
+    return Problem(book.path.name, sheet, cell or None, f"per-output for a run of more than "
+                   f"{most:,} iterations of {n_options} options (seed-000 keeps every sample; "
+                   "beyond that the simulation keeps sketches), or mc_iterations at most "
+                   f"{most:,}", f"seed-000 with mc_iterations {book.scenario.mc_iterations:,}",
+                   field="trim_mode", code="too-large")
 
 
 def plan(book: ScenarioBook, analysis: Analysis, *, exact: bool | None = None) -> Plan:
@@ -119,11 +135,16 @@ def plan(book: ScenarioBook, analysis: Analysis, *, exact: bool | None = None) -
     n_opt = len(book.options)
     shifts = {k: tuple(float(v) for v in analysis.results[k]) for k in SIMULATED_KEYS}
     featured = featured_option(analysis)
+    trim_mode = str(getattr(s, "trim_mode", None) or "per-output")
+    seed_000 = trim_mode == SEED_000
+    fits = exact_fits(n, n_opt, STORED_BYTES + 8 * seed_000)
+    if seed_000 and not (fits if exact is None else exact):
+        raise EngineError([_seed_000_problem(book, n_opt)])
     spec = TallySpec(n_opt, analysis.baseline, tuple(bool(e) for e in eligible),
-                     exact_fits(n, n_opt) if exact is None else exact, shifts,
+                     fits if exact is None else exact, shifts,
                      target_savings=getattr(s, "target_savings", None),
                      target_payback_days=getattr(s, "target_payback_days", None),
-                     featured=featured)
+                     featured=featured, trim_mode=trim_mode)
     return Plan(book, analysis, resolve(book), option_arrays(book.options), spec,
                 featured, n, getattr(s, "mc_target_se", None))
 

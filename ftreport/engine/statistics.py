@@ -17,6 +17,10 @@ from ftreport.model.outputs import PERCENTILES
 from ftreport.model.results import plain_number
 
 HISTOGRAM_BINS = 30
+# Seed 000's "realistic" filter, the last step of its trim (trim_mode seed-000): fixed
+# constants of the mode, the study's own (tokens and days, so no currency enters them).
+REALISTIC_T_MAX = 3e7
+REALISTIC_D_MIN = 500.0
 
 
 class Column:
@@ -157,3 +161,36 @@ def histogram(x: Array, low: float, high: float) -> dict[str, list[float]]:
     counts, edges = np.histogram(inside, bins=bins, range=(low, high) if high > low else
                                  (low - 0.5, low + 0.5))
     return {"edges": [float(e) for e in edges], "counts": [float(c) for c in counts]}
+
+
+def _strictly_inside(x: Array, keep: Array, trim: tuple[float, float]) -> Array:
+    """``keep`` narrowed to the iterations whose ``x`` lies strictly inside the trim
+    percentiles of ``x`` over ``keep`` (undefined values left out); ``keep`` itself when
+    ``x`` is undefined at every kept iteration (nothing to trim by)."""
+    defined = keep & ~np.isnan(x)
+    if not defined.any():
+        return keep
+    low, high = _quantiles(np.sort(x[defined]), trim)
+    return defined & (x > low) & (x < high)
+
+
+def seed_000_kept(t_max: Array, d_min: Array, trim: tuple[float, float]) -> Array:
+    """Seed 000's trim of one option, as a mask over the iterations: strictly inside the
+    trim percentiles of ``t_max``, then of ``d_min`` (the raw ratio) recomputed on what
+    is left, then ``t_max < REALISTIC_T_MAX`` and ``d_min < REALISTIC_D_MIN``. A quantity
+    undefined in every iteration (an option without per-token training price, the
+    baseline's D_min against itself) takes no part."""
+    keep = _strictly_inside(d_min, _strictly_inside(t_max, np.ones(t_max.size, bool), trim),
+                            trim)
+    for x, limit in ((t_max, REALISTIC_T_MAX), (d_min, REALISTIC_D_MIN)):
+        if not np.isnan(x).all():
+            keep &= x < limit
+    return keep
+
+
+def kept_mean(x: Array, kept: Array) -> float | None:
+    """The mean of the finite values of ``x`` at the ``kept`` iterations (``x`` of length
+    one: a constant)."""
+    inside = np.broadcast_to(x, kept.shape)[kept]
+    inside = np.sort(inside[np.isfinite(inside)])
+    return _mean(inside)

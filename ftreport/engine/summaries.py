@@ -16,17 +16,20 @@ from typing import Any
 import numpy as np
 
 from ftreport.engine.costs import Array
-from ftreport.engine.precision import order_statistic_ranks, proportion_se
+from ftreport.engine.precision import Moments, order_statistic_ranks, proportion_se
+from ftreport.engine.sampling import BLOCK
 from ftreport.engine.sketch import SketchColumn
 from ftreport.engine.statistics import (
     HISTOGRAM_BINS,
     histogram,
+    kept_mean,
     percentile_bounds,
     quantile_grid,
+    seed_000_kept,
     sorted_statistics,
     sorted_valid,
 )
-from ftreport.engine.tally import Tally
+from ftreport.engine.tally import RAW_D_MIN, SEED_000, Tally
 from ftreport.model.outputs import OUTPUT, PERCENTILES, SIMULATED_KEYS
 from ftreport.model.results import plain_number
 
@@ -72,6 +75,7 @@ class OptionSamples:
             # A constant output: its statistics over one iteration are those over all.
             x = np.full(1, column.value, dtype=float) if self.constant else column.values()
         self.count = 1 if self.constant else self.iterations
+        self.x = x  # in iteration order (one value: a constant), for seed 000's trim
         self.valid = sorted_valid(x, never_is_infinite=OUTPUT[key].never_is_infinite)
 
     def statistics(self, trim: tuple[float, float]) -> tuple[dict[str, Any], tuple[float, float]]:
@@ -84,6 +88,13 @@ class OptionSamples:
 
     def histogram(self, low: float, high: float) -> dict[str, list[float]]:
         return histogram(self.valid, low, high)
+
+    def kept(self, stats: dict[str, Any], kept: Array) -> dict[str, list[float]]:
+        """Seed 000's trim: the trimmed mean and count over the ``kept`` iterations (one
+        set for every output of the option), and the histogram of the kept values."""
+        stats.update(trimmed_mean=kept_mean(self.x, kept),
+                     trimmed=int(kept.size - np.count_nonzero(kept)))
+        return histogram(np.broadcast_to(self.x, kept.shape)[kept], -np.inf, np.inf)
 
     def grid(self) -> list[float | None]:
         return quantile_grid(self.valid, S_CURVE)
@@ -144,6 +155,32 @@ class SketchSamples:
         return [self._at(p) for p in S_CURVE]
 
 
+class RawSamples(OptionSamples):
+    """Seed 000's raw D_min of one option (exact mode, trim_mode seed-000): its own
+    percentile object, with the standard error of its mean from its moments."""
+
+    def __init__(self, tally: Tally, option: int):
+        column = tally.columns[RAW_D_MIN][option]
+        self.iterations, self.constant, self.count = tally.filled, False, tally.filled
+        self.x = column.values()
+        self.valid = sorted_valid(self.x)
+
+    def summary(self, kept: Array) -> dict[str, Any]:
+        stats, _ = self.statistics((0.0, 100.0))
+        self.kept(stats, kept)
+        moments = Moments(stats["p50"] or 0.0)
+        moments.add_blocks(self.x, BLOCK)
+        stats["mean_se"] = moments.standard_error()
+        return stats
+
+
+def seed_000_sets(tally: Tally, names: list[str], trim: tuple[float, float]) -> list[Array]:
+    """Each option's kept iterations under seed 000's trim (``seed_000_kept``)."""
+    return [seed_000_kept(tally.columns["max_training_tokens"][i].values(),
+                          tally.columns[RAW_D_MIN][i].values(), trim)
+            for i in range(len(names))]
+
+
 def summarise(tally: Tally, names: list[str], trim: tuple[float, float], baseline: int,
               featured: int, rank_error: float,
               ) -> tuple[list[dict[str, Any]], int, dict[str, list[float]],
@@ -154,12 +191,14 @@ def summarise(tally: Tally, names: list[str], trim: tuple[float, float], baselin
     base_total = tally.columns["total_cost"][baseline].values() if exact else None
     summary: list[dict[str, Any]] = []
     trimmed, hist, curves = 0, {}, {}
+    kept_sets = seed_000_sets(tally, names, trim) if tally.spec.trim_mode == SEED_000 else None
     for i, name in enumerate(names):
         entry: dict[str, Any] = {"name": name, **probabilities(tally, i)}
         for key in SIMULATED_KEYS:
             samples = (OptionSamples(tally, key, i, base_total) if exact
                        else SketchSamples(tally, key, i, rank_error))
             entry[key], (low, high) = samples.statistics(trim)
+            kept_hist = None if kept_sets is None else samples.kept(entry[key], kept_sets[i])
             moments = tally.moments[key][i]
             if not exact:
                 entry[key].update(mean=moments.mean(),
@@ -169,6 +208,9 @@ def summarise(tally: Tally, names: list[str], trim: tuple[float, float], baselin
                 if i != baseline:  # the baseline saves nothing against itself
                     curves[name] = samples.grid()
                 if i == featured:
-                    trimmed, hist = entry[key]["trimmed"], samples.histogram(low, high)
+                    trimmed = entry[key]["trimmed"]
+                    hist = samples.histogram(low, high) if kept_hist is None else kept_hist
+        if kept_sets is not None:
+            entry[RAW_D_MIN] = RawSamples(tally, i).summary(kept_sets[i])
         summary.append(entry)
     return summary, trimmed, hist, curves

@@ -31,6 +31,9 @@ STORED = tuple(k for k in SIMULATED_KEYS if k != "savings_vs_baseline")
 # Bytes a stored option-iteration may take at most (float64 totals, D_min and T_max,
 # float32 whole days): what the exact mode's memory budget is checked against.
 STORED_BYTES = sum(4 if k == "break_even_day" else 8 for k in STORED)
+# Seed 000's trim (``trim_mode`` seed-000) also keeps the raw, unclamped D_min (float64).
+RAW_D_MIN = "raw_break_even_days"
+SEED_000 = "seed-000"
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,15 @@ class TallySpec:
     target_savings: float | None = None
     target_payback_days: float | None = None
     featured: int = 0  # whose savings keep per-block sums (the convergence chart)
+    trim_mode: str = "per-output"  # or SEED_000: the raw D_min is kept too (exact mode only)
+
+    def stored(self) -> tuple[str, ...]:
+        """The outputs exact mode keeps for every iteration."""
+        return (*STORED, RAW_D_MIN) if self.trim_mode == SEED_000 else STORED
+
+    def stored_bytes(self) -> int:
+        """Bytes a stored option-iteration takes."""
+        return STORED_BYTES + (8 if self.trim_mode == SEED_000 else 0)
 
     def counted(self) -> tuple[str, ...]:
         """The counts a tally keeps, one per option each."""
@@ -83,7 +95,7 @@ class Tally:
             # Whole days (or NaN) are exact in float32: half the memory of the others.
             self.columns = {k: [Column(size, np.float32 if k == "break_even_day"
                                        else np.float64) for _ in range(n_opt)]
-                            for k in STORED}
+                            for k in spec.stored()}
         else:
             self.sketches = {k: [SketchColumn() for _ in range(n_opt)]
                              for k in SIMULATED_KEYS}
@@ -119,6 +131,9 @@ class Tally:
                     if OUTPUT[key].never_is_infinite else values
                 for i, sketch in enumerate(self.sketches[key]):
                     sketch.add(kept[i])
+        if spec.exact and RAW_D_MIN in self.columns:
+            for i, column in enumerate(self.columns[RAW_D_MIN]):
+                column.add(self.filled, np.broadcast_to(res[RAW_D_MIN], npv.shape)[i])
         self.filled += width
 
     def absorb(self, other: Tally) -> None:

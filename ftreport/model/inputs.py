@@ -29,6 +29,7 @@ class Scenario:
     mc_sampling: str = "random"  # or "latin-hypercube" (schema.SAMPLING_METHODS)
     trim_low_pct: float = 5.0
     trim_high_pct: float = 95.0
+    trim_mode: str = "per-output"  # or "seed-000" (schema.TRIM_MODES)
     allow_extreme_growth: bool = False
     fx_rate: float | None = None  # scenario currency per 1 USD; None: not given
     price_date: date | None = None  # None: the run date

@@ -93,6 +93,7 @@ class Field:
 APPROACHES = ("prompting", "fine-tuning", "distillation", "self-hosted")
 FACTOR_ANSWERS = ("yes", "no", "unknown")
 SAMPLING_METHODS = ("random", "latin-hypercube")
+TRIM_MODES = ("per-output", "seed-000")
 DISTRIBUTIONS = ("fixed", "uniform", "integer", "normal", "triangular", "pert", "lognormal",
                  "poisson")
 
@@ -150,6 +151,11 @@ SCENARIO_FIELDS: tuple[Field, ...] = (
           "block of 4,096 iterations covers each 1/4,096 of it once): the same precision "
           "with fewer iterations. Blank = random.", default="random", uncertain=False,
           since=3, choices=SAMPLING_METHODS),
+    Field("trim_mode", "Trim mode", "", "choice", "per-output: each output and option "
+          "trimmed at its own percentiles. seed-000: seed 000's trim, one set of iterations per "
+          "option: inside the trim percentiles of T_max, then of D_min, then T_max < 3e7 and "
+          "D_min < 500 (docs/simulation.md). Blank = per-output.", default="per-output",
+          uncertain=False, since=3, choices=TRIM_MODES),
     Field("mc_target_se", "Target standard error", "", "number", "Optional. Stop the "
           "simulation early once the featured option's mean savings have a standard error "
           "below this (checked every 65,536 iterations; same result every run).", minimum=0,

@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from ftreport import __version__
 from ftreport.engine.compare import COST_TOLERANCE
 from ftreport.engine.plausibility import price_rows_used
+from ftreport.engine.tally import SEED_000
 from ftreport.model.format import Formatter, calendar_date, date_of_day
 from ftreport.model.inputs import ScenarioBook
 from ftreport.model.results import RunResult
@@ -33,7 +34,7 @@ from ftreport.report.decision import decision
 from ftreport.report.factors import factors_view
 from ftreport.report.options import DAYS_PER_MONTH, cumulative_chart, option_views
 from ftreport.report.prices_used import prices_used
-from ftreport.report.risk import risk_picture
+from ftreport.report.risk import risk_picture, trim_range
 from ftreport.report.scenario_table import scenarios_view
 from ftreport.report.scurve_chart import s_curve_view
 from ftreport.report.sensitivity_views import joint_sensitivity_view
@@ -67,6 +68,8 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
             "days_per_month": f"{DAYS_PER_MONTH:.4g}",
             "trim_low": f"{analysis.book.scenario.trim_low_pct:g}",
             "trim_high": f"{analysis.book.scenario.trim_high_pct:g}",
+            "seed_000_trim": trim_range(analysis.book.scenario, fmt)
+            if analysis.book.scenario.trim_mode == SEED_000 else "",
             "first_day": meta.first_day,
             "tolerance": f"{COST_TOLERANCE:g}",
         },

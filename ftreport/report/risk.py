@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ftreport.engine.statistics import REALISTIC_D_MIN, REALISTIC_T_MAX
+from ftreport.engine.tally import SEED_000
 from ftreport.model.format import MISSING, Formatter, is_number
+from ftreport.model.inputs import Scenario
 from ftreport.model.outputs import OUTPUT
 from ftreport.model.results import Analysis, SimulatedOption, SimulationResult
 from ftreport.report import charts
@@ -39,7 +42,7 @@ def risk_picture(analysis: Analysis, simulation: SimulationResult,
     return RiskPicture(
         iterations=fmt.count(simulation.iterations), seed=str(simulation.seed),
         trimmed=fmt.count(simulation.trimmed),
-        trim_range=f"P{s.trim_low_pct:g} to P{s.trim_high_pct:g}",
+        trim_range=trim_range(s, fmt),
         focus=names[focus], focus_base=fmt.money(base_savings),
         focus_savings=_three(savings, fmt.money),
         histogram=_histogram(analysis, simulation, focus, savings, fmt),
@@ -49,6 +52,17 @@ def risk_picture(analysis: Analysis, simulation: SimulationResult,
         precision=precision_sentence(simulation, names[focus], fmt),
         stopping=stopping_sentence(simulation, fmt),
         targets=targets_sentence(analysis, simulation, focus, fmt))
+
+
+def trim_range(s: Scenario, fmt: Formatter) -> str:
+    """Which trim the chart and the trimmed means used, in words (the scenario's
+    trim_mode)."""
+    inside = f"P{s.trim_low_pct:g} to P{s.trim_high_pct:g}"
+    if s.trim_mode != SEED_000:
+        return inside
+    return (f"seed 000's trim: strictly inside {inside} of the maximum training tokens, then "
+            f"of the raw break-even days, then below {fmt.count(REALISTIC_T_MAX)} tokens and "
+            f"{fmt.count(REALISTIC_D_MIN)} days")
 
 
 def se_percent(se: float | None, fmt: Formatter) -> str:

@@ -33,6 +33,7 @@ SEED_000 = Example(
         "currency": "USD", "horizon_days": 90, "requests_per_day": 215,
         "monthly_growth": 0, "discount_rate": 0, "baseline_option": _SEED_PE,
         "mc_iterations": 200_000, "mc_seed": 0, "trim_low_pct": 5, "trim_high_pct": 95,
+        "trim_mode": "seed-000",
     },
     options=[
         {"name": _SEED_PE, "approach": "prompting", "model": "gpt-3.5-turbo-16k",
