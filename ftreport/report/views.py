@@ -144,6 +144,20 @@ class RiskPicture:
     precision: str = ""  # the featured mean savings with its SE; how exact percentiles are
     stopping: str = ""  # how mc_target_se ended the run; empty when it was not set
     targets: str = ""  # the featured option's chances of meeting the targets; empty if none
+    sampling: str = ""  # the sampling method (mc_sampling) in a sentence
+    correlations: list[CorrelationRow] = field(default_factory=list)  # Correlations applied
+    correlations_measured: str = ""  # iterations the achieved correlations are measured on
+
+
+@dataclass(frozen=True)
+class CorrelationRow:
+    """One Correlations row applied: its two inputs, requested and achieved rank
+    correlation."""
+
+    input_a: str
+    input_b: str
+    requested: str
+    achieved: str
 
 
 @dataclass(frozen=True)
