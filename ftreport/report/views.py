@@ -203,6 +203,29 @@ class Appendix:
     options: list[InputRow]
     uncertainty: list[UncertainRow]
     option_rows: list[str] = field(default_factory=list)  # each option's row ("row 5")
+    correlations: list[CorrelationInput] = field(default_factory=list)  # Correlations rows
+    overrides: list[OverrideRow] = field(default_factory=list)  # Named scenarios rows
+
+
+@dataclass(frozen=True)
+class CorrelationInput:
+    """One row of the Correlations table as the appendix lists it."""
+
+    input_a: str
+    input_b: str
+    rank_correlation: str
+    cell: str
+
+
+@dataclass(frozen=True)
+class OverrideRow:
+    """One row of the Named scenarios table as the appendix lists it."""
+
+    scenario: str
+    input: str
+    option: str  # "scenario", "all options" or the option's name
+    value: str
+    cell: str
 
 
 @dataclass(frozen=True)
