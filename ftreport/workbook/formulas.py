@@ -137,7 +137,6 @@ OPTION_WORKINGS: dict[str, OptionFormula] = {
     "qualifies": _qualifies,
     "recommend_score": lambda o: (f'IF(OR(any_qualifying=0,{o.working("qualifies")}=1),'
                                   f'{o.result("npv_cost")},"")'),
-    "ties_lowest": _ties_lowest,
     "training_pv_factor": _training_pv_factor,
     "investment": lambda o: f"{o.result('upfront_cost')}+{o.result('training_cost_per_run')}",
     "extra_investment": lambda o: (f"{o.working('investment')}"
@@ -155,6 +154,7 @@ OPTION_WORKINGS: dict[str, OptionFormula] = {
     "batch_factor": lambda o: (f"1-{o.input('batch_share')}*{o.input('batch_discount')}"
                                if o.has_input("batch_share") and o.has_input("batch_discount")
                                else "1"),  # a workbook older than the batch columns
+    "ties_lowest": _ties_lowest,
 }
 
 

@@ -91,9 +91,6 @@ OPTION_WORKINGS = (
     Column("recommend_score", "money", "npv_cost when the option may be recommended "
            "(qualifies, or no option does), else blank. The recommended option has the "
            "smallest."),
-    Column("ties_lowest", "0", "1 when recommend_score is within the tolerance of the "
-           "smallest recommend_score (cost-model.md, Ties: equal), else 0. The recommended "
-           "option is the baseline when it has 1, else the first row with 1."),
     Column("training_pv_factor", "0.000000", "Sum of δ^(k·retrain_every_days) for k = "
            "0..n-1: present value of 1 paid at every training run."),
     Column("investment", "money", "upfront_cost + training_cost_per_run (the ROI "
@@ -108,6 +105,9 @@ OPTION_WORKINGS = (
            "tokens_per_price_unit: cost of one more training token over the horizon."),
     Column("batch_factor", FINE, "1 - batch_share·batch_discount: the average request's "
            "cost per unit of its normal token cost (cost_per_request multiplies by it)."),
+    Column("ties_lowest", "0", "1 when recommend_score is within the tolerance of the "
+           "smallest recommend_score (cost-model.md, Ties: equal), else 0. The recommended "
+           "option is the baseline when it has 1, else the first row with 1."),
 )
 
 RESULT_COLUMN = {o.key: i + 1 for i, o in enumerate(SHEET_OUTPUTS)}
