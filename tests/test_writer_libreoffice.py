@@ -133,8 +133,17 @@ def expected_reason(run: Run) -> str:
         text = "Lowest present value of cost"
     else:
         text = "Lowest present value of cost among the options meeting the minimum quality"
-    keep = analysis.recommended == analysis.baseline
-    return text + ("; it is the baseline: keep it" if keep else "")
+    if analysis.recommended == analysis.baseline:
+        return text + "; it is the baseline: keep it"
+    # cost-model.md "Ties", worked from the present values: another recommendable option
+    # within 1e-9 relative of the recommended one's (the lowest, or equal to it).
+    npv = [float(v) for v in analysis.results["npv_cost"]]
+    may = [m or not any(meets) for m in meets]
+    lowest = min(v for v, m in zip(npv, may, strict=True) if m)
+    equal = sum(m and v - lowest <= 1e-9 * max(abs(v), abs(lowest))
+                for v, m in zip(npv, may, strict=True))
+    return text + ("; another option's present value is equal (within 1e-9): the first "
+                   "listed in Options is recommended" if equal > 1 else "")
 
 
 def assert_summary(ws: Any, results: list[dict[str, Any]], run: Run) -> None:

@@ -46,14 +46,20 @@ def qualifying(book: ScenarioBook) -> list[bool]:
     return [o.quality_score is not None and o.quality_score >= floor for o in book.options]
 
 
+def ties_lowest(npv: np.ndarray, eligible: list[bool]) -> list[bool]:
+    """Which options may be recommended and tie the lowest present value among those that
+    may (within the tolerance, cost-model.md "Ties"); all may when none is eligible."""
+    may = [ok or not any(eligible) for ok in eligible]
+    lowest = min(float(npv[i]) for i, ok in enumerate(may) if ok)
+    return [ok and not bool(compare.more_expensive(npv[i], lowest)) for i, ok in enumerate(may)]
+
+
 def recommend(npv: np.ndarray, eligible: list[bool], baseline: int) -> int:
     """Lowest present value among eligible options (all of them when none is eligible).
     Present values equal within the tolerance tie (cost-model.md, "Ties"): among equals
     the baseline stays when it is one of them, else the earlier row wins."""
-    candidates = [i for i, ok in enumerate(eligible) if ok] or list(range(len(npv)))
-    lowest = min(npv[i] for i in candidates)
-    tied = [i for i in candidates if not compare.more_expensive(npv[i], lowest)]
-    return baseline if baseline in tied else tied[0]
+    tied = ties_lowest(npv, eligible)
+    return baseline if tied[baseline] else tied.index(True)
 
 
 def evaluate_book(book: ScenarioBook) -> Analysis:

@@ -21,12 +21,16 @@ from ftreport.engine.costs import Array
 from ftreport.engine.errors import EngineError
 from ftreport.model import Correlation, ScenarioBook
 from ftreport.model.problems import Problem, describe
+from ftreport.model.results import AppliedCorrelation
 
 Key = tuple[str, str | None]  # an Uncertainty row's (input, option)
 PSD_TOLERANCE = 1e-9  # smallest eigenvalue still counted as >= 0 (rounding)
 # The nearest valid matrix is offered when no correlation moves by more than this.
 SLIGHTLY_OFF = 0.1
 OFFERED_DECIMALS = 3
+# The achieved correlations are measured on the run's first iterations, up to this many:
+# the sampling error of Spearman's rho is about 1/sqrt(n), 0.004 here.
+MEASURED_ITERATIONS = 65_536
 
 
 @dataclass(frozen=True)
@@ -222,3 +226,34 @@ def correlation_of(book: ScenarioBook, rows: list[Key]) -> CorrelationPlan | Non
                                     f.expected, f.found, field=f.column, code=f.code))
         raise EngineError(problems)
     return plan(pairs, rows)
+
+
+def ranks(values: Array) -> Array:
+    """Ranks 0..n-1 of ``values``, ties sharing their average rank (a clipped input
+    repeats its bound)."""
+    _, where, counts = np.unique(values, return_inverse=True, return_counts=True)
+    ends = np.cumsum(counts)
+    return ((ends - counts + ends - 1) / 2.0)[where]
+
+
+def spearman(a: Array, b: Array) -> float:
+    """Spearman's rank correlation of two samples: Pearson's over their ranks (NaN when
+    either does not vary)."""
+    ra, rb = ranks(a), ranks(b)
+    ra, rb = ra - ra.mean(), rb - rb.mean()
+    scale = math.sqrt(float(ra @ ra) * float(rb @ rb))
+    return float(ra @ rb) / scale if scale > 0 else math.nan
+
+
+def achieved(pairs: list[Correlation], rows: list[Key], samples: list[Array]
+             ) -> list[AppliedCorrelation]:
+    """Each of ``pairs`` with the Spearman correlation its two rows got in ``samples``
+    (one array per row of ``rows``, the resolved draws' keys, as sampling.draw_chunk
+    returns them)."""
+    position = {k: i for i, k in enumerate(rows)}
+    return [AppliedCorrelation(c.input_a, c.option_a, c.input_b, c.option_b,
+                               float(c.rank_correlation),
+                               spearman(samples[position[key_a(c)]],
+                                        samples[position[key_b(c)]]),
+                               int(samples[0].size))
+            for c in pairs]

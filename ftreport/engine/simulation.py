@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ftreport.engine import compare
+from ftreport.engine import compare, correlation
 from ftreport.engine.analysis import option_arrays, qualifying
 from ftreport.engine.breakeven import break_even_from_blocks
 from ftreport.engine.costs import Array
@@ -30,7 +30,7 @@ from ftreport.engine.tally import RAW_D_MIN, SEED_000, STORED_BYTES, Tally, Tall
 from ftreport.model import ScenarioBook
 from ftreport.model.outputs import SIMULATED_KEYS
 from ftreport.model.problems import Problem
-from ftreport.model.results import Analysis, SimulationResult
+from ftreport.model.results import Analysis, AppliedCorrelation, SimulationResult
 
 DEFAULT_CHUNK = 8 * BLOCK  # 32k iterations: arrays stay in cache (measured best of 16k..64k)
 SCENARIO_KEYS = ("requests_per_day", "monthly_growth", "discount_rate")
@@ -222,7 +222,19 @@ def finish(plan: Plan, total: Tally, stopped: str) -> SimulationResult:
         sampling_method=str(getattr(s, "mc_sampling", None) or "random"),
         s_curve={"probabilities": list(S_CURVE), "savings": curves},
         convergence={"option": names[plan.featured], **total.moments[
-            "savings_vs_baseline"][plan.featured].running(CONVERGENCE_POINTS)})
+            "savings_vs_baseline"][plan.featured].running(CONVERGENCE_POINTS)},
+        correlations=applied_correlations(plan, total.filled))
+
+
+def applied_correlations(plan: Plan, iterations: int) -> list[AppliedCorrelation]:
+    """The Correlations rows with the rank correlation the run's own draws achieved (its
+    first iterations, up to correlation.MEASURED_ITERATIONS); empty without the table."""
+    if not plan.book.correlations:
+        return []
+    samples = draw_chunk(plan.draws, int(plan.book.scenario.mc_seed), 0,
+                         min(iterations, correlation.MEASURED_ITERATIONS))
+    return correlation.achieved(plan.book.correlations,
+                                [(d.row.input, d.row.option) for d in plan.draws], samples)
 
 
 def simulate(book: ScenarioBook, analysis: Analysis, *,

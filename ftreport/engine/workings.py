@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ftreport.engine import compare, costs
-from ftreport.engine.analysis import cost_curves, option_arrays, qualifying
+from ftreport.engine.analysis import cost_curves, option_arrays, qualifying, ties_lowest
 from ftreport.engine.costs import Array
 from ftreport.model.results import Analysis
 
@@ -86,6 +86,7 @@ def option_workings(analysis: Analysis) -> dict[str, Array]:
         "qualifies": eligible.astype(float),
         # Recommendable: qualifies, or no option does.
         "recommend_score": np.where(eligible | ~eligible.any(), res["npv_cost"], np.nan),
+        "ties_lowest": np.array(ties_lowest(res["npv_cost"], list(eligible)), dtype=float),
         "training_pv_factor": costs.geometric_sum(
             _daily_log_discount(float(s.discount_rate)) * arrays["retrain_every_days"], runs),
         "investment": investment,

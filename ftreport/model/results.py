@@ -144,6 +144,33 @@ class SensitivityBar:
         return self.input if self.option is None else f"{self.input} ({self.option})"
 
 
+# Each mc_sampling method as the Simulation sheet and the memo describe it.
+SAMPLING_WORDS = {
+    "random": "random sampling, every uncertain input drawn independently at random",
+    "latin-hypercube": "Latin hypercube sampling, each uncertain input stratified into "
+                       "equally likely slices within every block of 4,096 iterations, one "
+                       "draw per slice",
+}
+
+
+@dataclass(frozen=True)
+class AppliedCorrelation:
+    """One Correlations row as the run applied it: the two Uncertainty rows (input and
+    option, None for a Scenario input), the rank correlation asked for, and the Spearman
+    correlation measured on the first ``measured_iterations`` of the run's draws."""
+
+    input_a: str
+    option_a: str | None
+    input_b: str
+    option_b: str | None
+    requested: float
+    achieved: float
+    measured_iterations: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
 @dataclass
 class RankCorrelation:
     """An uncertain input's Spearman rank correlation with the featured option's savings
@@ -228,6 +255,13 @@ class SimulationResult:
     # The featured option's running mean savings: "option", and after each of
     # "iterations", the "mean" and its standard error "se" (the convergence chart).
     convergence: dict[str, Any] = field(default_factory=dict)
+    # The Correlations rows applied (table order), each with its achieved correlation.
+    correlations: list[AppliedCorrelation] = field(default_factory=list)
+
+    @property
+    def sampling_words(self) -> str:
+        """The sampling method (mc_sampling) in words, for the sheet and the memo."""
+        return SAMPLING_WORDS[self.sampling_method]
 
     def to_dict(self) -> dict[str, Any]:
         return {"iterations": self.iterations, "seed": self.seed, "trimmed": self.trimmed,
@@ -237,7 +271,8 @@ class SimulationResult:
                 "stopping": {"requested_iterations": self.requested_iterations,
                              "iterations": self.iterations, "reason": self.stopped,
                              "target_se": self.target_se, "check_every": self.check_every},
-                "s_curve": self.s_curve, "convergence": self.convergence}
+                "s_curve": self.s_curve, "convergence": self.convergence,
+                "correlations": [c.to_dict() for c in self.correlations]}
 
 
 @dataclass

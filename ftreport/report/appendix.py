@@ -1,5 +1,5 @@
 """The memo's appendix: every Scenario and Options input with its unit and cell, and the
-Uncertainty rows."""
+Uncertainty, Correlations and Named scenarios rows (those the workbook has)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,18 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ftreport.model import ScenarioBook, Uncertain
+from ftreport.model import Correlation, ScenarioBook, Uncertain
 from ftreport.model.format import MISSING, Formatter
+from ftreport.model.inputs import Override
 from ftreport.model.schema import OPTION_FIELDS, SCENARIO_FIELDS
 from ftreport.report.input_values import MONEY_INPUTS, input_label, input_value
-from ftreport.report.views import Appendix, InputRow, UncertainRow
+from ftreport.report.views import (
+    Appendix,
+    CorrelationInput,
+    InputRow,
+    OverrideRow,
+    UncertainRow,
+)
 
 
 def appendix(book: ScenarioBook, fmt: Formatter) -> Appendix:
@@ -32,7 +39,9 @@ def appendix(book: ScenarioBook, fmt: Formatter) -> Appendix:
     uncertainty = [uncertain_row(u, fmt) for u in book.uncertainty]
     rows = [_shared(c.values())[1] for c in cells]
     return Appendix(scenario, [o.name for o in book.options], options, uncertainty,
-                    option_rows=rows)
+                    option_rows=rows,
+                    correlations=[correlation_row(c) for c in book.correlations],
+                    overrides=[override_row(o, fmt) for o in book.overrides])
 
 
 CELL = re.compile(r"^(?P<sheet>.+)!\$?(?P<column>[A-Z]+)\$?(?P<row>[0-9]+)$")
@@ -53,11 +62,28 @@ def uncertain_row(u: Uncertain, fmt: Formatter) -> UncertainRow:
     bounded = u.clip_min is not None or u.clip_max is not None
     return UncertainRow(
         input=input_label(u.input, None),
-        option="scenario" if u.option is None else "all options" if u.option == "*"
-        else u.option,
+        option=applies_to(u.option),
         distribution=u.distribution,
         parameters=", ".join(fmt.number(p) for p in (u.p1, u.p2, u.p3) if p is not None),
         clip=(f"{fmt.number(u.clip_min) if u.clip_min is not None else '…'} to "
               f"{fmt.number(u.clip_max) if u.clip_max is not None else '…'}"
               if bounded else MISSING),
         notes=u.notes, cell=u.cell or MISSING)
+
+
+def applies_to(option: str | None) -> str:
+    """What a row's option column addresses, in words."""
+    return "scenario" if option is None else "all options" if option == "*" else option
+
+
+def correlation_row(c: Correlation) -> CorrelationInput:
+    """One row of the Correlations table as the appendix lists it."""
+    return CorrelationInput(input_label(c.input_a, c.option_a),
+                            input_label(c.input_b, c.option_b),
+                            f"{c.rank_correlation:g}", c.cell or MISSING)
+
+
+def override_row(o: Override, fmt: Formatter) -> OverrideRow:
+    """One row of the Named scenarios table as the appendix lists it."""
+    return OverrideRow(o.scenario, input_label(o.input, None), applies_to(o.option),
+                       input_value(o.input, o.value, fmt, exact=True), o.cell or MISSING)

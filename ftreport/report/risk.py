@@ -13,7 +13,7 @@ from ftreport.model.outputs import OUTPUT
 from ftreport.model.results import Analysis, SimulatedOption, SimulationResult
 from ftreport.report import charts
 from ftreport.report.input_values import input_label, input_value
-from ftreport.report.views import PercentileRow, RiskPicture, SensitivityRow
+from ftreport.report.views import CorrelationRow, PercentileRow, RiskPicture, SensitivityRow
 
 MAX_TORNADO_BARS = 8
 # The percentiles the memo shows of a simulated output (the summary has more).
@@ -51,7 +51,19 @@ def risk_picture(analysis: Analysis, simulation: SimulationResult,
         tornado=tornado, sensitivity=sensitivity,
         precision=precision_sentence(simulation, names[focus], fmt),
         stopping=stopping_sentence(simulation, fmt),
-        targets=targets_sentence(analysis, simulation, focus, fmt))
+        targets=targets_sentence(analysis, simulation, focus, fmt),
+        sampling=f"Sampling method: {simulation.sampling_words}.",
+        correlations=correlation_rows(simulation),
+        correlations_measured=fmt.count(simulation.correlations[0].measured_iterations)
+        if simulation.correlations else "")
+
+
+def correlation_rows(simulation: SimulationResult) -> list[CorrelationRow]:
+    """The Correlations rows the run applied, requested against achieved; empty without
+    the table."""
+    return [CorrelationRow(input_label(c.input_a, c.option_a), input_label(c.input_b, c.option_b),
+                           f"{c.requested:.2f}", f"{c.achieved:.2f}")
+            for c in simulation.correlations]
 
 
 def trim_range(s: Scenario, fmt: Formatter) -> str:

@@ -145,6 +145,20 @@ class RiskPicture:
     precision: str = ""  # the featured mean savings with its SE; how exact percentiles are
     stopping: str = ""  # how mc_target_se ended the run; empty when it was not set
     targets: str = ""  # the featured option's chances of meeting the targets; empty if none
+    sampling: str = ""  # the sampling method (mc_sampling) in a sentence
+    correlations: list[CorrelationRow] = field(default_factory=list)  # Correlations applied
+    correlations_measured: str = ""  # iterations the achieved correlations are measured on
+
+
+@dataclass(frozen=True)
+class CorrelationRow:
+    """One Correlations row applied: its two inputs, requested and achieved rank
+    correlation."""
+
+    input_a: str
+    input_b: str
+    requested: str
+    achieved: str
 
 
 @dataclass(frozen=True)
@@ -190,6 +204,29 @@ class Appendix:
     options: list[InputRow]
     uncertainty: list[UncertainRow]
     option_rows: list[str] = field(default_factory=list)  # each option's row ("row 5")
+    correlations: list[CorrelationInput] = field(default_factory=list)  # Correlations rows
+    overrides: list[OverrideRow] = field(default_factory=list)  # Named scenarios rows
+
+
+@dataclass(frozen=True)
+class CorrelationInput:
+    """One row of the Correlations table as the appendix lists it."""
+
+    input_a: str
+    input_b: str
+    rank_correlation: str
+    cell: str
+
+
+@dataclass(frozen=True)
+class OverrideRow:
+    """One row of the Named scenarios table as the appendix lists it."""
+
+    scenario: str
+    input: str
+    option: str  # "scenario", "all options" or the option's name
+    value: str
+    cell: str
 
 
 @dataclass(frozen=True)

@@ -60,11 +60,15 @@ def _not_dearer(cost: str, other: str) -> str:
 
 
 def _recommended_row() -> str:
-    # The lowest score, except that the baseline stays when it ties the lowest.
-    lowest, base = "MIN(wk_recommend_score)", "INDEX(wk_recommend_score,baseline_row)"
-    first = f"MATCH({lowest},wk_recommend_score,0)"
-    return (f"IF(ISNUMBER({base}),IF({_not_dearer(base, lowest)},baseline_row,{first}),"
-            f"{first})")
+    # cost-model.md "Ties": the baseline when it ties the lowest, else the first row that
+    # does (not the lowest itself: a later row a hair cheaper is equal, and loses).
+    return ("IF(INDEX(wk_ties_lowest,baseline_row)=1,baseline_row,"
+            "MATCH(1,wk_ties_lowest,0))")
+
+
+def _ties_lowest(o: OptionRefs) -> str:
+    score, lowest = o.working("recommend_score"), "MIN(wk_recommend_score)"
+    return f"IF(ISNUMBER({score}),IF({_not_dearer(score, lowest)},1,0),0)"
 
 
 def _chart_marker_top(refs: References) -> str:
@@ -150,6 +154,7 @@ OPTION_WORKINGS: dict[str, OptionFormula] = {
     "batch_factor": lambda o: (f"1-{o.input('batch_share')}*{o.input('batch_discount')}"
                                if o.has_input("batch_share") and o.has_input("batch_discount")
                                else "1"),  # a workbook older than the batch columns
+    "ties_lowest": _ties_lowest,
 }
 
 

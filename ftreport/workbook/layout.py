@@ -100,6 +100,9 @@ OPTION_WORKINGS = (
            "tokens_per_price_unit: cost of one more training token over the horizon."),
     Column("batch_factor", FINE, "1 - batch_share·batch_discount: the average request's "
            "cost per unit of its normal token cost (cost_per_request multiplies by it)."),
+    Column("ties_lowest", "0", "1 when recommend_score is within the tolerance of the "
+           "smallest recommend_score (cost-model.md, Ties: equal), else 0. The recommended "
+           "option is the baseline when it has 1, else the first row with 1."),
 )
 
 RESULT_COLUMN = {o.key: i + 1 for i, o in enumerate(SHEET_OUTPUTS)}

@@ -7,9 +7,9 @@ results table with the Results sheet's columns. Each formula is the base case's
 own (ftreport.workbook.formulas) pointed at the block's cells: ``_BlockRefs`` gives
 the inputs and results, and ``retarget`` swaps the defined names a formula uses
 (``volume_factor_horizon``, ``res_total_cost``, ``wk_fixed_part``...) for the
-block's. Only the break-even day and the rank, which the base case reads off the
-Timeline and the Results sheet, have formulas of their own here. Cached values are
-the engine's (ftreport.engine.scenarios).
+block's (the rank too, so equal present values share a rank as on Results). Only the
+break-even day, which the base case reads off the Timeline, has a formula of its own
+here. Cached values are the engine's (ftreport.engine.scenarios).
 """
 
 from __future__ import annotations
@@ -215,11 +215,6 @@ def _result_formula(key: str, o: _BlockRefs, block: _Block) -> str:
     if key == "break_even_day":
         mark = o.working(MARK.key)
         return f'IF({mark}>{o.scenario["horizon_days"]},"",{mark})'
-    if key == "rank":
-        npv, first = o.own("npv_cost"), o.block.results_header + 1
-        col = npv.split("$")[1]
-        return (f"SUMPRODUCT(--({block.names['res_npv_cost']}<{npv}))"
-                f"+SUMPRODUCT(--(${col}${first}:{npv}={npv}))")
     return retarget(formulas.RESULTS[key](o), block.names)
 
 

@@ -4,6 +4,7 @@ options across), as live formulas over the Results table."""
 
 from __future__ import annotations
 
+from ftreport.engine.analysis import qualifying, ties_lowest
 from ftreport.model.outputs import SHEET_OUTPUTS, Output
 from ftreport.workbook.cells import column_letter
 from ftreport.workbook.context import ReportContext
@@ -25,6 +26,10 @@ UNIT_WORDS = {"unit_money": "{currency} per request", "money": "{currency}", "sh
               "count": "", "flag": "TRUE/FALSE", "text": "", "ratio": "multiple"}
 METRICS = tuple(o for o in SHEET_OUTPUTS if o.key != "name")
 HEAD_ROW = 9
+# cost-model.md "Ties": among equal present values the baseline stays, else the first row.
+KEEP_BASELINE = "; it is the baseline: keep it"
+FIRST_OF_EQUALS = ("; another option's present value is equal (within 1e-9): the first "
+                   "listed in Options is recommended")
 
 
 def label_with_unit(output: Output, currency: str) -> str:
@@ -39,7 +44,8 @@ def reason_formula(min_quality: str) -> str:
     return ('IF(any_qualifying=0,"No option meets the minimum quality: lowest present value '
             f'of cost overall",IF({min_quality}="","Lowest present value of cost",'
             '"Lowest present value of cost among the options meeting the minimum quality"))'
-            '&IF(recommended_row=baseline_row,"; it is the baseline: keep it","")')
+            f'&IF(recommended_row=baseline_row,"{KEEP_BASELINE}",'
+            f'IF(SUM(wk_ties_lowest)>1,"{FIRST_OF_EQUALS}",""))')
 
 
 def reason_text(ctx: ReportContext) -> str:
@@ -51,8 +57,10 @@ def reason_text(ctx: ReportContext) -> str:
         text = "Lowest present value of cost"
     else:
         text = "Lowest present value of cost among the options meeting the minimum quality"
-    return text + ("; it is the baseline: keep it"
-                   if analysis.recommended == analysis.baseline else "")
+    if analysis.recommended == analysis.baseline:
+        return text + KEEP_BASELINE
+    equals = ties_lowest(analysis.results["npv_cost"], qualifying(ctx.book))
+    return text + (FIRST_OF_EQUALS if sum(equals) > 1 else "")
 
 
 def summary_sheet(ctx: ReportContext) -> None:

@@ -70,10 +70,12 @@ def _simulation_sheet(ws: Worksheet, sim: SimulationResult, currency: str) -> No
     _row(ws, ["Iterations asked for", sim.requested_iterations])
     _row(ws, ["Stopped", stop_text(sim)])
     _row(ws, ["Percentiles", precision_text(sim)])
+    _row(ws, ["Sampling", sim.sampling_words])
     _row(ws, [])
     _probabilities(ws, sim)
     _row(ws, [])
     _percentiles(ws, sim, currency)
+    _correlations(ws, sim)
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 30
     _histogram(ws, sim, currency)
@@ -90,6 +92,27 @@ def stop_text(sim: SimulationResult) -> str:
         return (f"after every iteration: the standard error of the mean savings stayed at or "
                 f"above the target {sim.target_se:,.2f}")
     return "after every iteration"
+
+
+CORRELATION_HEAD = ("Input a", "Option a", "Input b", "Option b",
+                    "Requested rank correlation", "Achieved Spearman correlation",
+                    "Measured on iterations")
+
+
+def _correlations(ws: Worksheet, sim: SimulationResult) -> None:
+    """The Correlations rows applied, each with the rank correlation the run's draws
+    got; nothing when the workbook has none."""
+    if not sim.correlations:
+        return
+    _row(ws, [])
+    _row(ws, ["Rank correlations applied (Iman-Conover; achieved: Spearman over the run's "
+              "first iterations)"], bold=True)
+    _row(ws, list(CORRELATION_HEAD), bold=True)
+    for c in sim.correlations:
+        _row(ws, [c.input_a, c.option_a or "", c.input_b, c.option_b or "", c.requested,
+                  c.achieved, c.measured_iterations])
+        for cell in ws[ws.max_row][4:6]:
+            cell.number_format = "0.000"
 
 
 def precision_text(sim: SimulationResult) -> str:
