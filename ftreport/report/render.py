@@ -27,7 +27,6 @@ from ftreport.fileio import atomic_write
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
     from markupsafe import Markup
-
     from weasyprint.text.fonts import FontConfiguration
 
     from ftreport.model.results import RunResult
