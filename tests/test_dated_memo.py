@@ -25,7 +25,8 @@ def memo_text(tmp_path: Path, **scenario: object) -> tuple[str, object]:
     target = tmp_path / "memo.pdf"
     write_memo(RunResult(analysis, None), target)
     text = pdf_text(target)
-    start = text.index("Cash flow by month and fiscal year")
+    # The section's heading, not its line in the contents list on page one.
+    start = text.rindex("Cash flow by month and fiscal year")
     return text[start:text.index(" FY", start)], book
 
 
@@ -33,7 +34,8 @@ def fiscal_text(tmp_path: Path) -> str:
     """The whole dated section of the memo ``memo_text`` wrote (pdftotext may give a
     table's cells out of order)."""
     text = pdf_text(tmp_path / "memo.pdf")
-    start = text.index("Cash flow by month and fiscal year")
+    # The section's heading, not its line in the contents list on page one.
+    start = text.rindex("Cash flow by month and fiscal year")
     return text[start:text.index("Risk picture", start)]
 
 
