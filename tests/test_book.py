@@ -158,3 +158,32 @@ def test_the_timeline_chart_draws_the_baseline_once(tmp_path: Path) -> None:
     options = len(run.analysis.book.options)
     # A line per option but the baseline, plus the dashed baseline line; no column twice.
     assert len(costs) == options and len(set(costs)) == options
+
+
+def test_the_sensitivity_sheets_charts_do_not_cover_each_other(tmp_path: Path) -> None:
+    # Read from the saved package: each chart's top row and height (EMU, 360,000 a cm;
+    # a default row is 15 pt, 0.53 cm). Charts side by side in column L must not overlap.
+    import re
+    import zipfile
+    from itertools import pairwise
+
+    import ftreport
+
+    sample = Path(__file__).parent.parent / "sample_inputs" / "customer-support.xlsx"
+    result = ftreport.run(sample, tmp_path, iterations=2_000, pdf=False)
+    with zipfile.ZipFile(result.outputs["workbook"]) as package:
+        book = package.read("xl/workbook.xml").decode()
+        sheets = re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', book)
+        rels = package.read("xl/_rels/workbook.xml.rels").decode()
+        rid = dict(sheets)["Sensitivity"]
+        part = re.search(rf'Id="{rid}"[^>]*Target="/?(?:xl/)?([^"]+)"', rels) or re.search(
+            rf'Target="/?(?:xl/)?([^"]+)"[^>]*Id="{rid}"', rels)
+        sheet_rels = package.read("xl/worksheets/_rels/" + part.group(1).split("/")[-1]
+                                  + ".rels").decode()
+        drawing = re.search(r'Target="/?(?:xl/|\.\./)?(drawings/[^"]+)"', sheet_rels).group(1)
+        xml = package.read("xl/" + drawing).decode()
+    spans = [(int(row), int(row) + int(cy) / 360_000 / 0.53) for row, cy in re.findall(
+        r"<(?:xdr:)?from>.*?<(?:xdr:)?row>(\d+)</.*?<(?:xdr:)?ext [^>]*cy=\"(\d+)\"", xml, re.S)]
+    assert len(spans) >= 3  # tornado, rank correlations, spider
+    spans.sort()
+    assert all(top >= bottom for (_, bottom), (top, _) in pairwise(spans))

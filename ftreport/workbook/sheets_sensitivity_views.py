@@ -4,6 +4,8 @@ contribution to variance, and the spider, each a table of the engine's numbers
 
 from __future__ import annotations
 
+import math
+
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
@@ -23,6 +25,17 @@ def _put(ws: Worksheet, row: int, values: list[object], *, strong: bool = False)
         if strong:
             cell.font = bold()
     return row
+
+
+ROW_CM = 0.53  # a default row (15 pt) in centimetres, the unit of a chart's height
+
+
+def _chart_row(ws: Worksheet, wanted: int) -> int:
+    """``wanted``, or the first row below the charts already in column L when they reach
+    further down: charts sit beside their tables without covering each other."""
+    below = [int(c.anchor[1:]) + math.ceil(c.height / ROW_CM) + 1 for c in ws._charts
+             if isinstance(c.anchor, str) and c.anchor.startswith("L")]
+    return max([wanted, *below])
 
 
 def add_sensitivity_views(wb: Workbook, result: RunResult) -> None:
@@ -48,7 +61,7 @@ def add_sensitivity_views(wb: Workbook, result: RunResult) -> None:
     bars.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=last))
     bars.x_axis.scaling.orientation = "maxMin"
     bars.width, bars.height = 18, 3 + 1.1 * len(sim.rank_correlations)
-    ws.add_chart(bars, f"L{head}")
+    ws.add_chart(bars, f"L{_chart_row(ws, head)}")
     row = _put(ws, last + 3, [f"Spider: savings of {sim.featured_option} with one input at "
                               "each percentile, every other input at base"], strong=True)
     percentiles = sim.spider[0].percentiles
@@ -65,4 +78,4 @@ def add_sensitivity_views(wb: Workbook, result: RunResult) -> None:
                              max_row=last), from_rows=True, titles_from_data=True)
     lines.set_categories(Reference(ws, min_col=2, max_col=1 + len(percentiles), min_row=head))
     lines.width, lines.height = 18, 9
-    ws.add_chart(lines, f"L{head}")
+    ws.add_chart(lines, f"L{_chart_row(ws, head)}")
