@@ -182,7 +182,7 @@ def _notes(analysis: Analysis, rec: OptionView, base: OptionView, shown: OptionV
     if not summary:
         return notes
     iterations = risk.iterations if risk else ""
-    notes.append(f"In {iterations} simulated scenarios {rec.name} is the cheapest option "
+    notes.append(f"In {iterations} simulated samples {rec.name} is the cheapest option "
                  f"{fmt.percent(summary[rec.name]['p_cheapest'])} of the time.")
     if shown.index != base.index:
         median = fmt.money(summary[shown.name]["savings_vs_baseline"]["p50"], 0)
@@ -208,11 +208,11 @@ def main_risks(analysis: Analysis, rec: OptionView, base: OptionView, focus: Opt
         worse = 1 - sim["p_beats_baseline"]
         p5 = sim["savings_vs_baseline"]["p5"]
         if rec.index == focus.index and worse > 0:
-            risks.append(f"In {fmt.percent(worse)} of simulated scenarios {focus.name} costs "
+            risks.append(f"In {fmt.percent(worse)} of simulated samples {focus.name} costs "
                          f"more than {base.name}; in the worst 5% the savings are "
                          f"{fmt.money(p5, 0)} or less.")
         elif rec.index != focus.index and sim["p_beats_baseline"] > 0:
-            risks.append(f"In {fmt.percent(sim['p_beats_baseline'])} of simulated scenarios "
+            risks.append(f"In {fmt.percent(sim['p_beats_baseline'])} of simulated samples "
                          f"{focus.name} would be cheaper than {base.name}.")
     if risk and risk.sensitivity:
         top = risk.sensitivity[0]
