@@ -56,6 +56,23 @@ def test_dask_run_equals_the_local_run_bit_for_bit_in_exact_mode(client: Any) ->
     assert progress[-1] == (50_001, 50_001) and len(progress) > 2
 
 
+def test_latin_hypercube_and_correlated_inputs_on_dask_equal_the_local_run(client: Any) -> None:
+    # The workers redraw each block from the plan they are sent: the sampling method and
+    # the Correlations rows must travel with it.
+    from ftreport.model.inputs import Correlation
+
+    book = support_book(mc_iterations=20_001, mc_sampling="latin-hypercube")
+    first, second = book.uncertainty[0], book.uncertainty[1]
+    book.correlations = [Correlation(first.input, first.option, second.input, second.option,
+                                     0.6, cell="Correlations!E4")]
+    analysis = analyse(book)
+    local = simulate(book, analysis)
+    assert local.sampling_method == "latin-hypercube" and local.correlations
+    assert simulate_on_dask(client, book, analysis).to_dict() == local.to_dict()
+    plain = simulate(replace(book, correlations=[]), analysis)
+    assert plain.to_dict() != local.to_dict()  # the correlation did change the draws
+
+
 def test_dask_sketch_run_has_the_local_counts_and_means_and_percentiles_within_the_bound(
         client: Any) -> None:
     book = support_book(mc_iterations=60_000)
