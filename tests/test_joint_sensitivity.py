@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from ftreport.engine.analysis import analyse, evaluate_book
+from ftreport.engine.correlation import ranks
 from ftreport.engine.joint_sensitivity import (
     SPIDER_PERCENTILES,
     add_joint_sensitivity,
     joint_savings,
     rank_correlations,
-    ranks,
     spearman,
     spider,
 )

@@ -240,9 +240,9 @@ def spearman(a: Array, b: Array) -> float:
     """Spearman's rank correlation of two samples: Pearson's over their ranks (NaN when
     either does not vary)."""
     ra, rb = ranks(a), ranks(b)
-    ra, rb = ra - ra.mean(), rb - rb.mean()
-    scale = math.sqrt(float(ra @ ra) * float(rb @ rb))
-    return float(ra @ rb) / scale if scale > 0 else math.nan
+    if np.ptp(ra) == 0 or np.ptp(rb) == 0:
+        return math.nan
+    return float(np.corrcoef(ra, rb)[0, 1])
 
 
 def achieved(pairs: list[Correlation], rows: list[Key], samples: list[Array]

@@ -8,17 +8,19 @@ variance and the spider.
   its contribution to variance: its squared correlation as a share of
   the sum over all inputs (the normalisation @RISK and Crystal Ball use). Unlike the
   tornado, which moves one input with the others at base, these see every input move
-  at once; they measure monotone association, not cause, and assume the inputs are
-  drawn independently.
+  at once (correlated as the run correlates them); they measure monotone association,
+  not cause.
 - ``spider``: the featured option's savings as each input moves through its P10,
   P20 .. P90, every other input at its base value (one-at-a-time, like the tornado).
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ftreport.engine import compare
+from ftreport.engine import compare, correlation
 from ftreport.engine.analysis import option_arrays, scenario_inputs
 from ftreport.engine.costs import Array
 from ftreport.engine.sampling import Draw, chunk_inputs, resolve
@@ -34,21 +36,11 @@ EVALUATE_CHUNK = 32_768  # samples per cost-model call: bounds the working memor
 MAX_JOINT_DRAWS = 200_000
 
 
-def ranks(values: Array) -> Array:
-    """Ranks 0..n-1 of ``values``, ties given their average rank (as Spearman's rho needs)."""
-    order = np.argsort(values, kind="stable")
-    _, first, counts = np.unique(values[order], return_index=True, return_counts=True)
-    ranked = np.empty(values.size)
-    ranked[order] = np.repeat(first + (counts - 1) / 2.0, counts)
-    return ranked
-
-
 def spearman(x: Array, y: Array) -> float | None:
-    """Spearman's rank correlation; None when either side does not vary."""
-    rx, ry = ranks(x), ranks(y)
-    if np.ptp(rx) == 0 or np.ptp(ry) == 0:
-        return None
-    return float(np.corrcoef(rx, ry)[0, 1])
+    """Spearman's rank correlation (``correlation.spearman``); None when either side does
+    not vary."""
+    rho = correlation.spearman(x, y)
+    return None if math.isnan(rho) else rho
 
 
 def joint_savings(book: ScenarioBook, draws: list[Draw], samples: list[Array],
