@@ -130,6 +130,22 @@ def test_ties_away_from_the_baseline_go_to_the_earlier_row():
     assert a.recommended == 1 and list(a.results["rank"]) == [3.0, 1.0, 1.0]
 
 
+
+@pytest.mark.parametrize("twin_price, tie", [(0.8, True), (0.8 * 1.01, False)])
+def test_page_one_says_the_tie_rule_chose_between_equal_alternatives(tmp_path, monkeypatch,
+                                                                     twin_price, tie):
+    a_opt = dataclasses.replace(TUNED, name="Tuned A", quality_score=0.9)
+    b_opt = dataclasses.replace(a_opt, name="Tuned B", price_input_per_1m=twin_price)
+    result, first = page_one(book_with([PROMPTED, a_opt, b_opt]), tmp_path, monkeypatch)
+    npv = result.analysis.results["npv_cost"]
+    assert result.analysis.recommended == 1
+    assert bool(abs(npv[2] - npv[1]) <= 1e-9 * abs(npv[1])) is tie  # the condition, independently
+    note = ("Tuned B has the same present value of cost (equal within a relative 1e-9); "
+            "between equal present values the option listed first in Options, Tuned A, is "
+            "recommended.")
+    assert (note in first) is tie
+    assert "Move from Prompted to Tuned A" in first
+
 # --- Dataset size, short horizons, quality floor wording, growth ---------------------------
 
 def test_a_negative_t_max_is_not_cost_effective_at_any_size(tmp_path, monkeypatch):

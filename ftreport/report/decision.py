@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ftreport.engine.analysis import qualifying, ties_lowest
 from ftreport.engine.compare import incremental_investment, same_cost
 from ftreport.engine.simulation import featured_option
 from ftreport.model.format import MISSING, Formatter
@@ -179,6 +180,7 @@ def _notes(analysis: Analysis, rec: OptionView, base: OptionView, shown: OptionV
     if rec.index != base.index and None not in scores and scores[0] < scores[1]:
         notes.append(f"{rec.name} has a lower quality score than {base.name}: "
                      f"{scores[0]:g} against {scores[1]:g}.")
+    notes.extend(_equals_note(analysis, rec))
     if not summary:
         return notes
     iterations = risk.iterations if risk else ""
@@ -195,6 +197,22 @@ def _notes(analysis: Analysis, rec: OptionView, base: OptionView, shown: OptionV
             "their ranges, and the median of the savings is not the saving at the entered "
             "values.")
     return notes
+
+
+def _equals_note(analysis: Analysis, rec: OptionView) -> list[str]:
+    """When another option ties the recommended one's present value away from the baseline,
+    the tie rule decided: the earlier row in Options (cost-model.md, "Ties")."""
+    if rec.index == analysis.baseline:
+        return []  # the sentence itself says the baseline stays between equals
+    tied = ties_lowest(analysis.results["npv_cost"], qualifying(analysis.book))
+    others = [analysis.options[i].name for i, t in enumerate(tied) if t and i != rec.index]
+    if not others:
+        return []
+    names = ", ".join(others)
+    verb = "has" if len(others) == 1 else "have"
+    return [f"{names} {verb} the same present value of cost (equal within a relative 1e-9); "
+            f"between equal present values the option listed first in Options, {rec.name}, "
+            "is recommended."]
 
 
 def main_risks(analysis: Analysis, rec: OptionView, base: OptionView, focus: OptionView,
