@@ -126,7 +126,7 @@ def test_a_start_date_typed_as_text_dates_the_periods(tmp_path: Path) -> None:
 INPUTS = ("Scenario", "Options", "Uncertainty", "Correlations", "Factors", "Named scenarios",
           "Prices")
 VIEWS = ("Scenarios", "BreakEvenMap")
-WHOLE_REPORT_PAGES = 45  # customer-support, measured: docs/results-sheets.md "Printing"
+WHOLE_REPORT_PAGES = 48  # customer-support, measured: docs/results-sheets.md "Printing"
 # The height pdftotext gives a word of 11-point text printed at 100 %, in points, and
 # the smallest print scale measured on a page (MIN_SCALE is 52 %).
 WORD_HEIGHT_AT_FULL_SIZE = 11 * 1.27
@@ -219,3 +219,13 @@ def test_the_whole_report_prints_legibly_with_no_column_split(tmp_path: Path) ->
     for chart_title in ("Spearman rank correlation", "by percentile"):  # inside the area
         assert chart_title in sensitivity, chart_title
     assert all("day" in texts[n] and "date" in texts[n] for n in pages["Timeline"])
+    # The planned breaks (printing.py keeps a chart from straddling a page) are LibreOffice's:
+    # the Simulation sheet's convergence section starts a page of its own.
+    simulation = wb["Simulation"]
+    assert simulation.row_breaks.brk, "no planned break on the Simulation sheet"
+    for brk in simulation.row_breaks.brk:
+        after = simulation.cell(row=brk.id + 1, column=1).value
+        if isinstance(after, str) and after.strip():
+            first_lines = [(pypdf.PdfReader(pdf).pages[n].extract_text() or "").splitlines()[1:3]
+                           for n in pages["Simulation"]]
+            assert any(after.split()[0] in " ".join(lines) for lines in first_lines), after

@@ -44,6 +44,29 @@ def test_a_long_sheet_prints_smaller_only_to_save_pages() -> None:
         "portrait", 59, ((1, 1, 1, 400),), 5)
 
 
+
+def test_a_chart_that_would_straddle_a_page_starts_the_next() -> None:
+    from openpyxl.chart import BarChart
+
+    ws = sheet({"A": 100, "B": 100, "C": 100}, 200).active
+    chart = BarChart()  # 15 x 7.5 cm
+    ws.add_chart(chart, "C110")
+    plan = plan_pages(ws, 3, 200, split=True)
+    # Blocks A:B and A+C at 52 % landscape (as above). A4 landscape holds 21 cm less two
+    # 0.9-inch margins, 95 % of it: 15.607 cm down; a 14.2-point row at 52 % is 0.2605 cm,
+    # so 59 rows a page: breaks after rows 59 and 118. The chart, 7.5 x 0.52 = 3.9 cm,
+    # would start at row 110 after 50 rows (13.02 cm) and end past 92 % of the page
+    # (14.36 cm): the page breaks after row 109 instead, then 59 rows on (after 168).
+    assert (plan.scale, plan.breaks) == (52, (59, 109, 168))
+    assert plan.pages == 8  # each block: rows 1-200 in 4 bands
+    ws.add_chart(BarChart(), "C20")  # fits on its page: no break for it
+    assert plan_pages(ws, 3, 200, split=True).breaks == (59, 109, 168)
+
+
+def test_without_a_straddling_chart_the_application_breaks_the_pages() -> None:
+    ws = sheet({"A": 100, "B": 100, "C": 100}, 200).active
+    assert plan_pages(ws, 3, 200, split=True).breaks == ()
+
 def test_the_template_prints_its_used_cells_and_never_its_lists() -> None:
     wb, _ = build_workbook(EXAMPLES["support"])
     options = wb["Options"]

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 
 from openpyxl.utils import coordinate_to_tuple, get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -41,6 +42,9 @@ class PagePlan:
     scale: int
     blocks: tuple[Block, ...]
     pages: int
+    # Rows after which a page breaks so that a chart starts a page rather than straddle
+    # one (block-printed sheets; LibreOffice and Excel cut a chart at a page break).
+    breaks: tuple[int, ...] = ()
 
 
 def print_area(ws: Worksheet, last_column: int | None = None) -> tuple[int, int]:
@@ -69,6 +73,12 @@ def chart_spans(ws: Worksheet) -> list[Block]:
     return spans
 
 
+def chart_heights(ws: Worksheet) -> list[tuple[int, int, float]]:
+    """Each chart's first column and row and its height in points at 100 %."""
+    return [(col, row, chart.height * POINTS_PER_CM)
+            for (col, _, row, _), chart in zip(chart_spans(ws), ws._charts, strict=True)]
+
+
 def plan_pages(ws: Worksheet, columns: int, rows: int, *, split: bool = False) -> PagePlan:
     """The orientation and scale that print ``columns`` x ``rows`` on the fewest legible
     pages (then the largest scale, then portrait); a sheet too wide to be legible either
@@ -90,6 +100,7 @@ class _Extent:
                        for c in range(1, columns + 1)]
         self.heights = [_height(ws, r) for r in range(1, rows + 1)]
         self.charts = [c for c in chart_spans(ws) if c[0] <= columns]
+        self.chart_tops = [c for c in chart_heights(ws) if c[0] <= columns]
         self.filled: dict[int, tuple[int, int]] = {}
         for (row, col), cell in ws._cells.items():
             if cell.value not in (None, "") and col <= columns and row <= rows:
@@ -131,7 +142,43 @@ def _plan(sheet: _Extent, orientation: str, split: bool) -> PagePlan:
     # saves pages; then as large as that many pages allow.
     fewest_pages = pages(min(fit, MIN_SCALE))
     scale = next(s for s in range(fit, 0, -1) if pages(s) <= fewest_pages)
-    return PagePlan(orientation, scale, blocks, pages(scale))
+    if len(blocks) == 1:  # fitted: the application scales it, so its breaks are its own
+        return PagePlan(orientation, scale, blocks, pages(scale))
+    breaks, charts_moved = _bands(sheet, scale, down)
+    if not charts_moved:  # no chart would straddle a page: the application's own breaks
+        return PagePlan(orientation, scale, blocks, pages(scale))
+    return PagePlan(orientation, scale, blocks, sum(
+        1 + sum(top <= row < bottom for row in breaks) for _, _, top, bottom in blocks),
+        breaks)
+
+
+# Of a page, the part a chart may not reach past without starting a page of its own: the
+# row heights are estimates, so a chart ending this close to the foot may still be cut.
+CHART_ROOM = 0.92
+
+
+def _bands(sheet: _Extent, scale: int, down: float) -> tuple[tuple[int, ...], bool]:
+    """Rows after which every page of the sheet breaks, the same rows for every block (a
+    row is as high in every block), so that a chart that would run over the foot of its
+    page starts the next one (one taller than a page is left where it is); and whether
+    any chart needed that. The pages are filled to ``down`` less the room kept, so the
+    application adds no breaks of its own between these."""
+    cm_per_point = scale / 100 / POINTS_PER_CM
+    charts: dict[int, float] = {}
+    for _, row, height in sheet.chart_tops:
+        charts[row] = max(charts.get(row, 0.0), height * cm_per_point)
+    breaks, moved, used = [], False, 0.0
+    for row, height in enumerate(sheet.heights, start=1):
+        height *= cm_per_point
+        chart = charts.get(row, 0.0)
+        if used > 0 and used + height > down:
+            breaks.append(row - 1)
+            used = 0.0
+        elif chart and used > 0 and down * CHART_ROOM < used + chart <= used + down * CHART_ROOM:
+            breaks.append(row - 1)
+            moved, used = True, 0.0
+        used += height
+    return tuple(breaks), moved
 
 
 def _printable(orientation: str) -> tuple[float, float]:
@@ -206,6 +253,8 @@ def page_setup(ws: Worksheet, plan: PagePlan, *, header: str, footer: str,
         ws.page_setup.fitToHeight = plan.pages
     if title_rows:
         ws.print_title_rows = title_rows
+    for row in plan.breaks:
+        ws.row_breaks.append(Break(id=row))
     ws.print_options.gridLines = False
     # Inches: room for the header and footer above and below the cells.
     ws.page_margins.top = ws.page_margins.bottom = 0.9
