@@ -106,6 +106,20 @@ def test_a_shipped_question_without_the_column_keeps_its_direction():
     assert _leanings([Factor(shipped.question + " (edited)", "yes", "")]) == ["neutral"]
 
 
+
+def test_the_memo_prints_the_analysts_notes_not_the_templates_hint_twice(tmp_path, monkeypatch):
+    first, second = SHIPPED_FACTORS[0], SHIPPED_FACTORS[1]
+    book = dataclasses.replace(support_book(), factors=[
+        Factor(first.question, "yes", f"House style. ({first.note})", first.favours),
+        Factor(second.question, "no", second.note, second.favours),  # the hint alone
+        Factor("Own question?", "yes", f"Kept as typed. ({first.note})", "fine-tuning")])
+    text = memo_text(RunResult(analyse(book)), tmp_path, monkeypatch)
+    hint = " ".join(first.note.split())
+    assert "House style." in text and first.guidance in text and second.guidance in text
+    assert text.count(hint) == 1  # only in the analyst's own question's notes
+    assert f"Kept as typed. ({hint})" in text
+    assert " ".join(second.note.split()) not in text
+
 @pytest.mark.parametrize("answers, agree", [
     (("yes", "yes"), True),  # both favour fine-tuning, the cost result
     (("yes", "no"), False),  # one each way

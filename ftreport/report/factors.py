@@ -35,8 +35,16 @@ def factor_view(factor: Factor) -> FactorView:
     else:
         leaning = {"yes": direction, "no": OTHER[direction]}.get(answer, "open")
     shipped = SHIPPED_BY_QUESTION.get(factor.question.strip())
-    return FactorView(factor.question, answer, factor.notes, leaning,
+    notes = without_template_note(factor.notes, shipped.note) if shipped else factor.notes
+    return FactorView(factor.question, answer, notes, leaning,
                       shipped.guidance if shipped else OWN_GUIDANCE)
+
+
+def without_template_note(notes: str, template_note: str) -> str:
+    """The analyst's notes less the note the template pre-filled (alone, or in brackets
+    after their own words): the guidance printed beside them says the same."""
+    text = (notes or "").replace(f"({template_note})", "").replace(template_note, "")
+    return " ".join(text.split())
 
 
 def counted(count: int, one: str, many: str) -> str:
