@@ -172,3 +172,15 @@ def test_convergence_table_is_the_running_mean_with_its_band() -> None:
     # The band narrows as iterations grow.
     assert rows[-1][4] < rows[len(rows) // 2][4] < rows[1][4]
     assert len(ws._charts[2].series) == 3
+
+
+def test_a_run_of_one_block_has_no_convergence_chart_and_says_why() -> None:
+    result, ws = sheet_for(support_book(mc_iterations=2_000))
+    assert result.simulation.convergence["iterations"] == [2_000.0]
+    assert [type(c) for c in ws._charts] == [BarChart, ScatterChart]  # no third chart
+    texts = [str(r[0].value) for r in ws.iter_rows()]
+    assert any(t.startswith("One point: the running mean is charted for runs of more than "
+                            "4,096 iterations") for t in texts)
+    _, two_blocks = sheet_for(support_book(mc_iterations=5_000))
+    assert len(two_blocks._charts) == 3
+    assert not any(str(r[0].value).startswith("One point") for r in two_blocks.iter_rows())

@@ -10,6 +10,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ftreport.engine.precision import Z95
+from ftreport.engine.sampling import BLOCK
 from ftreport.model.results import SimulationResult
 
 MARKED = (0.05, 0.5, 0.95)
@@ -82,6 +83,10 @@ def add_convergence(ws: Worksheet, sim: SimulationResult, currency: str) -> None
         for cell in ws[ws.max_row][1:]:
             cell.number_format = f'#,##0 "{currency}"'
     last = ws.max_row
+    if len(conv["iterations"]) < 2:  # a line needs two points: a run of one block
+        ws.append([f"One point: the running mean is charted for runs of more than {BLOCK:,} "
+                   "iterations (one block)."])
+        return
     chart = ScatterChart()
     chart.title = f"Running mean savings of {conv['option']} with its 95% band"
     chart.style = 13
