@@ -151,6 +151,19 @@ def test_one_option_too_many_is_said_in_the_singular() -> None:
     assert "<th>Meets quality floor 0.85</th>" in floored
 
 
+def test_a_baseline_that_stays_is_not_called_a_second_option() -> None:
+    analysis = analyse(many_options(MAX_COLUMNS + 2, requests_per_day=50))
+    assert analysis.recommended == analysis.baseline
+    shown = shown_indices(analysis)
+    ranks = independent_ranks(analysis)
+    assert shown[0] == analysis.baseline and len(shown) == MAX_COLUMNS
+    assert sorted(shown[1:], key=lambda i: (ranks[i], i)) == shown[1:]
+    html = render_html(RunResult(analysis))
+    assert (f"the table shows {MAX_COLUMNS}: the baseline, which stays the recommendation, "
+            "and the best others by present value.") in html
+    assert "the baseline, the recommended option" not in html
+
+
 def test_the_dated_view_holds_the_shown_options_columns_and_totals() -> None:
     analysis = analyse(many_options(9, start_date=date(2027, 1, 1)))
     context = build_context(RunResult(analysis), _noon())

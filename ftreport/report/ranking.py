@@ -45,9 +45,12 @@ def ranking(analysis: Analysis, options: list[OptionView], shown: list[OptionVie
     floor = analysis.book.scenario.min_quality
     meets = qualifying(analysis.book)
     more = (f"{left_out} more option is" if left_out == 1 else f"{left_out} more options are")
-    sentence = (f"With {len(options)} options, the table shows {len(shown)}: the baseline, "
-                f"the recommended option and the best others by present value. {more} "
-                "ranked in the table below, which lists every option.")
+    chosen = ("the baseline, which stays the recommendation," if
+              analysis.recommended == analysis.baseline
+              else "the baseline, the recommended option")
+    sentence = (f"With {len(options)} options, the table shows {len(shown)}: {chosen} and "
+                f"the best others by present value. {more} ranked in the table below, which "
+                "lists every option.")
     rows = [RankingRow(rank=o.rank, name=o.name, approach=o.approach,
                        total_cost=o.total_cost, npv_cost=o.npv_cost, savings=o.savings,
                        break_even_day=o.break_even_day, quality_score=o.quality_score,
