@@ -164,6 +164,15 @@ def test_a_baseline_that_stays_is_not_called_a_second_option() -> None:
     assert "the baseline, the recommended option" not in html
 
 
+def test_the_cumulative_chart_draws_the_shown_options_only() -> None:
+    analysis = analyse(many_options(12))
+    context = build_context(RunResult(analysis), _noon())
+    labels = set(re.findall(r"<text[^>]*>([^<]*)</text>", context.cumulative_chart))
+    shown = {o.name for o in context.shown_options}
+    assert shown <= labels
+    assert not labels & ({o.name for o in analysis.options} - shown)
+
+
 def test_the_dated_view_holds_the_shown_options_columns_and_totals() -> None:
     analysis = analyse(many_options(9, start_date=date(2027, 1, 1)))
     context = build_context(RunResult(analysis), _noon())
