@@ -1,4 +1,5 @@
-"""The memo's options section: one column per option, and the cumulative cost chart."""
+"""The memo's options section: a column per option shown (ftreport.report.ranking), and the
+cumulative cost chart."""
 
 from __future__ import annotations
 
