@@ -11,7 +11,8 @@ Calendar dates: day 1 of the horizon is the day after the memo is generated
 
 The parts: views (what the templates receive), options (the side-by-side table
 and the cumulative cost chart), decision (page one), risk (the simulation),
-factors (the qualitative factors), appendix (the inputs).
+factors (the qualitative factors), appendix (the inputs), ranking (which options
+have a column when not all fit, and the ranking of every option).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from ftreport.report.decision import decision
 from ftreport.report.factors import factors_view
 from ftreport.report.options import DAYS_PER_MONTH, cumulative_chart, option_views
 from ftreport.report.prices_used import prices_used
+from ftreport.report.ranking import ranking, shown_indices
 from ftreport.report.risk import risk_picture, trim_range
 from ftreport.report.scenario_table import scenarios_view
 from ftreport.report.scurve_chart import s_curve_view
@@ -47,6 +49,7 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
     fmt = Formatter(analysis.book.scenario.currency)
     first_day = analysis.book.scenario.start_date or generated_at.date() + timedelta(days=1)
     options = option_views(analysis, simulation, fmt, first_day)
+    shown_options = [options[i] for i in shown_indices(analysis)]
     rec = options[analysis.recommended]
     meta = _meta(result, fmt, generated_at, first_day)
     risk = risk_picture(analysis, simulation, fmt) if simulation is not None else None
@@ -57,12 +60,12 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
         options=options,
         recommended=rec,
         baseline=options[analysis.baseline],
-        cumulative_chart=cumulative_chart(analysis, options, fmt, first_day),
+        cumulative_chart=cumulative_chart(analysis, shown_options, fmt, first_day),
         risk=risk,
         factors=factors,
         warnings=[WarningView(w.option or "", w.message) for w in analysis.warnings],
         appendix=appendix(analysis.book, fmt),
-        dated=dated_view(analysis, fmt, first_day),
+        dated=dated_view(analysis, fmt, first_day, [o.index for o in shown_options]),
         prices_used=prices_used(analysis.book, analysis.book.prices),
         methodology={
             "days_per_month": f"{DAYS_PER_MONTH:.4g}",
@@ -79,6 +82,8 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
         s_curve=s_curve_view(simulation, fmt),
         ask=decision_block(analysis.book.scenario, fmt),
         sign_off=sign_off(analysis.book.scenario),
+        shown_options=shown_options,
+        ranking=ranking(analysis, options, shown_options, fmt),
     )
 
 

@@ -29,6 +29,8 @@ class DatedView:
     fiscal_year_start: str  # "January"
     partial_months: bool  # the first twelve months do not cover the whole horizon
     currency: str
+    # Which options the tables show when not all fit (ftreport.report.ranking); blank else.
+    shown_note: str = ""
 
 
 MONTH_WORDS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -42,20 +44,31 @@ def _rows(found: tuple[Period, ...], costs: Array, fmt: Formatter,
             for k, p in enumerate(found)]
 
 
-def dated_view(analysis: Analysis, fmt: Formatter, first_day: date) -> DatedView:
-    """The monthly and fiscal-year cash flow of every option, day 1 on ``first_day``."""
+def dated_view(analysis: Analysis, fmt: Formatter, first_day: date,
+               shown: list[int] | None = None) -> DatedView:
+    """The monthly and fiscal-year cash flow of the options ``shown`` (indices, in their
+    order; all of them by default), day 1 on ``first_day``."""
     book = analysis.book
     found = periods(book, first_day)
-    months = _rows(found.months, found.monthly, fmt,
+    every = list(range(len(book.options)))
+    columns = every if shown is None else shown
+    months = _rows(found.months, found.monthly[:, columns], fmt,
                    lambda p: f"{MONTH_NAMES[p.start.month - 1]} {p.start.year}")
-    years = _rows(found.fiscal_years, found.fiscal, fmt, lambda p: p.label)
+    years = _rows(found.fiscal_years, found.fiscal[:, columns], fmt, lambda p: p.label)
     return DatedView(
-        option_names=[o.name for o in book.options],
+        option_names=[book.options[i].name for i in columns],
         months=months,
         fiscal_years=years,
-        totals=[fmt.money(float(v), 0) for v in found.fiscal.sum(axis=0)],
+        totals=[fmt.money(float(v), 0) for v in found.fiscal[:, columns].sum(axis=0)],
         fiscal_year_start=MONTH_WORDS[found.fiscal_year_start_month - 1],
         partial_months=bool(found.months)
         and found.months[-1].last_day < book.scenario.horizon_days,
         currency=fmt.currency,
+        shown_note="" if columns == every else _shown_note(len(columns), len(every)),
     )
+
+
+def _shown_note(shown: int, count: int) -> str:
+    return (f"These tables show the same {shown} of the {count} options as \"The options side "
+            "by side\"; its ranking table gives every option's total cost, and the report's "
+            "Periods sheet every option's months and fiscal years.")

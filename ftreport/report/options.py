@@ -1,4 +1,5 @@
-"""The memo's options section: one column per option, and the cumulative cost chart."""
+"""The memo's options section: a column per option shown (ftreport.report.ranking), and the
+cumulative cost chart."""
 
 from __future__ import annotations
 
@@ -128,13 +129,14 @@ def chart_days(horizon: int, retrain_every_days: Sequence[float]) -> list[int]:
 
 def cumulative_chart(analysis: Analysis, options: list[OptionView], fmt: Formatter,
                      first_day: date) -> str:
-    """C(d) of every option for d = 0..D, from the engine, with break-even points."""
+    """C(d) for d = 0..D of each of ``options`` (those the memo shows), from the engine,
+    with break-even points."""
     book = analysis.book
     grid = chart_days(book.scenario.horizon_days,
-                      [o.retrain_every_days for o in analysis.options])
+                      [analysis.options[o.index].retrain_every_days for o in options])
     curves = cost_curves(book, grid)
-    series = [charts.Series(o.name, [float(d) for d in grid], curves[:, i].tolist(), i,
-                            emphasis=o.is_recommended) for i, o in enumerate(options)]
+    series = [charts.Series(o.name, [float(d) for d in grid], curves[:, o.index].tolist(),
+                            o.index, emphasis=o.is_recommended) for o in options]
     return charts.cumulative_cost_chart(
         series, _break_even_markers(analysis, options),
         x_label=f"Day of operation (day 1 = {calendar_date(first_day)})",

@@ -83,6 +83,33 @@ class OptionView:
 
 
 @dataclass(frozen=True)
+class RankingRow:
+    """One option's line of the ranking table (ftreport.report.ranking)."""
+
+    rank: str
+    name: str
+    approach: str
+    total_cost: str
+    npv_cost: str
+    savings: str
+    break_even_day: str
+    quality_score: str
+    meets_floor: str  # "yes" / "no"; blank when no quality floor is set
+    p_cheapest: str
+    is_baseline: bool
+    is_recommended: bool
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every option ranked, when the columns-across tables cannot show them all."""
+
+    sentence: str  # "15 more options are ranked in the table below, ..."
+    rows: list[RankingRow]  # every option, best rank first
+    quality_floor: str  # the minimum quality, formatted; blank when none is set
+
+
+@dataclass(frozen=True)
 class KeyNumber:
     label: str
     value: str
@@ -239,7 +266,7 @@ class WarningView:
 class MemoContext:
     meta: Meta
     decision: Decision
-    options: list[OptionView]
+    options: list[OptionView]  # every option, in the workbook's order
     recommended: OptionView
     baseline: OptionView
     cumulative_chart: str  # SVG
@@ -256,6 +283,10 @@ class MemoContext:
     prices_used: PricesUsedView | None = None  # the price-book rows the options use
     ask: list[KeyNumber] = field(default_factory=list)  # the decision block, when given
     sign_off: list[SignOff] = field(default_factory=list)
+    # The options with a column in the side-by-side table and the dated view: all of them
+    # when they fit, else the selection of ftreport.report.ranking, which then ranks all.
+    shown_options: list[OptionView] = field(default_factory=list)
+    ranking: Ranking | None = None
 
     def as_template_vars(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
