@@ -60,3 +60,35 @@ def test_methodology_names_where_day_one_comes_from() -> None:
 
 
 UNBOUNDED = Uncertain("output_tokens", "*", "normal", 400, 80, clip_min=50)
+
+
+# --- Appendix: yes/no, and the whole text of each Uncertainty row -----------------------
+
+def test_a_yes_no_input_reads_yes_or_no() -> None:
+    for flag, word in ((False, "no"), (True, "yes")):
+        text = section(support_book(allow_extreme_growth=flag), "appendix")
+        assert f"Allow extreme growth yes/no {word} " in text
+        assert "False" not in text and "True" not in text
+
+
+def test_an_uncertainty_row_names_its_parameters_and_its_clip_in_words() -> None:
+    book = support_book()
+    book.uncertainty = [UNBOUNDED, Uncertain("monthly_growth", None, "triangular", 0, 0.03,
+                                             0.08, clip_max=0.05, cell="Uncertainty!A9")]
+    text = section(book, "appendix")
+    assert "Output tokens all options normal mean 400 sd 80 at least 50 " in text
+    assert ("Monthly growth of volume scenario triangular min 0% mode 3% max 8% at most 5% "
+            in text)
+    assert "…" not in text and " to …" not in text
+
+
+def test_an_uncertainty_row_with_both_bounds_lists_both() -> None:
+    book = support_book()
+    book.uncertainty = [dataclasses.replace(UNBOUNDED, clip_max=900)]
+    assert "mean 400 sd 80 at least 50 at most 900 " in section(book, "appendix")
+
+
+def test_standard_errors_of_money_show_the_digits_that_show_them() -> None:
+    assert [USD.money_se(v) for v in (172.08, 40.52, 0.84, 0.004, 0.0, None, 1234.5)] == [
+        "$172", "$41", "$0.84", "< $0.01", "", "", "$1,234"]
+    assert Formatter("JPY").money_se(0.4) == "< ¥1"

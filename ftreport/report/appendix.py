@@ -10,7 +10,7 @@ from typing import Any
 from ftreport.model import Correlation, ScenarioBook, Uncertain
 from ftreport.model.format import MISSING, Formatter
 from ftreport.model.inputs import Override
-from ftreport.model.schema import OPTION_FIELDS, SCENARIO_FIELDS
+from ftreport.model.schema import DISTRIBUTION_PARAMS, OPTION_FIELDS, SCENARIO_FIELDS
 from ftreport.report.input_values import MONEY_INPUTS, input_label, input_value
 from ftreport.report.views import (
     Appendix,
@@ -59,16 +59,29 @@ def _shared(cells: Iterable[str]) -> tuple[str, str]:
 
 def uncertain_row(u: Uncertain, fmt: Formatter) -> UncertainRow:
     """One row of the Uncertainty sheet as the appendix lists it."""
-    bounded = u.clip_min is not None or u.clip_max is not None
     return UncertainRow(
         input=input_label(u.input, None),
         option=applies_to(u.option),
         distribution=u.distribution,
-        parameters=", ".join(fmt.number(p) for p in (u.p1, u.p2, u.p3) if p is not None),
-        clip=(f"{fmt.number(u.clip_min) if u.clip_min is not None else '…'} to "
-              f"{fmt.number(u.clip_max) if u.clip_max is not None else '…'}"
-              if bounded else MISSING),
+        parameters=parameter_lines(u, fmt),
+        clip=clip_range(u.input, u.clip_min, u.clip_max, fmt),
         notes=u.notes, cell=u.cell or MISSING)
+
+
+def parameter_lines(u: Uncertain, fmt: Formatter) -> str:
+    """The row's parameters named by its distribution and written as its input is
+    ("min 12,000", "mode 3%"), one a line."""
+    names = DISTRIBUTION_PARAMS.get(u.distribution, ("p1", "p2", "p3"))
+    values = (u.p1, u.p2, u.p3)
+    return "\n".join(f"{name} {input_value(u.input, value, fmt, exact=True)}"
+                     for name, value in zip(names, values, strict=False) if value is not None)
+
+
+def clip_range(name: str, low: float | None, high: float | None, fmt: Formatter) -> str:
+    """An Uncertainty row's clip in words, a bound a line: "at least 50", "at most 900"."""
+    bounds = [f"{words} {input_value(name, v, fmt, exact=True)}"
+              for words, v in (("at least", low), ("at most", high)) if v is not None]
+    return "\n".join(bounds) or MISSING
 
 
 def applies_to(option: str | None) -> str:

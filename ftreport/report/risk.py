@@ -95,7 +95,7 @@ def precision_sentence(simulation: SimulationResult, focus: str, fmt: Formatter)
     text = f"The mean savings of {focus} are {fmt.money(stats['mean'], 0)}"
     text += f", with a standard error of {fmt.money(se, 0)}." if is_number(se) else "."
     if is_number(entry.get("p_cheapest_se")):
-        text += " The ± after a share is its standard error."
+        text += " The ± under a share is its standard error."
     if simulation.quantiles == "exact":
         return text + " Percentiles are exact over the samples."
     return (text + " With this many iterations the percentiles come from a streaming "
@@ -195,7 +195,7 @@ def _sensitivity(analysis: Analysis, simulation: SimulationResult, focus: int,
         high_value=input_value(b.input, b.high_value, fmt),
         savings_at_low=fmt.money(b.savings_at_low),
         savings_at_high=fmt.money(b.savings_at_high),
-        swing=f"{fmt.money(b.swing)} ± {fmt.money(b.swing_se)}") for b in bars]
+        swing=fmt.money(b.swing), swing_se=fmt.money_se(b.swing_se)) for b in bars]
     if not bars:
         return rows, ""
     names = [o.name for o in analysis.options]

@@ -127,6 +127,7 @@ class SensitivityRow:
     savings_at_low: str
     savings_at_high: str
     swing: str
+    swing_se: str = ""  # the swing's standard error, formatted; empty when it is 0
 
 
 @dataclass(frozen=True)
