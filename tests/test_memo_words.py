@@ -26,7 +26,8 @@ def section(book, section_id: str) -> str:
     markup = render_html(RunResult(analyse(book)), generated_at=GENERATED)
     start = markup.index(f'id="{section_id}"')
     body = markup[start:markup.index("</section>", start)]
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+    inline = re.sub(r"</?span[^>]*>", "", body)  # words inside a span run on
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inline)).split())
 
 
 # --- Methodology: the ROI example is the run's own figure -------------------------------
@@ -92,3 +93,76 @@ def test_standard_errors_of_money_show_the_digits_that_show_them() -> None:
     assert [USD.money_se(v) for v in (172.08, 40.52, 0.84, 0.004, 0.0, None, 1234.5)] == [
         "$172", "$41", "$0.84", "< $0.01", "", "", "$1,234"]
     assert Formatter("JPY").money_se(0.4) == "< ¥1"
+
+
+# --- Appendix: inputs left blank, and option inputs zero for every option ---------------
+
+BLANK_SENTENCE = "Left blank, so their defaults apply:"
+
+
+def scenario_table(text: str) -> str:
+    table = text[text.index("Scenario Input Unit Value Cell"):text.index("Options Input")]
+    return table.split(BLANK_SENTENCE)[0]
+
+
+def test_a_set_input_is_a_row_and_a_blank_one_is_named_in_the_sentence() -> None:
+    book = support_book(start_date=date(2026, 7, 1))
+    book.scenario_cells = {"start_date": "Scenario!C20", "price_date": "Scenario!C19"}
+    text = section(book, "appendix")
+    table = scenario_table(text)
+    assert "Start date date 2026-07-01 Scenario!C20" in table
+    assert "Price date" not in table and "Scenario!C19" not in table
+    blank = text[text.index(BLANK_SENTENCE):]
+    assert blank.startswith(BLANK_SENTENCE + " Baseline option (—), Minimum quality score (—),")
+    assert "Price date (Scenario!C19)," in blank and "Start date" not in blank
+
+
+def test_no_blank_sentence_when_every_input_is_set() -> None:
+    filled = {"baseline_option": "Few-shot gpt-4.1", "min_quality": 0.8, "fx_rate": 1.0,
+              "price_date": date(2026, 7, 1), "start_date": date(2026, 7, 1),
+              "mc_target_se": 100.0, "target_savings": 1000.0, "target_payback_days": 30,
+              "budget_requested": 5000.0, "decision_owner": "CFO", "next_steps": "Pilot",
+              "review_date": date(2026, 9, 1)}
+    book = support_book(**filled)
+    from ftreport.model.schema import SCENARIO_FIELDS
+    assert all(getattr(book.scenario, f.name) not in (None, "") for f in SCENARIO_FIELDS)
+    text = section(book, "appendix")
+    assert "Left blank" not in text
+    assert "Review date date 2026-09-01" in scenario_table(text)
+
+
+def options_part(text: str) -> str:
+    return text[text.index("Options Input"):]
+
+
+def test_option_inputs_zero_for_every_option_are_named_once() -> None:
+    text = options_part(section(support_book(), "appendix"))
+    # Notes are blank for every option and the rest zero: the sentence says both.
+    assert ("Zero or blank for every option: Data generation cost (—), Notes (—), "
+            "Batch share (—), Batch discount (—).") in text
+    table = text[:text.index("Zero or blank")]
+    assert "Data generation cost" not in table and "Batch share" not in table
+    assert "Training hours" in table  # the Azure option's 4 hours: a row
+
+
+def test_an_option_input_set_for_one_option_stays_a_row() -> None:
+    book = support_book()
+    book.options[2].data_generation_cost = 750.0
+    for option in book.options:
+        option.notes = "read"
+    book.option_cells = [{f: f"Options!{col}{row}" for f, col in
+                          (("name", "A"), ("data_generation_cost", "S"), ("batch_share", "X"),
+                           ("batch_discount", "Y"), ("notes", "W"))} for row in (4, 5, 6)]
+    text = options_part(section(book, "appendix"))
+    assert "Data generation cost USD Options!S 0 0 750 " in text
+    assert "Zero for every option: Batch share (Options!X), Batch discount (Options!Y)." in text
+    assert "(read from Options!A)" in section(book, "appendix")
+
+
+def test_no_zero_sentence_when_every_option_input_is_used() -> None:
+    book = support_book()
+    for option in book.options:
+        option.data_generation_cost, option.notes = 10.0, "n"
+        option.batch_share, option.batch_discount = 0.1, 0.5
+    text = section(book, "appendix")
+    assert "for every option" not in text

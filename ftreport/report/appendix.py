@@ -22,29 +22,61 @@ from ftreport.report.views import (
 
 
 def appendix(book: ScenarioBook, fmt: Formatter) -> Appendix:
+    """The appendix's view: the inputs that were set in tables, those left blank (and the
+    option inputs zero for every option) each named in one sentence with its cell."""
     def unit(name: str, unit_text: str) -> str:
         return f"{fmt.currency} {unit_text}".strip() if name in MONEY_INPUTS else unit_text
 
     def shown(name: str, value: Any) -> str:
         return input_value(name, value, fmt, exact=True)
 
+    set_fields = [f for f in SCENARIO_FIELDS if not _blank(getattr(book.scenario, f.name))]
     scenario = [InputRow(f.label, unit(f.name, f.unit), [(
         shown(f.name, getattr(book.scenario, f.name)),
-        book.scenario_cells.get(f.name, MISSING))]) for f in SCENARIO_FIELDS]
+        book.scenario_cells.get(f.name, MISSING))]) for f in set_fields]
+    blank = [(f.label, book.scenario_cells.get(f.name, MISSING))
+             for f in SCENARIO_FIELDS if f not in set_fields]
     cells = book.option_cells or [{} for _ in book.options]
+    # The name heads each option's column; an input zero or blank for every option is
+    # named in a sentence instead of a row of zeros.
+    fields = [f for f in OPTION_FIELDS if f.name != "name"]
+    unused = {f.name for f in fields
+              if all(_blank(getattr(o, f.name)) or getattr(o, f.name) == 0 for o in book.options)}
     options = [InputRow(f.label, unit(f.name, f.unit), [
         (shown(f.name, getattr(o, f.name)), c.get(f.name, MISSING))
         for o, c in zip(book.options, cells, strict=True)],
-        column=_shared(c.get(f.name, "") for c in cells)[0]) for f in OPTION_FIELDS]
+        column=_column(c.get(f.name, "") for c in cells)) for f in fields if f.name not in unused]
     uncertainty = [uncertain_row(u, fmt) for u in book.uncertainty]
     rows = [_shared(c.values())[1] for c in cells]
     return Appendix(scenario, [o.name for o in book.options], options, uncertainty,
                     option_rows=rows,
                     correlations=[correlation_row(c) for c in book.correlations],
-                    overrides=[override_row(o, fmt) for o in book.overrides])
+                    overrides=[override_row(o, fmt) for o in book.overrides],
+                    blank_scenario=blank,
+                    unused_options=[(f.label, _column(c.get(f.name, "") for c in cells))
+                                    for f in fields if f.name in unused],
+                    unused_words=_unused_words(book, unused),
+                    names_column=_column(c.get("name", "") for c in cells))
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == ""
+
+
+def _unused_words(book: ScenarioBook, unused: set[str]) -> str:
+    """What the option inputs of ``unused`` are for every option: zero, blank, or either."""
+    values = [getattr(o, name) for o in book.options for name in unused]
+    if all(_blank(v) for v in values):
+        return "Blank for every option"
+    return "Zero for every option" if not any(_blank(v) for v in values) else \
+        "Zero or blank for every option"
 
 
 CELL = re.compile(r"^(?P<sheet>.+)!\$?(?P<column>[A-Z]+)\$?(?P<row>[0-9]+)$")
+
+
+def _column(cells: Iterable[str]) -> str:
+    return _shared(cells)[0]
 
 
 def _shared(cells: Iterable[str]) -> tuple[str, str]:

@@ -207,6 +207,13 @@ class Appendix:
     option_rows: list[str] = field(default_factory=list)  # each option's row ("row 5")
     correlations: list[CorrelationInput] = field(default_factory=list)  # Correlations rows
     overrides: list[OverrideRow] = field(default_factory=list)  # Named scenarios rows
+    # Scenario inputs left blank, (label, cell): named in one sentence, not in the table.
+    blank_scenario: list[tuple[str, str]] = field(default_factory=list)
+    # Option inputs zero or blank for every option, (label, column): one sentence too,
+    # which begins with ``unused_words`` ("Zero for every option").
+    unused_options: list[tuple[str, str]] = field(default_factory=list)
+    unused_words: str = ""
+    names_column: str = ""  # where the options' names were read ("Options!A")
 
 
 @dataclass(frozen=True)
