@@ -31,7 +31,7 @@ def test_exact_run_states_mean_savings_with_its_standard_error_and_exact_percent
     stats = sim.summary[sim.option_names.index(sim.featured_option)]["savings_vs_baseline"]
     assert risk.precision == (
         f"The mean savings of {sim.featured_option} are {fmt.money(stats['mean'], 0)}, with a "
-        f"standard error of {fmt.money(stats['mean_se'], 0)}. The ± under a share is its "
+        f"standard error of {fmt.money_se(stats['mean_se'])}. The ± under a share is its "
         "standard error. Percentiles are exact over the samples.")
     assert risk.stopping == "" and risk.targets == ""
     row = risk.rows[1]

@@ -166,3 +166,15 @@ def test_no_zero_sentence_when_every_option_input_is_used() -> None:
         option.batch_share, option.batch_discount = 0.1, 0.5
     text = section(book, "appendix")
     assert "for every option" not in text
+
+
+# --- Risk: a target met in every sample has no error to show -----------------------------
+
+def test_a_target_met_in_every_sample_shows_no_empty_standard_error() -> None:
+    from tests.test_memo_precision import picture
+
+    _, certain = picture(support_book(mc_iterations=2_000, target_savings=-1e9))
+    assert "in 100% of simulated samples." in certain.targets
+    assert "(± )" not in certain.targets and "(±" not in certain.targets
+    _, unsure = picture(support_book(mc_iterations=2_000, target_savings=45_000.0))
+    assert re.search(r"in [0-9.]+% \(± [0-9.]+%\) of simulated samples\.", unsure.targets)
