@@ -178,3 +178,24 @@ def test_a_target_met_in_every_sample_shows_no_empty_standard_error() -> None:
     assert "(± )" not in certain.targets and "(±" not in certain.targets
     _, unsure = picture(support_book(mc_iterations=2_000, target_savings=45_000.0))
     assert re.search(r"in [0-9.]+% \(± [0-9.]+%\) of simulated samples\.", unsure.targets)
+
+
+def risk_text(result: RunResult) -> str:
+    markup = render_html(result, generated_at=GENERATED)
+    start = markup.index('id="risk"')
+    inline = re.sub(r"</?span[^>]*>", " ", markup[start:markup.index("</section>", start)])
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", inline)).split())
+
+
+def test_the_swing_error_is_explained_only_when_a_swing_has_one() -> None:
+    from tests.test_memo import simulation_for
+
+    result = RunResult(analyse(support_book()))
+    result.simulation = simulation_for(result)  # its bars have no standard error
+    assert "± under a swing" not in risk_text(result)
+    assert "±" not in risk_text(result).split("Swing", 1)[1]
+    bars = result.simulation.sensitivity
+    result.simulation.sensitivity = [dataclasses.replace(bars[0], swing_se=12.3), bars[1]]
+    text = risk_text(result)
+    assert "In the table, the ± under a swing is its standard error" in text
+    assert f"{USD.money(bars[0].swing)} ± $12 " in text
