@@ -199,3 +199,21 @@ def test_the_swing_error_is_explained_only_when_a_swing_has_one() -> None:
     text = risk_text(result)
     assert "In the table, the ± under a swing is its standard error" in text
     assert f"{USD.money(bars[0].swing)} ± $12 " in text
+
+
+# --- Appendix: a named scenario's name once over its rows --------------------------------
+
+def test_a_named_scenarios_name_heads_its_rows_once() -> None:
+    from ftreport.model.inputs import Override
+
+    book = dataclasses.replace(support_book(), overrides=[
+        Override("Down", "requests_per_day", None, 10_000, cell="'Named scenarios'!D4"),
+        Override("Down", "monthly_growth", None, 0.0, cell="'Named scenarios'!D5"),
+        Override("Up", "requests_per_day", None, 30_000, cell="'Named scenarios'!D6"),
+        Override("Down", "one_time_cost", "*", 6_000, cell="'Named scenarios'!D7")])
+    markup = render_html(RunResult(analyse(book)), generated_at=GENERATED)
+    table = markup[markup.index("<h3>Named scenarios</h3>"):]
+    table = table[:table.index("</table>")]
+    assert re.findall(r'<th rowspan="(\d)">(\w+)</th>', table) == [
+        ("2", "Down"), ("1", "Up"), ("1", "Down")]  # the rows keep the workbook's order
+    assert table.count("<tr>") == 5  # the header and four rows

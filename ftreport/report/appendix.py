@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import groupby
 from typing import Any
 
 from ftreport.model import Correlation, ScenarioBook, Uncertain
@@ -51,7 +52,7 @@ def appendix(book: ScenarioBook, fmt: Formatter) -> Appendix:
     return Appendix(scenario, [o.name for o in book.options], options, uncertainty,
                     option_rows=rows,
                     correlations=[correlation_row(c) for c in book.correlations],
-                    overrides=[override_row(o, fmt) for o in book.overrides],
+                    overrides=override_rows(book.overrides, fmt),
                     blank_scenario=blank,
                     unused_options=[(f.label, _column(c.get(f.name, "") for c in cells))
                                     for f in fields if f.name in unused],
@@ -128,7 +129,12 @@ def correlation_row(c: Correlation) -> CorrelationInput:
                             f"{c.rank_correlation:g}", c.cell or MISSING)
 
 
-def override_row(o: Override, fmt: Formatter) -> OverrideRow:
-    """One row of the Named scenarios table as the appendix lists it."""
-    return OverrideRow(o.scenario, input_label(o.input, None), applies_to(o.option),
-                       input_value(o.input, o.value, fmt, exact=True), o.cell or MISSING)
+def override_rows(overrides: list[Override], fmt: Formatter) -> list[OverrideRow]:
+    """The Named scenarios table's rows in the workbook's order, each scenario's name once
+    over its consecutive rows (``rows`` on the first of them, 0 on the others)."""
+    runs = [len(list(run)) for _, run in groupby(overrides, key=lambda o: o.scenario)]
+    firsts = {sum(runs[:k]): n for k, n in enumerate(runs)}
+    return [OverrideRow(o.scenario, input_label(o.input, None), applies_to(o.option),
+                        input_value(o.input, o.value, fmt, exact=True), o.cell or MISSING,
+                        rows=firsts.get(i, 0))
+            for i, o in enumerate(overrides)]

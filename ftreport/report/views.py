@@ -235,6 +235,7 @@ class OverrideRow:
     option: str  # "scenario", "all options" or the option's name
     value: str
     cell: str
+    rows: int = 1  # the scenario's consecutive rows, on its first; 0 on the others
 
 
 @dataclass(frozen=True)
