@@ -217,3 +217,17 @@ def test_a_named_scenarios_name_heads_its_rows_once() -> None:
     assert re.findall(r'<th rowspan="(\d)">(\w+)</th>', table) == [
         ("2", "Down"), ("1", "Up"), ("1", "Down")]  # the rows keep the workbook's order
     assert table.count("<tr>") == 5  # the header and four rows
+
+
+# --- Risk: the samples draw the appendix's uncertain inputs only when there are some ------
+
+def test_samples_are_said_to_draw_uncertain_inputs_only_when_some_are_listed() -> None:
+    from ftreport.engine.simulation import simulate
+
+    for rows in ([], support_book().uncertainty):
+        book = dataclasses.replace(support_book(mc_iterations=1_000), uncertainty=rows)
+        analysis = analyse(book)
+        text = risk_text(RunResult(analysis, simulate(book, analysis)))
+        assert ("draw the uncertain inputs listed in the appendix" in text) == bool(rows)
+        assert ("No input is uncertain (the Uncertainty sheet lists none), so each of the "
+                "1,000 simulated samples equals the inputs as entered." in text) == (not rows)

@@ -55,7 +55,8 @@ def risk_picture(analysis: Analysis, simulation: SimulationResult,
         sampling=f"Sampling method: {simulation.sampling_words}.",
         correlations=correlation_rows(simulation),
         correlations_measured=fmt.count(simulation.correlations[0].measured_iterations)
-        if simulation.correlations else "")
+        if simulation.correlations else "",
+        uncertain_rows=len(analysis.book.uncertainty))
 
 
 def correlation_rows(simulation: SimulationResult) -> list[CorrelationRow]:

@@ -149,6 +149,7 @@ class RiskPicture:
     sampling: str = ""  # the sampling method (mc_sampling) in a sentence
     correlations: list[CorrelationRow] = field(default_factory=list)  # Correlations applied
     correlations_measured: str = ""  # iterations the achieved correlations are measured on
+    uncertain_rows: int = 0  # rows of the Uncertainty sheet the samples draw
 
 
 @dataclass(frozen=True)
