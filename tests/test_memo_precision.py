@@ -15,6 +15,7 @@ from ftreport.report import write_memo
 from ftreport.report.risk import risk_picture, se_percent
 from tests.support.scenarios import support_book
 from tests.test_memo import pdf_text
+from tests.test_memo_cells import layout_lines, line_under
 from tests.test_memo_page_one import page_one
 
 
@@ -30,7 +31,7 @@ def test_exact_run_states_mean_savings_with_its_standard_error_and_exact_percent
     stats = sim.summary[sim.option_names.index(sim.featured_option)]["savings_vs_baseline"]
     assert risk.precision == (
         f"The mean savings of {sim.featured_option} are {fmt.money(stats['mean'], 0)}, with a "
-        f"standard error of {fmt.money(stats['mean_se'], 0)}. The ± after a share is its "
+        f"standard error of {fmt.money_se(stats['mean_se'])}. The ± under a share is its "
         "standard error. Percentiles are exact over the samples.")
     assert risk.stopping == "" and risk.targets == ""
     row = risk.rows[1]
@@ -88,7 +89,9 @@ def test_memo_shows_targets_on_page_one_and_the_stop_in_the_risk_section(tmp_pat
     first, text = page_one(target), pdf_text(target)
     assert risk.targets and risk.targets in first
     assert risk.stopping in text and risk.precision in text
-    assert f"{risk.rows[1].p_cheapest} ± {risk.rows[1].p_cheapest_se}" in text
+    row = risk.rows[1]  # its standard error on the line under the share
+    assert line_under(layout_lines(target), row.name, row.p_cheapest).startswith(
+        f"± {row.p_cheapest_se}")
 
 
 def test_memo_without_targets_or_stop_has_neither_sentence(tmp_path: Path) -> None:

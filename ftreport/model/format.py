@@ -64,6 +64,18 @@ class Formatter:
         rounded = round(float(value), places)
         return self._with_currency(f"{abs(rounded):,.{places}f}", rounded < 0)
 
+    def money_se(self, se: float | None) -> str:
+        """A standard error of money, to the digits that show it: whole units from 10 on
+        (``$172``, ``$41``: cents of an estimate's error are noise), the currency's minor
+        units below (``$0.84``, ``< $0.01``); empty when there is none (no estimate, or 0)."""
+        if not is_number(se) or se == 0:
+            return ""
+        size = abs(float(se))
+        places = 0 if size >= 10 else self.places
+        if round(size, places) == 0:
+            return "< " + self.money(10.0 ** -places, places)
+        return self.money(size, places)
+
     def unit_money(self, value: float | None) -> str:
         """A small amount (cost per request) with at least three significant digits."""
         if not is_number(value):
@@ -115,6 +127,11 @@ class Formatter:
         return f"{float(value):,.10g}" if not float(value).is_integer() else f"{value:,.0f}"
 
     @staticmethod
+    def yes_no(value: bool | None) -> str:
+        """A flag as the workbook's yes/no inputs read: ``yes``, ``no``; a dash for none."""
+        return MISSING if value is None else "yes" if value else "no"
+
+    @staticmethod
     def days(value: float | None) -> str:
         if not is_number(value):
             return MISSING
@@ -134,7 +151,7 @@ class Formatter:
         if unit == "text":
             return MISSING if value is None or value == "" else str(value)
         if unit == "flag":
-            return MISSING if value is None else "yes" if value else "no"
+            return self.yes_no(value)
         if not is_number(value):
             return MISSING
         if unit == "day":

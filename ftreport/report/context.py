@@ -23,7 +23,7 @@ from ftreport import __version__
 from ftreport.engine.compare import COST_TOLERANCE
 from ftreport.engine.plausibility import price_rows_used
 from ftreport.engine.tally import SEED_000
-from ftreport.model.format import Formatter, calendar_date, date_of_day
+from ftreport.model.format import MISSING, Formatter, calendar_date, date_of_day
 from ftreport.model.inputs import ScenarioBook
 from ftreport.model.results import RunResult
 from ftreport.model.schema import BOOK_CURRENCY
@@ -75,6 +75,11 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
             if analysis.book.scenario.trim_mode == SEED_000 else "",
             "first_day": meta.first_day,
             "tolerance": f"{COST_TOLERANCE:g}",
+            "day_one_is_start_date": analysis.book.scenario.start_date is not None,
+            # The ROI as this memo prints it, of the recommended option; none when that is
+            # the baseline or its ROI is blank.
+            "roi_example": "" if rec.is_baseline or rec.roi == MISSING else rec.roi,
+            "roi_option": rec.name,
         },
         scenarios=scenarios_view(result, fmt),
         break_even_map=break_even_map_view(result.break_even_map, fmt),

@@ -33,6 +33,8 @@ def input_value(name: str, value: Any, fmt: Formatter, *, exact: bool = False) -
     spec = SCENARIO.get(name) or OPTION.get(name)
     if value is None or value == "":
         return MISSING
+    if isinstance(value, bool):  # yes/no inputs, as the workbook asks for them
+        return fmt.yes_no(value)
     if not is_number(value):
         return str(value)  # text inputs (names, currency) as typed
     share = spec is not None and (spec.kind in ("share", "growth") or spec.unit.startswith("%"))

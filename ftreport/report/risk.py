@@ -55,7 +55,8 @@ def risk_picture(analysis: Analysis, simulation: SimulationResult,
         sampling=f"Sampling method: {simulation.sampling_words}.",
         correlations=correlation_rows(simulation),
         correlations_measured=fmt.count(simulation.correlations[0].measured_iterations)
-        if simulation.correlations else "")
+        if simulation.correlations else "",
+        uncertain_rows=len(analysis.book.uncertainty))
 
 
 def correlation_rows(simulation: SimulationResult) -> list[CorrelationRow]:
@@ -93,9 +94,10 @@ def precision_sentence(simulation: SimulationResult, focus: str, fmt: Formatter)
     entry = simulation.summary[simulation.option_names.index(focus)]
     stats, se = entry["savings_vs_baseline"], entry["savings_vs_baseline"].get("mean_se")
     text = f"The mean savings of {focus} are {fmt.money(stats['mean'], 0)}"
-    text += f", with a standard error of {fmt.money(se, 0)}." if is_number(se) else "."
+    se_text = fmt.money_se(se)
+    text += f", with a standard error of {se_text}." if se_text else "."
     if is_number(entry.get("p_cheapest_se")):
-        text += " The ± after a share is its standard error."
+        text += " The ± under a share is its standard error."
     if simulation.quantiles == "exact":
         return text + " Percentiles are exact over the samples."
     return (text + " With this many iterations the percentiles come from a streaming "
@@ -122,16 +124,19 @@ def targets_sentence(analysis: Analysis, simulation: SimulationResult, focus: in
     """The featured option's chances of meeting target_savings and target_payback_days,
     with standard errors; empty when neither is set."""
     s, entry = analysis.book.scenario, simulation.summary[focus]
+
+    def share(key: str) -> str:  # with its standard error, when it has one to show
+        se = se_percent(entry[f"{key}_se"], fmt)
+        return fmt.percent(entry[key]) + (f" (± {se})" if se else "")
+
     parts = []
     if "p_savings_at_least_target" in entry:
         parts.append(f"saves at least {fmt.money(s.target_savings, 0)} against "
                      f"{analysis.options[analysis.baseline].name} in "
-                     f"{fmt.percent(entry['p_savings_at_least_target'])} of simulated "
-                     f"scenarios (± {se_percent(entry['p_savings_at_least_target_se'], fmt)})")
+                     f"{share('p_savings_at_least_target')} of simulated samples")
     if "p_payback_within_target" in entry:
         parts.append(f"pays back by day {fmt.count(s.target_payback_days)} in "
-                     f"{fmt.percent(entry['p_payback_within_target'])} "
-                     f"(± {se_percent(entry['p_payback_within_target_se'], fmt)})")
+                     f"{share('p_payback_within_target')}")
     if not parts:
         return ""
     return f"Against the targets: {simulation.option_names[focus]} " + " and ".join(parts) + "."
@@ -195,7 +200,7 @@ def _sensitivity(analysis: Analysis, simulation: SimulationResult, focus: int,
         high_value=input_value(b.input, b.high_value, fmt),
         savings_at_low=fmt.money(b.savings_at_low),
         savings_at_high=fmt.money(b.savings_at_high),
-        swing=f"{fmt.money(b.swing)} ± {fmt.money(b.swing_se)}") for b in bars]
+        swing=fmt.money(b.swing), swing_se=fmt.money_se(b.swing_se)) for b in bars]
     if not bars:
         return rows, ""
     names = [o.name for o in analysis.options]

@@ -154,6 +154,7 @@ class SensitivityRow:
     savings_at_low: str
     savings_at_high: str
     swing: str
+    swing_se: str = ""  # the swing's standard error, formatted; empty when it is 0
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ class RiskPicture:
     sampling: str = ""  # the sampling method (mc_sampling) in a sentence
     correlations: list[CorrelationRow] = field(default_factory=list)  # Correlations applied
     correlations_measured: str = ""  # iterations the achieved correlations are measured on
+    uncertain_rows: int = 0  # rows of the Uncertainty sheet the samples draw
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,13 @@ class Appendix:
     option_rows: list[str] = field(default_factory=list)  # each option's row ("row 5")
     correlations: list[CorrelationInput] = field(default_factory=list)  # Correlations rows
     overrides: list[OverrideRow] = field(default_factory=list)  # Named scenarios rows
+    # Scenario inputs left blank, (label, cell): named in one sentence, not in the table.
+    blank_scenario: list[tuple[str, str]] = field(default_factory=list)
+    # Option inputs zero or blank for every option, (label, column): one sentence too,
+    # which begins with ``unused_words`` ("Zero for every option").
+    unused_options: list[tuple[str, str]] = field(default_factory=list)
+    unused_words: str = ""
+    names_column: str = ""  # where the options' names were read ("Options!A")
 
 
 @dataclass(frozen=True)
@@ -254,6 +263,7 @@ class OverrideRow:
     option: str  # "scenario", "all options" or the option's name
     value: str
     cell: str
+    rows: int = 1  # the scenario's consecutive rows, on its first; 0 on the others
 
 
 @dataclass(frozen=True)
