@@ -60,6 +60,19 @@ def test_methodology_names_where_day_one_comes_from() -> None:
     assert "the day after this memo was generated" not in dated
 
 
+
+def test_page_one_names_where_day_one_comes_from() -> None:
+    def assumptions(book) -> str:
+        markup = render_html(RunResult(analyse(book)), generated_at=GENERATED)
+        start = markup.index('class="assumptions"')
+        return " ".join(re.sub(r"<[^>]+>", " ", markup[start:markup.index("</p>", start)])
+                        .split())
+    assert "Day 1 is the day after this memo was generated (2 Jan 2026)." in assumptions(
+        support_book())
+    dated = assumptions(support_book(start_date=date(2026, 7, 1)))
+    assert "Day 1 is the start date on the Scenario sheet (1 Jul 2026)." in dated
+    assert "after this memo was generated" not in dated
+
 UNBOUNDED = Uncertain("output_tokens", "*", "normal", 400, 80, clip_min=50)
 
 

@@ -97,10 +97,10 @@ OUTPUTS: tuple[Output, ...] = (
     Output("break_even_tokens_per_hour", "Break-even volume in tokens", "tokens_per_hour",
            "break_even_requests_per_day·(input_tokens + output_tokens)/hours_per_day: the "
            "same volume as tokens per hour."),
-    Output("roi", "Return on investment", "ratio", "Return on investment, a multiple (9.7x): "
-           "savings_vs_baseline / investment, where investment = (upfront_cost + "
-           "training_runs·training_cost_per_run) minus the same for the baseline. Blank "
-           "when that investment is not positive."),
+    Output("roi", "Return on investment", "ratio", "Return on investment as a multiple "
+           "(2.0x: savings twice the investment): savings_vs_baseline / investment, "
+           "where investment = (upfront_cost + training_runs·training_cost_per_run) "
+           "minus the same for the baseline. Blank when that investment is not positive."),
     Output("rank", "Rank", "count", "1 = lowest npv_cost; present values within "
            "cost_tolerance of each other are equal and share a rank.",
            source="analysis", whole=True),
