@@ -191,3 +191,38 @@ def test_the_dated_view_holds_the_shown_options_columns_and_totals() -> None:
 
 def _noon() -> datetime:
     return datetime(2026, 12, 1, 12, tzinfo=UTC)
+
+
+def test_the_appendix_and_risk_tables_hold_the_shown_options_and_say_so() -> None:
+    from ftreport.engine.simulation import simulate
+
+    book = replace(many_options(8, mc_iterations=2_000),
+                   uncertainty=support_book().uncertainty)
+    analysis = analyse(book)
+    html = render_html(RunResult(analysis, simulate(book, analysis)))
+    names = [o.name for o in analysis.options]
+    shown = [names[i] for i in shown_indices(analysis)]
+
+    def heads(table_class: str, part: str) -> list[str]:
+        start = html.index(f'class="{table_class}')
+        table = html[start:html.index("</table>", start)]
+        body = table[table.index(f"<{part}>"):table.index(f"</{part}>")]
+        return [re.sub(r"<[^>]+>.*", "", h, flags=re.S).strip()
+                for h in re.findall(r"<th>(.*?)</th>", body, re.S)]
+    assert heads("inputs option-inputs", "thead")[3:] == shown  # in the table's order
+    assert html.count('class="inputs option-inputs"') == 1
+    flat = " ".join(html.split())
+    assert "The inputs of the other 3 options are on the Options sheet" in flat
+    assert heads("percentiles", "tbody") == [n for n in names if n in shown]
+    assert "the Simulation sheet gives every option's percentiles" in flat
+    # The S-curve draws the shown alternatives (the baseline has no curve) and says so.
+    curves = build_context(RunResult(analysis, simulate(book, analysis)),
+                           datetime(2026, 1, 1, tzinfo=UTC)).s_curve
+    assert curves is not None
+    drawn = [n for n in names if f"{n}: P5" in curves.alt]
+    assert drawn == [n for n in names if n in shown and n != names[analysis.baseline]]
+    assert "It draws the alternatives among the 5 options of the side-by-side table" in flat
+    few = replace(book, options=book.options[:3])
+    few_html = render_html(RunResult(analyse(few), simulate(few, analyse(few))))
+    assert "The inputs of the other" not in few_html
+    assert "gives every option" not in few_html and "It draws the alternatives" not in few_html

@@ -84,7 +84,7 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
         scenarios=scenarios_view(result, fmt),
         break_even_map=break_even_map_view(result.break_even_map, fmt),
         joint_sensitivity=joint_sensitivity_view(analysis, simulation, fmt),
-        s_curve=s_curve_view(simulation, fmt),
+        s_curve=s_curve_view(simulation, fmt, {o.name for o in shown_options}),
         ask=decision_block(analysis.book.scenario, fmt),
         sign_off=sign_off(analysis.book.scenario),
         shown_options=shown_options,

@@ -4,7 +4,7 @@ native chart, from the same quantiles), and its view for the risk section."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from ftreport.model.format import Formatter
@@ -79,9 +79,10 @@ class SCurveView:
     alt: str
 
 
-def s_curve_view(simulation: SimulationResult | None, fmt: Formatter) -> SCurveView | None:
-    """The S-curve of every alternative the simulation has a curve for (None without a
-    simulation, or when no alternative has one)."""
+def s_curve_view(simulation: SimulationResult | None, fmt: Formatter,
+                 shown: Collection[str] | None = None) -> SCurveView | None:
+    """The S-curve of every alternative the simulation has a curve for, of those in
+    ``shown`` when given (None without a simulation, or when no alternative has one)."""
     if simulation is None:
         return None
     probabilities = simulation.s_curve.get("probabilities", [])
@@ -89,7 +90,8 @@ def s_curve_view(simulation: SimulationResult | None, fmt: Formatter) -> SCurveV
     curves = []
     for index, name in enumerate(simulation.option_names):
         values = savings.get(name)
-        if not values or any(v is None for v in values):
+        if not values or any(v is None for v in values) or (shown is not None
+                                                            and name not in shown):
             continue
         curves.append(Series(name, [float(v) for v in values], list(probabilities), index))
     if not curves:
