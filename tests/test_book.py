@@ -41,6 +41,19 @@ def test_summary_comes_first_with_schema_labels(tmp_path: Path) -> None:
     assert "Cost per request (USD per request)" in labels
 
 
+
+def test_summary_says_baseline_for_the_baselines_own_break_even_day(tmp_path: Path) -> None:
+    run, wb = written(tmp_path)
+    ws = wb["Summary"]  # type: ignore[index]
+    row = next(c.row for c in ws["A"] if c.value == "Break-even day (day of the horizon)")
+    values = cached(tmp_path)["Summary"]  # type: ignore[index]
+    base = run.analysis.baseline
+    for i in range(len(run.book.options)):
+        cell = ws.cell(row, 2 + i)
+        assert cell.value.startswith("=IF(Results!") and '"baseline"' in cell.value
+        day = run.analysis.option_value("break_even_day", i)
+        assert values.cell(row, 2 + i).value == ("baseline" if i == base else day)
+
 @pytest.mark.parametrize("scenario, quality, says", [
     ({"min_quality": None}, None, "Lowest present value of cost"),
     ({"min_quality": 0.5}, [0.4, 0.9, 0.9],

@@ -4,6 +4,8 @@ options across), as live formulas over the Results table."""
 
 from __future__ import annotations
 
+from openpyxl.styles import Alignment
+
 from ftreport.engine.analysis import qualifying, ties_lowest
 from ftreport.model.outputs import SHEET_OUTPUTS, Output
 from ftreport.workbook.cells import column_letter
@@ -26,6 +28,9 @@ UNIT_WORDS = {"unit_money": "{currency} per request", "money": "{currency}", "sh
               "count": "", "flag": "TRUE/FALSE", "text": "", "ratio": "multiple"}
 METRICS = tuple(o for o in SHEET_OUTPUTS if o.key != "name")
 HEAD_ROW = 9
+# Outputs that compare an option with the baseline in time: the baseline's own (day 0) would
+# read as "cheaper from day 0", so its cell says "baseline" instead.
+AGAINST_ITSELF = ("break_even_day",)
 # cost-model.md "Ties": among equal present values the baseline stays, else the first row.
 KEEP_BASELINE = "; it is the baseline: keep it"
 FIRST_OF_EQUALS = ("; another option's present value is equal (within 1e-9): the first "
@@ -91,7 +96,12 @@ def summary_sheet(ctx: ReportContext) -> None:
         fmt = ctx.formats.of_unit(output.unit)
         for i in range(ctx.n):
             value = ctx.cells.cached["Results"][ctx.option_refs[i].own(output.key)]
-            cells.formula(ws, f"{column_letter(2 + i)}{row}", ctx.refs.result(output.key, i),
-                          value, fmt)
+            formula = ctx.refs.result(output.key, i)
+            if output.key in AGAINST_ITSELF:  # the baseline against itself: say so, as the memo
+                formula = f'IF({ctx.refs.result("is_baseline", i)},"baseline",{formula})'
+                value = "baseline" if i == ctx.analysis.baseline else value
+            cells.formula(ws, f"{column_letter(2 + i)}{row}", formula, value, fmt)
+            if output.key in AGAINST_ITSELF:  # words beside numbers: aligned as the numbers
+                ws[f"{column_letter(2 + i)}{row}"].alignment = Alignment(horizontal="right")
     widths(ws, (46,))
     fit_names(ws, 2, [o.name for o in ctx.book.options])
