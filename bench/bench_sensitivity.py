@@ -4,10 +4,14 @@
 
 Scenario: tests/support/scenarios.py's support book (3 options, its three Uncertainty
 rows) at ``--iterations``. Prints, each as a ratio to ``simulate()`` at the same
-iteration count in this same process: the tornado (``sensitivity``: P10/P90 from the
-run's own draws, with the sectioning standard error), the same tornado computed the old
-way (100,000 fresh draws per row, one cost-model call per value), and the joint
-sensitivity (rank correlations over the joint sample plus the spider).
+iteration count in this same process (``simulate()`` includes the tornado and the joint
+sensitivity): the tornado (``sensitivity``: P10/P90 from the run's own draws, with the
+sectioning standard error), the same tornado computed the old way (100,000 fresh draws
+per row, one cost-model call per value), the joint sensitivity (rank correlations over
+the joint sample plus the spider), each drawing its samples afresh, and those draws
+alone (``row_samples``), which ``simulate()`` now draws once for all of them (the
+tornado and the joint sensitivity drew them once each, and the achieved correlations a
+third time).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from ftreport.engine import distributions
 from ftreport.engine.analysis import analyse
 from ftreport.engine.joint_sensitivity import rank_correlations, spider
 from ftreport.engine.sampling import resolve
-from ftreport.engine.sensitivity import savings_at, sensitivity
+from ftreport.engine.sensitivity import row_samples, sample_count, savings_at, sensitivity
 from ftreport.engine.simulation import simulate
 from tests.support.scenarios import support_book
 
@@ -68,6 +72,8 @@ def main() -> None:
                                                               option),
         "rank correlations (joint sample)": best_of(3, rank_correlations, book, draws, option),
         "spider (P10..P90)": best_of(3, spider, book, draws, option),
+        "the draws they share (row_samples)": best_of(
+            3, row_samples, draws, book.scenario.mc_seed, sample_count(args.iterations)),
     }
     print(f"simulate() at {args.iterations:,} iterations: {base * 1e3:.1f} ms (baseline)")
     for name, seconds in rows.items():

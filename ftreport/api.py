@@ -126,9 +126,6 @@ def _compute_and_write(path: str | Path, outdir: str | Path | None, *, iteration
 
     if book.scenario.mc_iterations > 0:
         result.simulation = _simulate(result, progress, **dask)
-        from ftreport.engine.joint_sensitivity import add_joint_sensitivity
-
-        add_joint_sensitivity(book, result.analysis, result.simulation)
     folder = Path(outdir) if outdir is not None else path.parent if in_place else None
     if folder is not None:
         with folder_lock(folder):

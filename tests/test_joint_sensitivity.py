@@ -16,7 +16,6 @@ from ftreport.engine.analysis import analyse, evaluate_book
 from ftreport.engine.correlation import ranks
 from ftreport.engine.joint_sensitivity import (
     SPIDER_PERCENTILES,
-    add_joint_sensitivity,
     joint_savings,
     rank_correlations,
     spearman,
@@ -102,9 +101,24 @@ def test_the_spider_is_the_cost_model_at_each_percentile() -> None:
 
 def result_with_joint(book) -> RunResult:
     analysis = analyse(book)
+    return RunResult(analysis, simulate(book, analysis))
+
+
+@pytest.mark.parametrize("iterations", [1_000, 30_000])
+def test_the_simulation_fills_the_joint_sensitivity_from_the_tornados_own_draws(
+        iterations: int) -> None:
+    # The simulation draws the sensitivity's samples once; computed alone (drawing them
+    # afresh), the rank correlations and the spider are the same, bit for bit.
+    book = support_book(mc_iterations=iterations)
+    analysis = analyse(book)
     sim = simulate(book, analysis)
-    add_joint_sensitivity(book, analysis, sim)
-    return RunResult(analysis, sim)
+    draws = resolve(book)
+    option = [o.name for o in book.options].index(sim.featured_option)
+    moving = {(b.input, b.option) for b in sim.tornado_bars}
+    assert sim.rank_correlations == rank_correlations(book, draws, option, moving)
+    assert sim.spider == [line for line in spider(book, draws, option)
+                          if (line.input, line.option) in moving]
+    assert sim.rank_correlations and sim.spider
 
 
 def test_inputs_without_effect_are_left_out_and_the_caveat_is_said() -> None:

@@ -23,11 +23,10 @@ import numpy as np
 from ftreport.engine import compare, correlation
 from ftreport.engine.analysis import option_arrays, scenario_inputs
 from ftreport.engine.costs import Array
-from ftreport.engine.sampling import Draw, chunk_inputs, resolve
+from ftreport.engine.sampling import Draw, chunk_inputs
 from ftreport.engine.sensitivity import row_samples, sample_count, savings_at
-from ftreport.engine.simulation import featured_option
 from ftreport.model import ScenarioBook
-from ftreport.model.results import Analysis, RankCorrelation, SimulationResult, SpiderLine
+from ftreport.model.results import RankCorrelation, SensitivityBar, SpiderLine
 
 SPIDER_PERCENTILES = tuple(float(p) for p in range(10, 100, 10))
 EVALUATE_CHUNK = 32_768  # samples per cost-model call: bounds the working memory
@@ -102,14 +101,14 @@ def spider(book: ScenarioBook, draws: list[Draw], option: int,
     return lines
 
 
-def add_joint_sensitivity(book: ScenarioBook, analysis: Analysis,
-                          simulation: SimulationResult) -> None:
-    """Fill ``simulation``'s rank correlations and spider for its featured option, for
-    the inputs that move its savings (the tornado's; the others are named in its note)."""
-    draws = resolve(book)
-    option = featured_option(analysis)
-    moving = {(b.input, b.option) for b in simulation.tornado_bars}
-    samples = run_samples(book, draws) if draws else []
-    simulation.rank_correlations = rank_correlations(book, draws, option, moving, samples)
-    simulation.spider = [line for line in spider(book, draws, option, samples)
-                         if (line.input, line.option) in moving]
+def joint_sensitivity(book: ScenarioBook, draws: list[Draw], option: int,
+                      bars: list[SensitivityBar], samples: list[Array]
+                      ) -> tuple[list[RankCorrelation], list[SpiderLine]]:
+    """The rank correlations and the spider of ``option``'s savings, for the inputs that
+    move them (the ``bars`` of the tornado with a swing; the others are named in its
+    note), from the tornado's own ``samples`` (``run_samples``: the simulation draws them
+    once for all)."""
+    moving = {(b.input, b.option) for b in bars if b.moves_savings}
+    return (rank_correlations(book, draws, option, moving, samples),
+            [line for line in spider(book, draws, option, samples)
+             if (line.input, line.option) in moving])

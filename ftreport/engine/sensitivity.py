@@ -77,11 +77,14 @@ def _bar(book: ScenarioBook, draw: Draw, samples: Array, option: int) -> Sensiti
         samples=int(samples.size))
 
 
-def sensitivity(book: ScenarioBook, draws: list[Draw], option: int) -> list[SensitivityBar]:
-    """One bar per Uncertainty row, largest swing first (ties keep table order)."""
+def sensitivity(book: ScenarioBook, draws: list[Draw], option: int,
+                samples: list[Array] | None = None) -> list[SensitivityBar]:
+    """One bar per Uncertainty row, largest swing first (ties keep table order);
+    ``samples``: the rows' draws (``row_samples`` of ``sample_count``) already drawn."""
     if not draws:
         return []
-    count = sample_count(book.scenario.mc_iterations)
-    samples = row_samples(draws, int(book.scenario.mc_seed), count)
+    if samples is None:
+        count = sample_count(book.scenario.mc_iterations)
+        samples = row_samples(draws, int(book.scenario.mc_seed), count)
     bars = [_bar(book, d, values, option) for d, values in zip(draws, samples, strict=True)]
     return sorted(bars, key=lambda b: -b.swing)

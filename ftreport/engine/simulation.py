@@ -22,8 +22,9 @@ from ftreport.engine.analysis import option_arrays, qualifying
 from ftreport.engine.breakeven import break_even_from_blocks
 from ftreport.engine.costs import Array
 from ftreport.engine.errors import EngineError
+from ftreport.engine.joint_sensitivity import joint_sensitivity
 from ftreport.engine.sampling import BLOCK, Draw, chunk_inputs, draw_chunk, resolve
-from ftreport.engine.sensitivity import sensitivity
+from ftreport.engine.sensitivity import row_samples, sample_count, sensitivity
 from ftreport.engine.sketch import SKETCH_K, rank_error
 from ftreport.engine.summaries import S_CURVE, summarise
 from ftreport.engine.tally import RAW_D_MIN, SEED_000, STORED_BYTES, Tally, TallySpec
@@ -210,9 +211,15 @@ def finish(plan: Plan, total: Tally, stopped: str) -> SimulationResult:
     summary, trimmed, hist, curves = summarise(
         total, names, (float(s.trim_low_pct), float(s.trim_high_pct)), plan.analysis.baseline,
         plan.featured, error)
+    # The sensitivity's draws (the run's first iterations), drawn once for the tornado, the
+    # joint sensitivity and the achieved correlations, which all measure those iterations.
+    samples = (row_samples(plan.draws, int(s.mc_seed), sample_count(s.mc_iterations))
+               if plan.draws else [])
+    bars = sensitivity(plan.book, plan.draws, plan.featured, samples)
+    ranks, spider = joint_sensitivity(plan.book, plan.draws, plan.featured, bars, samples)
     return SimulationResult(
         iterations=total.filled, seed=int(s.mc_seed), trimmed=trimmed, option_names=names,
-        summary=summary, sensitivity=sensitivity(plan.book, plan.draws, plan.featured),
+        summary=summary, sensitivity=bars, rank_correlations=ranks, spider=spider,
         featured_option=names[plan.featured],
         histogram={"option": names[plan.featured], **hist},
         requested_iterations=plan.iterations, stopped=stopped, target_se=plan.target_se,
@@ -223,18 +230,21 @@ def finish(plan: Plan, total: Tally, stopped: str) -> SimulationResult:
         s_curve={"probabilities": list(S_CURVE), "savings": curves},
         convergence={"option": names[plan.featured], **total.moments[
             "savings_vs_baseline"][plan.featured].running(CONVERGENCE_POINTS)},
-        correlations=applied_correlations(plan, total.filled))
+        correlations=applied_correlations(plan, total.filled, samples))
 
 
-def applied_correlations(plan: Plan, iterations: int) -> list[AppliedCorrelation]:
+def applied_correlations(plan: Plan, iterations: int, samples: list[Array]
+                         ) -> list[AppliedCorrelation]:
     """The Correlations rows with the rank correlation the run's own draws achieved (its
-    first iterations, up to correlation.MEASURED_ITERATIONS); empty without the table."""
+    first iterations, up to correlation.MEASURED_ITERATIONS; ``samples``, the sensitivity's
+    draws, hold at least that many: sample_count is at least the run's iterations or its
+    cap, both above the measure); empty without the table."""
     if not plan.book.correlations:
         return []
-    samples = draw_chunk(plan.draws, int(plan.book.scenario.mc_seed), 0,
-                         min(iterations, correlation.MEASURED_ITERATIONS))
+    measured = min(iterations, correlation.MEASURED_ITERATIONS)
     return correlation.achieved(plan.book.correlations,
-                                [(d.row.input, d.row.option) for d in plan.draws], samples)
+                                [(d.row.input, d.row.option) for d in plan.draws],
+                                [values[:measured] for values in samples])
 
 
 def simulate(book: ScenarioBook, analysis: Analysis, *,

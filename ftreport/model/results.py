@@ -139,6 +139,11 @@ class SensitivityBar:
         return abs(self.savings_at_high - self.savings_at_low)
 
     @property
+    def moves_savings(self) -> bool:
+        """Whether the input moves the savings at all (the tornado shows only those)."""
+        return self.swing > 0
+
+    @property
     def label(self) -> str:
         """``input`` or ``input (option)``, as the sheet and the memo name the row."""
         return self.input if self.option is None else f"{self.input} ({self.option})"
@@ -231,13 +236,14 @@ class SimulationResult:
     @property
     def tornado_bars(self) -> list[SensitivityBar]:
         """The bars of inputs that move the featured option's savings at all."""
-        return [b for b in self.sensitivity if b.swing > 0]
+        return [b for b in self.sensitivity if b.moves_savings]
 
     def no_effect_note(self, name: Callable[[SensitivityBar], str] | None = None) -> str:
         """A sentence naming the uncertain inputs left out of the tornado for having no
         effect on the featured option's savings ("" when there are none); ``name`` says
         how a bar is named (its ``label`` unless given)."""
-        idle = [(name or (lambda b: b.label))(b) for b in self.sensitivity if b.swing == 0]
+        idle = [(name or (lambda b: b.label))(b) for b in self.sensitivity
+                if not b.moves_savings]
         if not idle:
             return ""
         return (f"Not shown: {', '.join(idle)} (no effect on the savings of "
