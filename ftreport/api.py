@@ -145,8 +145,10 @@ def _export(result: RunResult, trials: str | Path | None, sipmath: str | Path | 
                                   "mc_iterations (or --iterations) of at least 1",
                                   "0 iterations", field="trials" if trials else "sipmath",
                                   code="invalid-option")])
+    # The iterations the simulation ran: fewer than asked when it stopped at its target.
+    ran = result.simulation.iterations if result.simulation is not None else None
     result.outputs.update(write_exports(book, result.analysis.baseline, trials=trials,
-                                        sipmath=sipmath))
+                                        sipmath=sipmath, iterations=ran))
 
 
 def _simulate(result: RunResult, progress: Callable[[int, int], None] | None, *, dask: bool,

@@ -160,3 +160,24 @@ def test_no_simulation_no_export(workbook: Path, tmp_path: Path) -> None:
         ftreport.run(workbook, iterations=0, trials=tmp_path / "t.csv")
     assert "mc_iterations" in caught.value.problems[0].expected
     assert not (tmp_path / "t.csv").exists()
+
+
+def test_a_run_stopped_at_its_target_exports_the_iterations_it_ran(workbook: Path,
+                                                                   tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from ftreport.engine.simulation import CHECK_EVERY
+
+    wb = load_workbook(workbook)
+    ws = wb["Scenario"]
+    row = next(c.row for c in ws["B"] if c.value == "mc_target_se")
+    ws.cell(row, 3, 1e6)  # met at the first check
+    wb.save(workbook)
+    trials, library = tmp_path / "t.csv", tmp_path / "lib.json"
+    result = ftreport.run(workbook, tmp_path / "out", workbook=False, pdf=False,
+                          iterations=3 * CHECK_EVERY, trials=trials, sipmath=library)
+    assert result.simulation is not None and result.simulation.iterations == CHECK_EVERY
+    assert len(read_csv(trials)[1]["iteration"]) == CHECK_EVERY
+    sips = json.loads(library.read_text(encoding="utf-8"))
+    assert f"{CHECK_EVERY:,} iterations" in sips["provenance"]
+    assert all(s["metadata"]["count"] == CHECK_EVERY for s in sips["sips"])

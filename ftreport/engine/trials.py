@@ -48,12 +48,15 @@ def input_column(draw: Draw) -> str:
     return r.input if r.option is None else f"{r.input}[{r.option}]"
 
 
-def trial_chunks(book: ScenarioBook, baseline: int, *, chunk_size: int = TRIAL_CHUNK
-                 ) -> Iterator[TrialChunk]:
-    """The trials of ``book.scenario.mc_iterations`` iterations, ``chunk_size`` (whole
-    blocks) at a time; ``baseline`` is the analysis' baseline option."""
+def trial_chunks(book: ScenarioBook, baseline: int, *, chunk_size: int = TRIAL_CHUNK,
+                 iterations: int | None = None) -> Iterator[TrialChunk]:
+    """The trials of the first ``iterations`` iterations (``book.scenario.mc_iterations``
+    unless given: a run stopped early at its target standard error ran fewer),
+    ``chunk_size`` (whole blocks) at a time; ``baseline`` is the analysis' baseline
+    option."""
     s = book.scenario
-    n, horizon = int(s.mc_iterations), int(s.horizon_days)
+    n = int(s.mc_iterations if iterations is None else iterations)
+    horizon = int(s.horizon_days)
     draws = resolve(book)
     names = [input_column(d) for d in draws]
     base_options = option_arrays(book.options)

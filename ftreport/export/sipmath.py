@@ -43,6 +43,7 @@ class SipCollector:
 
     def __init__(self, options: list[str], iterations: int):
         self.options = options
+        self.iterations = iterations  # the simulation's, as it ran
         self.stride = max(1, math.ceil(iterations / SIP_SAMPLE))
         self.kept: dict[str, list[Array]] = {}
         self.sums: dict[str, list[float]] = {}  # count, sum, min, max
@@ -142,7 +143,7 @@ def library(collector: SipCollector, book: ScenarioBook) -> dict[str, Any]:
         "objectType": "sipModel",
         "libraryType": LIBRARY_TYPE,
         "dateCreated": book.run_date.strftime("%m-%d-%Y"),
-        "provenance": (f"ftreport {__version__}: {s.mc_iterations:,} iterations, mc_seed "
+        "provenance": (f"ftreport {__version__}: {collector.iterations:,} iterations, mc_seed "
                        f"{s.mc_seed}, mc_sampling {s.mc_sampling}, from {book.path.name}"),
         "globalVariables": [{"name": "correlationMatrix",
                              "value": {"columns": names, "rows": names, "matrix": entries}}],

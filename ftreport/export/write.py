@@ -41,19 +41,22 @@ def check_targets(trials: str | Path | None, sipmath: str | Path | None) -> None
 
 
 def write_exports(book: ScenarioBook, baseline: int, *, trials: str | Path | None = None,
-                  sipmath: str | Path | None = None) -> dict[str, str]:
+                  sipmath: str | Path | None = None, iterations: int | None = None
+                  ) -> dict[str, str]:
     """Write the trial file and/or the SIPmath library of ``book``'s simulation (its
-    ``mc_iterations``, seed, sampling and correlations); the paths written, by kind."""
+    seed, sampling and correlations; ``iterations``, the iterations it ran, default
+    ``mc_iterations``); the paths written, by kind."""
     check_targets(trials, sipmath)
     names = [o.name for o in book.options]
+    count = int(book.scenario.mc_iterations if iterations is None else iterations)
     written: dict[str, str] = {}
     with ExitStack() as stack:
         writer = None
         if trials is not None:
             temp = stack.enter_context(atomic_write(trials))
             writer = stack.enter_context(TrialWriter(temp, Path(trials).suffix.lower(), names))
-        collector = SipCollector(names, int(book.scenario.mc_iterations)) if sipmath else None
-        for chunk in trial_chunks(book, baseline):
+        collector = SipCollector(names, count) if sipmath else None
+        for chunk in trial_chunks(book, baseline, iterations=count):
             if writer is not None:
                 writer.add(chunk)
             if collector is not None:
