@@ -24,7 +24,7 @@ from ftreport.engine import compare, correlation
 from ftreport.engine.analysis import option_arrays, scenario_inputs
 from ftreport.engine.costs import Array
 from ftreport.engine.sampling import Draw, chunk_inputs
-from ftreport.engine.sensitivity import row_samples, sample_count, savings_at
+from ftreport.engine.sensitivity import run_samples, savings_at
 from ftreport.model import ScenarioBook
 from ftreport.model.results import RankCorrelation, SensitivityBar, SpiderLine
 
@@ -56,12 +56,6 @@ def joint_savings(book: ScenarioBook, draws: list[Draw], samples: list[Array],
             options, book.baseline_index, with_break_even_day=False,
             keys=("savings_vs_baseline",), **scenario)["savings_vs_baseline"][option]
     return out
-
-
-def run_samples(book: ScenarioBook, draws: list[Draw]) -> list[Array]:
-    """The tornado's draws of every row (``sensitivity.sample_count`` of them)."""
-    return row_samples(draws, int(book.scenario.mc_seed),
-                       sample_count(book.scenario.mc_iterations))
 
 
 def rank_correlations(book: ScenarioBook, draws: list[Draw], option: int,

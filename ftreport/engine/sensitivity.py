@@ -48,6 +48,14 @@ def row_samples(draws: list[Draw], seed: int, count: int) -> list[Array]:
     return [values[:count] for values in draw_chunk(draws, seed, 0, count)]
 
 
+def run_samples(book: ScenarioBook, draws: list[Draw]) -> list[Array]:
+    """The run's own draws of every row that the tornado uses (``sample_count`` of the
+    run's iterations): the samples the joint sensitivity and the achieved correlations
+    measure too."""
+    return row_samples(draws, int(book.scenario.mc_seed),
+                       sample_count(book.scenario.mc_iterations))
+
+
 def savings_at(book: ScenarioBook, draw: Draw, values: Array, option: int) -> Array:
     """The option's savings with ``draw``'s input at each of ``values``, all else at base."""
     values = np.asarray(values, dtype=float)
@@ -80,11 +88,10 @@ def _bar(book: ScenarioBook, draw: Draw, samples: Array, option: int) -> Sensiti
 def sensitivity(book: ScenarioBook, draws: list[Draw], option: int,
                 samples: list[Array] | None = None) -> list[SensitivityBar]:
     """One bar per Uncertainty row, largest swing first (ties keep table order);
-    ``samples``: the rows' draws (``row_samples`` of ``sample_count``) already drawn."""
+    ``samples``: ``run_samples`` already drawn."""
     if not draws:
         return []
     if samples is None:
-        count = sample_count(book.scenario.mc_iterations)
-        samples = row_samples(draws, int(book.scenario.mc_seed), count)
+        samples = run_samples(book, draws)
     bars = [_bar(book, d, values, option) for d, values in zip(draws, samples, strict=True)]
     return sorted(bars, key=lambda b: -b.swing)

@@ -24,7 +24,7 @@ from ftreport.engine.costs import Array
 from ftreport.engine.errors import EngineError
 from ftreport.engine.joint_sensitivity import joint_sensitivity
 from ftreport.engine.sampling import BLOCK, Draw, chunk_inputs, draw_chunk, resolve
-from ftreport.engine.sensitivity import row_samples, sample_count, sensitivity
+from ftreport.engine.sensitivity import run_samples, sensitivity
 from ftreport.engine.sketch import SKETCH_K, rank_error
 from ftreport.engine.summaries import S_CURVE, summarise
 from ftreport.engine.tally import RAW_D_MIN, SEED_000, STORED_BYTES, Tally, TallySpec
@@ -213,8 +213,7 @@ def finish(plan: Plan, total: Tally, stopped: str) -> SimulationResult:
         plan.featured, error)
     # The sensitivity's draws (the run's first iterations), drawn once for the tornado, the
     # joint sensitivity and the achieved correlations, which all measure those iterations.
-    samples = (row_samples(plan.draws, int(s.mc_seed), sample_count(s.mc_iterations))
-               if plan.draws else [])
+    samples = run_samples(plan.book, plan.draws) if plan.draws else []
     bars = sensitivity(plan.book, plan.draws, plan.featured, samples)
     ranks, spider = joint_sensitivity(plan.book, plan.draws, plan.featured, bars, samples)
     return SimulationResult(
@@ -236,9 +235,9 @@ def finish(plan: Plan, total: Tally, stopped: str) -> SimulationResult:
 def applied_correlations(plan: Plan, iterations: int, samples: list[Array]
                          ) -> list[AppliedCorrelation]:
     """The Correlations rows with the rank correlation the run's own draws achieved (its
-    first iterations, up to correlation.MEASURED_ITERATIONS; ``samples``, the sensitivity's
-    draws, hold at least that many: sample_count is at least the run's iterations or its
-    cap, both above the measure); empty without the table."""
+    first iterations, up to correlation.MEASURED_ITERATIONS; ``samples``, the
+    sensitivity's draws, hold at least that many: sensitivity.sample_count is at least
+    the run's iterations or its cap, both above the measure); empty without the table."""
     if not plan.book.correlations:
         return []
     measured = min(iterations, correlation.MEASURED_ITERATIONS)
