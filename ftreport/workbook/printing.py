@@ -73,12 +73,6 @@ def chart_spans(ws: Worksheet) -> list[Block]:
     return spans
 
 
-def chart_heights(ws: Worksheet) -> list[tuple[int, int, float]]:
-    """Each chart's first column and row and its height in points at 100 %."""
-    return [(col, row, chart.height * POINTS_PER_CM)
-            for (col, _, row, _), chart in zip(chart_spans(ws), ws._charts, strict=True)]
-
-
 def plan_pages(ws: Worksheet, columns: int, rows: int, *, split: bool = False) -> PagePlan:
     """The orientation and scale that print ``columns`` x ``rows`` on the fewest legible
     pages (then the largest scale, then portrait); a sheet too wide to be legible either
@@ -99,8 +93,11 @@ class _Extent:
         self.widths = [column_width(ws, c) * PRINTED_CM_PER_CHARACTER
                        for c in range(1, columns + 1)]
         self.heights = [_height(ws, r) for r in range(1, rows + 1)]
-        self.charts = [c for c in chart_spans(ws) if c[0] <= columns]
-        self.chart_tops = [c for c in chart_heights(ws) if c[0] <= columns]
+        spans = chart_spans(ws)
+        self.charts = [c for c in spans if c[0] <= columns]
+        # Each chart's first row and its height in points at 100 %.
+        self.chart_tops = [(row, chart.height * POINTS_PER_CM) for (col, _, row, _), chart
+                           in zip(spans, ws._charts, strict=True) if col <= columns]
         self.filled: dict[int, tuple[int, int]] = {}
         for (row, col), cell in ws._cells.items():
             if cell.value not in (None, "") and col <= columns and row <= rows:
@@ -165,7 +162,7 @@ def _bands(sheet: _Extent, scale: int, down: float) -> tuple[tuple[int, ...], bo
     application adds no breaks of its own between these."""
     cm_per_point = scale / 100 / POINTS_PER_CM
     charts: dict[int, float] = {}
-    for _, row, height in sheet.chart_tops:
+    for row, height in sheet.chart_tops:
         charts[row] = max(charts.get(row, 0.0), height * cm_per_point)
     breaks, moved, used = [], False, 0.0
     for row, height in enumerate(sheet.heights, start=1):
@@ -174,7 +171,7 @@ def _bands(sheet: _Extent, scale: int, down: float) -> tuple[tuple[int, ...], bo
         if used > 0 and used + height > down:
             breaks.append(row - 1)
             used = 0.0
-        elif chart and used > 0 and down * CHART_ROOM < used + chart <= used + down * CHART_ROOM:
+        elif chart and used > 0 and chart <= down * CHART_ROOM < used + chart:
             breaks.append(row - 1)
             moved, used = True, 0.0
         used += height
