@@ -9,6 +9,12 @@ ratio means the same on a fast or a busy machine. The same is done for the
 workbook's options copied to 20 (prices varied, so each is a real column).
 Goals (issue 16): at most 40x for the support sample, at most 60x (1.5 times that)
 for 20 options. ``--profile`` prints where WeasyPrint's time goes (cProfile).
+
+For scale, the sample's own memo HTML is also printed with its stylesheet taken out
+(WeasyPrint's defaults: plain blocks, content-sized tables), then without its charts
+too, and a plain table of 450 rows is printed: what the content alone costs to print,
+whatever the CSS. All three go through the memo's own printing (PDF/UA, the same
+fetcher and fonts).
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ from ftreport.engine.simulation import simulate  # noqa: E402
 from ftreport.model import ScenarioBook  # noqa: E402
 from ftreport.model.results import RunResult  # noqa: E402
 from ftreport.report import write_memo  # noqa: E402
+from ftreport.report.render import html_to_pdf, render_html  # noqa: E402
+from ftreport.report.templates import template_roots  # noqa: E402
 from ftreport.workbook.reader import read_workbook  # noqa: E402
 
 BASELINE_HTML = "<!DOCTYPE html><html><body><h1>Baseline</h1><p>One page.</p></body></html>"
@@ -91,6 +99,18 @@ def phases(result: RunResult, target: Path) -> list[tuple[str, float]]:
             for label, pattern in PHASES]
 
 
+def floors(memo_html: str) -> list[tuple[str, str]]:
+    """Documents that show what printing costs whatever the memo's CSS: its own HTML
+    without the stylesheet, that without the charts too, and a plain table."""
+    unstyled = re.sub(r"<style>.*?</style>", "", memo_html, flags=re.S)
+    row = "<tr><th>Option {0}</th>" + "<td>$1{0:03d},{1:03d}</td>" * 5 + "</tr>"
+    table = "".join(row.format(i, 7 * i % 1000) for i in range(450))
+    return [("the same memo's HTML without its stylesheet", unstyled),
+            ("  and without its charts", re.sub(r"<svg.*?</svg>", "", unstyled, flags=re.S)),
+            ("a plain table of 450 rows by 6 cells, no stylesheet",
+             f"<!DOCTYPE html><html lang=\"en\"><body><table>{table}</table></body></html>")]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("workbook", nargs="?", type=Path,
@@ -121,6 +141,10 @@ def main() -> None:
             if args.profile:
                 for label, share in phases(result, target):
                     print(f"    {label:38s} {share:6.1%}")
+        roots = template_roots(None)
+        for label, html in floors(render_html(cases[args.workbook.name])):
+            cpu = best_cpu(args.repeat, lambda h=html: html_to_pdf(h, roots))
+            print(f"{label}: {cpu:.3f} s CPU, ratio {cpu / baseline:.1f}x")
     support, wide = ratios.values()
     print(f"goal {GOAL:.0f}x for {args.workbook.name}: {'met' if support <= GOAL else 'NOT met'}")
     print(f"goal {WIDE_GOAL:.0f}x for {WIDE_OPTIONS} options: "

@@ -14,7 +14,9 @@ template folder may come from anyone:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -113,8 +115,28 @@ def html_to_pdf(html: str, roots: Sequence[Path],
     from ftreport.report.fetch import TemplateFetcher
 
     fetcher = fetcher or TemplateFetcher(roots)
-    document = HTML(string=html, base_url=roots[0].as_uri() + "/", url_fetcher=fetcher)
-    # The identifier is a hash of the content, so equal inputs give equal bytes. PDF/UA-1
-    # tags the structure (headings, tables, figures with their alt text) for screen readers.
-    return document.write_pdf(pdf_identifier=True, pdf_variant=PDF_VARIANT,
-                              font_config=_font_configuration(tuple(roots)))
+    with collector_paused():
+        document = HTML(string=html, base_url=roots[0].as_uri() + "/", url_fetcher=fetcher)
+        # The identifier is a hash of the content, so equal inputs give equal bytes. PDF/UA-1
+        # tags the structure (headings, tables, figures with their alt text) for screen
+        # readers.
+        return document.write_pdf(pdf_identifier=True, pdf_variant=PDF_VARIANT,
+                                  font_config=_font_configuration(tuple(roots)))
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for the block, back as it was after.
+
+    A memo's render sets off some 250 collections, two of them full passes over every
+    live object of the process (the run's results and WeasyPrint's boxes): together a
+    sixth of the memo's CPU (bench/bench_memo.py). The render's cyclic garbage, a few
+    thousand objects, is freed by the first collection after the block.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
