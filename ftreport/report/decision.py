@@ -102,13 +102,24 @@ def _sentence(analysis: Analysis, rec: OptionView, base: OptionView, focus: Opti
                 f"cost {_lowest_among(analysis)} ({pv} less than {base.name}), although "
                 f"over the {horizon} it costs {fmt.money(-cash)} more in cash.")
     if focus.index != base.index:
-        floor = analysis.book.scenario.min_quality
-        which = ("no alternative that meets the minimum quality of "
-                 f"{floor:g}" if _lowest_among(analysis).startswith("among") else
-                 "no alternative")
-        return (f"Keep {base.name} ({base.approach}): {which} has a lower present value of "
-                f"cost over the {horizon}. {_closest(analysis, focus, base, fmt)}")
+        return (f"Keep {base.name} ({base.approach}): {keep_reason(analysis)}. "
+                f"{_closest(analysis, focus, base, fmt)}")
     return f"{base.name} is the only option; there is nothing to compare it with."
+
+
+def keep_reason(analysis: Analysis) -> str:
+    """Why the baseline stays, as the memo's sentence and the email say it: no alternative
+    (meeting the quality floor, when that is what decided) has a lower present value of
+    cost; empty when an alternative is recommended."""
+    if analysis.recommended != analysis.baseline:
+        return ""
+    if len(analysis.options) == 1:
+        return "it is the only option"
+    floor = analysis.book.scenario.min_quality
+    which = ("no alternative that meets the minimum quality of "
+             f"{floor:g}" if _lowest_among(analysis).startswith("among") else "no alternative")
+    return (f"{which} has a lower present value of cost over the "
+            f"{analysis.book.scenario.horizon_days:,}-day horizon")
 
 
 def _gap_words(gap: float, tied: bool, fmt: Formatter) -> str:

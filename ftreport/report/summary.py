@@ -41,7 +41,7 @@ def _option_keys() -> tuple[str, ...]:
 
 SUMMARY_KEYS = (
     "format", "scenario_name", "currency", "horizon_days", "recommended", "baseline",
-    *_option_keys(), "p_cheapest", "iterations", "warnings", "files",
+    "keep_reason", *_option_keys(), "p_cheapest", "iterations", "warnings", "files",
 )
 
 
@@ -63,7 +63,10 @@ def sha256(path: Path) -> str:
 
 
 def summarise(result: RunResult) -> dict[str, Any]:
-    """The few numbers the email needs, from a run's results (as its ``to_dict()`` has them)."""
+    """The few numbers the email needs, from a run's results (as its ``to_dict()`` has them),
+    and why the baseline stays when it does (the memo's words)."""
+    from ftreport.report.decision import keep_reason  # numpy: only the run writes a summary
+
     analysis = result.analysis
     scenario = analysis.book.scenario.to_dict()
     recommended = analysis.options[analysis.recommended].name
@@ -74,6 +77,7 @@ def summarise(result: RunResult) -> dict[str, Any]:
         "horizon_days": scenario["horizon_days"],
         "recommended": recommended,
         "baseline": analysis.options[analysis.baseline].name,
+        "keep_reason": keep_reason(analysis),
     }
     for key, summary_key in SUMMARY_OPTION_KEYS.items():
         summary[summary_key] = analysis.option_value(key, analysis.recommended)
@@ -139,7 +143,7 @@ def find_summary(files: Sequence[Path], notes: list[str]) -> dict[str, Any] | No
     return summary
 
 
-_TEXT_KEYS = ("scenario_name", "currency", "recommended", "baseline")
+_TEXT_KEYS = ("scenario_name", "currency", "recommended", "baseline", "keep_reason")
 
 
 def damaged(summary: dict[str, Any]) -> str | None:
