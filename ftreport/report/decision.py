@@ -157,6 +157,8 @@ def _key_numbers(analysis: Analysis, rec: OptionView, base: OptionView, shown: O
     switch = rec.index != base.index
     invested = investment(analysis, shown.index)
     short = s.horizon_days < DAYS_PER_MONTH
+    # The alternative's own figures, when the baseline stays, say whose they are.
+    named = shown.name if shown.index != rec.index else None
     return [
         KeyNumber("Recommended", rec.name, f"{rec.approach}" + (
             f", {rec.model}" if rec.model != MISSING else "")),
@@ -169,9 +171,11 @@ def _key_numbers(analysis: Analysis, rec: OptionView, base: OptionView, shown: O
         KeyNumber("Savings per month", MISSING if short else shown.savings_per_month,
                   "the horizon is shorter than a month" if short else
                   "average over the horizon"),
-        KeyNumber("Payback", shown.break_even_day, shown.break_even_date
+        KeyNumber("Payback" if named is None else f"Payback of {named}",
+                  shown.break_even_day, shown.break_even_date
                   if shown.break_even_date != MISSING else ""),
-        KeyNumber("Investment beyond the baseline", fmt.money(invested),
+        KeyNumber("Investment beyond the baseline" if named is None else
+                  f"Investment in {named} beyond the baseline", fmt.money(invested),
                   f"return on it {shown.roi}" if shown.roi != MISSING else
                   "up front and on training, over the horizon"),
         KeyNumber("Present value of cost", rec.npv_cost,
@@ -198,16 +202,34 @@ def _notes(analysis: Analysis, rec: OptionView, base: OptionView, shown: OptionV
     notes.append(f"In {iterations} simulated samples {rec.name} is the cheapest option "
                  f"{fmt.percent(summary[rec.name]['p_cheapest'])} of the time.")
     if shown.index != base.index:
-        median = fmt.money(summary[shown.name]["savings_vs_baseline"]["p50"], 0)
-        entered = fmt.money(analysis.option_value("savings_vs_baseline", shown.index), 0)
-        notes.append(
-            f"The simulation's median saving of {shown.name} is the same, {median}."
-            if median == entered else
-            f"The simulation's median saving of {shown.name} is {median}, against {entered} "
-            "from the inputs as entered: the simulation draws the uncertain inputs from "
-            "their ranges, and the median of the savings is not the saving at the entered "
-            "values.")
+        notes.append(_median_note(summary[shown.name]["savings_vs_baseline"]["p50"],
+                                  analysis.option_value("savings_vs_baseline", shown.index),
+                                  shown.name, fmt))
     return notes
+
+
+def _median_note(median: float, entered: float, name: str, fmt: Formatter) -> str:
+    """The simulation's median saving beside the one from the inputs as entered; a loss is
+    an extra cost, not a negative saving."""
+    def outcome(saving: float) -> tuple[str, str]:  # ("saving", "$613"), ("extra cost", ...)
+        if saving < 0 and fmt.money(-saving, 0) != fmt.money(0, 0):
+            return "extra cost", fmt.money(-saving, 0)
+        return "saving", fmt.money(abs(saving), 0)  # a loss under a unit: "$0", not "-$0"
+
+    (m_kind, m_amount), (e_kind, e_amount) = outcome(median), outcome(entered)
+    if (m_kind, m_amount) == (e_kind, e_amount):
+        return f"The simulation's median {m_kind} of {name} is the same, {m_amount}."
+    why = ("the simulation draws the uncertain inputs from their ranges, and the median of "
+           "the savings is not the saving at the entered values.")
+    if m_kind == e_kind:
+        return (f"The simulation's median {m_kind} of {name} is {m_amount}, against "
+                f"{e_amount} from the inputs as entered: {why}")
+    return (f"The simulation's median for {name} is {_an(m_kind)} of {m_amount}, against "
+            f"{_an(e_kind)} of {e_amount} from the inputs as entered: {why}")
+
+
+def _an(kind: str) -> str:
+    return f"an {kind}" if kind == "extra cost" else f"a {kind}"
 
 
 def _equals_note(analysis: Analysis, rec: OptionView) -> list[str]:
