@@ -155,3 +155,15 @@ def test_prompting_alone_has_no_up_front_or_training_note(tmp_path, monkeypatch)
     cash_flow = section(text, "What each option spends", "Risk picture")
     assert "Fiscal years begin in January" in cash_flow
     assert "first month also holds" not in cash_flow and "training run" not in cash_flow
+
+
+# --- The only option ------------------------------------------------------------------------
+
+def test_the_only_option_is_not_said_to_be_the_cheapest_most_of_the_time(tmp_path, monkeypatch):
+    alone = run(book([PROMPTED], mc_iterations=500), simulated=True)
+    first = memo_text(alone, tmp_path, monkeypatch, first_page=True)
+    assert "Prompted is the only option; there is nothing to compare it with." in first
+    assert "is the cheapest option" not in first
+    two = run(book([PROMPTED, TUNED], discount_rate=0.0, mc_iterations=500), simulated=True)
+    first = memo_text(two, tmp_path, monkeypatch, first_page=True)
+    assert "In 500 simulated samples Tuned is the cheapest option 100% of the time." in first

@@ -199,8 +199,9 @@ def _notes(analysis: Analysis, rec: OptionView, base: OptionView, shown: OptionV
     if not summary:
         return notes
     iterations = risk.iterations if risk else ""
-    notes.append(f"In {iterations} simulated samples {rec.name} is the cheapest option "
-                 f"{fmt.percent(summary[rec.name]['p_cheapest'])} of the time.")
+    if len(analysis.options) > 1:  # the only option is the cheapest by definition
+        notes.append(f"In {iterations} simulated samples {rec.name} is the cheapest option "
+                     f"{fmt.percent(summary[rec.name]['p_cheapest'])} of the time.")
     if shown.index != base.index:
         notes.append(_median_note(summary[shown.name]["savings_vs_baseline"]["p50"],
                                   analysis.option_value("savings_vs_baseline", shown.index),
