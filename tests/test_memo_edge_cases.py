@@ -167,3 +167,16 @@ def test_the_only_option_is_not_said_to_be_the_cheapest_most_of_the_time(tmp_pat
     two = run(book([PROMPTED, TUNED], discount_rate=0.0, mc_iterations=500), simulated=True)
     first = memo_text(two, tmp_path, monkeypatch, first_page=True)
     assert "In 500 simulated samples Tuned is the cheapest option 100% of the time." in first
+
+
+# --- The methodology describes a simulation only when one ran -------------------------------
+
+def test_the_methodology_describes_sampling_only_when_a_simulation_ran(tmp_path, monkeypatch):
+    point = memo_text(run(book([PROMPTED, TUNED], mc_iterations=0)), tmp_path, monkeypatch)
+    method = point.rsplit("Methodology", 1)[1]
+    assert "Simulation None was run (simulation iterations = 0)" in method
+    assert "Each sample draws" not in method
+    simulated = memo_text(run(book([PROMPTED, TUNED], mc_iterations=500), simulated=True),
+                          tmp_path, monkeypatch)
+    method = simulated.rsplit("Methodology", 1)[1]
+    assert "Each sample draws every uncertain input" in method and "None was run" not in method
