@@ -180,3 +180,15 @@ def test_the_methodology_describes_sampling_only_when_a_simulation_ran(tmp_path,
                           tmp_path, monkeypatch)
     method = simulated.rsplit("Methodology", 1)[1]
     assert "Each sample draws every uncertain input" in method and "None was run" not in method
+
+
+# --- The volume's trend in words that fit its sign ------------------------------------------
+
+def test_a_declining_volume_is_falling_not_growing_a_negative_share(tmp_path, monkeypatch):
+    texts = {g: memo_text(run(book([PROMPTED, TUNED], monthly_growth=g)), tmp_path,
+                          monkeypatch, first_page=True) for g in (-0.3, 0.0, 0.03)}
+    assert "requests on day 1, falling 30% a month;" in texts[-0.3]
+    assert "requests on day 1, with no growth;" in texts[0.0]
+    assert "requests on day 1, growing 3.0% a month;" in texts[0.03]
+    assert "growing ‑" not in texts[-0.3] and "growing 0%" not in texts[0.0]
+    assert "falling" not in texts[0.03] and "no growth" not in texts[0.03]
