@@ -192,3 +192,45 @@ def test_a_declining_volume_is_falling_not_growing_a_negative_share(tmp_path, mo
     assert "requests on day 1, growing 3.0% a month;" in texts[0.03]
     assert "growing ‑" not in texts[-0.3] and "growing 0%" not in texts[0.0]
     assert "falling" not in texts[0.03] and "no growth" not in texts[0.03]
+
+
+# --- A baseline below the quality floor may cost less in present value ----------------------
+
+LOW_BASE = dataclasses.replace(PROMPTED, quality_score=0.7)
+GOOD_TUNE = dataclasses.replace(TUNED, quality_score=0.9)
+
+
+def test_a_dearer_recommendation_is_not_said_to_cost_a_negative_amount_less(
+        tmp_path, monkeypatch):
+    result = run(book([LOW_BASE, GOOD_TUNE], min_quality=0.85, requests_per_day=200,
+                      discount_rate=0.0))
+    a = result.analysis
+    extra = a.results["npv_cost"][1] - a.results["npv_cost"][0]
+    assert a.recommended == 1 and extra > 1 and a.option_value("savings_vs_baseline", 1) < 0
+    first = memo_text(result, tmp_path, monkeypatch, first_page=True)
+    assert (f"({USD.money(extra)} more in present value than Prompted, which does not meet "
+            "the minimum quality of 0.85), although over the 365-day horizon it costs") in first
+    assert "in present value less than" not in first
+
+
+def test_a_cash_saving_dearer_in_present_value_says_so(tmp_path, monkeypatch):
+    result = run(book([LOW_BASE, GOOD_TUNE], min_quality=0.85, requests_per_day=2000,
+                      discount_rate=0.9))
+    a = result.analysis
+    extra = a.results["npv_cost"][1] - a.results["npv_cost"][0]
+    assert a.recommended == 1 and extra > 1 and a.option_value("savings_vs_baseline", 1) > 0
+    first = memo_text(result, tmp_path, monkeypatch, first_page=True)
+    assert (f"in cash ({USD.money(extra)} more in present value than Prompted, which does not "
+            "meet the minimum quality of 0.85;") in first
+    assert f"(‑{USD.money(extra)[0]}" not in first  # no negative present-value saving
+
+
+def test_a_recommendation_cheaper_in_present_value_says_less(tmp_path, monkeypatch):
+    result = run(book([TUNED, PROMPTED], discount_rate=0.9, requests_per_day=2000,
+                      baseline_option="Tuned"))
+    a = result.analysis
+    gap = a.results["npv_cost"][0] - a.results["npv_cost"][1]
+    assert a.recommended == 1 and gap > 1 and a.option_value("savings_vs_baseline", 1) < 0
+    first = memo_text(result, tmp_path, monkeypatch, first_page=True)
+    assert f"({USD.money(gap)} in present value less than Tuned), although" in first
+    assert "more in present value than" not in first

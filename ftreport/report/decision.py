@@ -89,7 +89,14 @@ def _sentence(analysis: Analysis, rec: OptionView, base: OptionView, focus: Opti
     s = analysis.book.scenario
     horizon = f"{s.horizon_days:,}-day horizon"
     cash = analysis.option_value("savings_vs_baseline", rec.index)
-    pv = f"{fmt.money(pv_saving(analysis, rec.index))} in present value"
+    pv_gap = pv_saving(analysis, rec.index)
+    # A baseline below the quality floor may cost less in present value than the
+    # recommendation: then the sentence says "more", and why.
+    dearer = pv_gap < 0 and fmt.money(-pv_gap) != fmt.money(0)
+    below = f", which does not meet the minimum quality of {s.min_quality:g}" \
+        if not qualifies(analysis, base.index) else ""
+    pv = (f"{fmt.money(-pv_gap)} more in present value than {base.name}{below}" if dearer
+          else f"{fmt.money(pv_gap)} in present value")
     if rec.index != base.index and cash >= 0:
         payback = ("it is cheaper from day 1"
                    if analysis.option_value("break_even_day", rec.index) == 0 else
@@ -98,9 +105,10 @@ def _sentence(analysis: Analysis, rec: OptionView, base: OptionView, focus: Opti
                 f"{horizon} it saves {rec.savings} in cash ({pv}; {rec.savings_pct} of the "
                 f"baseline's cost){_per_month(analysis, rec)} and {payback}.")
     if rec.index != base.index:
+        versus = pv if dearer else f"{pv} less than {base.name}"
         return (f"Choose {rec.name} ({rec.approach}): it has the lowest present value of "
-                f"cost {_lowest_among(analysis)} ({pv} less than {base.name}), although "
-                f"over the {horizon} it costs {fmt.money(-cash)} more in cash.")
+                f"cost {_lowest_among(analysis)} ({versus}), although over the {horizon} it "
+                f"costs {fmt.money(-cash)} more in cash.")
     if focus.index != base.index:
         return (f"Keep {base.name} ({base.approach}): {keep_reason(analysis)}. "
                 f"{_closest(analysis, focus, base, fmt)}")
