@@ -10,6 +10,7 @@ import numpy as np
 
 from ftreport.engine.analysis import analyse
 from ftreport.mail.message import render_body
+from ftreport.model.format import Formatter
 from ftreport.model.results import RunResult
 from ftreport.report.summary import summarise
 from tests.test_memo_truth import PROMPTED, TUNED, book_with
@@ -85,3 +86,25 @@ def test_long_horizons_and_late_break_even_days_have_thousands_separators():
     assert "Total cost over 36,500 days:" in text and "36500" not in text
     assert f"Break-even: day {day:,}." in text and f"day {day}." not in text
     assert f"day {day:,}<" in html and "36,500 days<" in html
+
+
+def test_a_recommendation_dearer_in_cash_gives_its_present_value_reason():
+    result, text, html = email_text(book_with([TUNED, PROMPTED], discount_rate=0.9,
+                                              requests_per_day=2000, baseline_option="Tuned"))
+    a, fmt = result.analysis, Formatter("USD")
+    extra = -a.option_value("savings_vs_baseline", 1)
+    gap = a.results["npv_cost"][0] - a.results["npv_cost"][1]
+    assert a.recommended == 1 and a.baseline == 0 and extra > 1 and gap > 1
+    assert (f"- It costs {fmt.money(extra)} more than Tuned in cash over the horizon, but it "
+            "has the lowest present value of cost of all the options "
+            f"({fmt.money(gap)} in present value less than Tuned).") in text
+    assert ("It costs more in cash, but it has the lowest present value of cost of all the "
+            f"options ({fmt.money(gap)} in present value less than Tuned).") in html
+
+
+def test_a_recommendation_saving_cash_needs_no_reason():
+    result, text, html = email_text(book_with([PROMPTED, TUNED], discount_rate=0.0))
+    assert result.analysis.recommended == 1
+    assert result.analysis.option_value("savings_vs_baseline", 1) > 0
+    for body in (text, html):
+        assert "present value" not in body and "costs more" not in body

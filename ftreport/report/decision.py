@@ -86,41 +86,56 @@ def _per_month(analysis: Analysis, option: OptionView) -> str:
 
 def _sentence(analysis: Analysis, rec: OptionView, base: OptionView, focus: OptionView,
               fmt: Formatter) -> str:
-    s = analysis.book.scenario
-    horizon = f"{s.horizon_days:,}-day horizon"
+    horizon = f"{analysis.book.scenario.horizon_days:,}-day horizon"
     cash = analysis.option_value("savings_vs_baseline", rec.index)
-    pv_gap = pv_saving(analysis, rec.index)
-    # A baseline below the quality floor may cost less in present value than the
-    # recommendation: then the sentence says "more", and why.
-    dearer = pv_gap < 0 and fmt.money(-pv_gap) != fmt.money(0)
-    below = f", which does not meet the minimum quality of {s.min_quality:g}" \
-        if not qualifies(analysis, base.index) else ""
-    pv = (f"{fmt.money(-pv_gap)} more in present value than {base.name}{below}" if dearer
-          else f"{fmt.money(pv_gap)} in present value")
     if rec.index != base.index and cash >= 0:
         payback = ("it is cheaper from day 1"
                    if analysis.option_value("break_even_day", rec.index) == 0 else
                    f"it pays back on {rec.break_even_day} ({rec.break_even_date})")
         return (f"Move from {base.name} to {rec.name} ({rec.approach}): over the "
-                f"{horizon} it saves {rec.savings} in cash ({pv}; {rec.savings_pct} of the "
-                f"baseline's cost){_per_month(analysis, rec)} and {payback}.")
+                f"{horizon} it saves {rec.savings} in cash ({_pv_words(analysis, fmt)[0]}; "
+                f"{rec.savings_pct} of the baseline's cost){_per_month(analysis, rec)} and "
+                f"{payback}.")
     if rec.index != base.index:
-        versus = pv if dearer else f"{pv} less than {base.name}"
-        return (f"Choose {rec.name} ({rec.approach}): it has the lowest present value of "
-                f"cost {_lowest_among(analysis)} ({versus}), although over the {horizon} it "
-                f"costs {fmt.money(-cash)} more in cash.")
+        return (f"Choose {rec.name} ({rec.approach}): {reason(analysis, fmt)}, although over "
+                f"the {horizon} it costs {fmt.money(-cash)} more in cash.")
     if focus.index != base.index:
-        return (f"Keep {base.name} ({base.approach}): {keep_reason(analysis)}. "
+        return (f"Keep {base.name} ({base.approach}): {reason(analysis, fmt)}. "
                 f"{_closest(analysis, focus, base, fmt)}")
     return f"{base.name} is the only option; there is nothing to compare it with."
 
 
-def keep_reason(analysis: Analysis) -> str:
-    """Why the baseline stays, as the memo's sentence and the email say it: no alternative
-    (meeting the quality floor, when that is what decided) has a lower present value of
-    cost; empty when an alternative is recommended."""
-    if analysis.recommended != analysis.baseline:
+def reason(analysis: Analysis, fmt: Formatter) -> str:
+    """Why the recommendation stands where the cash figures do not say it, as the memo's
+    sentence and the email put it: why the baseline stays, or why an option dearer in cash
+    is chosen; empty when the recommendation saves cash."""
+    rec = analysis.recommended
+    if rec == analysis.baseline:
+        return _keep_reason(analysis)
+    if analysis.option_value("savings_vs_baseline", rec) >= 0:
         return ""
+    pv, dearer = _pv_words(analysis, fmt)
+    versus = pv if dearer else f"{pv} less than {analysis.options[analysis.baseline].name}"
+    return f"it has the lowest present value of cost {_lowest_among(analysis)} ({versus})"
+
+
+def _pv_words(analysis: Analysis, fmt: Formatter) -> tuple[str, bool]:
+    """The recommendation's present value against the baseline's, "$613 in present value"
+    (saved), and whether it is dearer: a baseline below the quality floor may cost less in
+    present value, and the words then say "more", and why."""
+    gap = pv_saving(analysis, analysis.recommended)
+    if gap < 0 and fmt.money(-gap) != fmt.money(0):
+        s, base = analysis.book.scenario, analysis.baseline
+        below = (f", which does not meet the minimum quality of {s.min_quality:g}"
+                 if not qualifies(analysis, base) else "")
+        return (f"{fmt.money(-gap)} more in present value than "
+                f"{analysis.options[base].name}{below}"), True
+    return f"{fmt.money(gap)} in present value", False
+
+
+def _keep_reason(analysis: Analysis) -> str:
+    """Why the baseline stays: no alternative (meeting the quality floor, when that is
+    what decided) has a lower present value of cost."""
     if len(analysis.options) == 1:
         return "it is the only option"
     floor = analysis.book.scenario.min_quality
