@@ -34,6 +34,11 @@ def _percent(share: float | None) -> str:
     return Formatter("").percent(share)
 
 
+def _days(count: int) -> str:
+    """The templates' ``days`` filter: "1 day", "36,500 days", as the memo writes them."""
+    return Formatter.days(count)
+
+
 def render_body(summary: Mapping[str, Any] | None,
                 attachments: Sequence[str], template_dir: Path | None = None,
                 ) -> tuple[str, str]:
@@ -46,7 +51,7 @@ def render_body(summary: Mapping[str, Any] | None,
 
     def render(name: str, html: bool) -> str:
         env = sandboxed_environment(roots, html=html)
-        env.filters.update(money=_money, percent=_percent)
+        env.filters.update(money=_money, percent=_percent, days=_days)
         return env.get_template(name).render(context)
 
     try:

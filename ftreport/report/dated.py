@@ -27,6 +27,9 @@ class DatedView:
     fiscal_years: list[PeriodRow]
     totals: list[str]  # per option: the sum of the fiscal years (the total cost)
     fiscal_year_start: str  # "January"
+    # Where the up-front cost and the training runs fall, said only of those some option has.
+    spend_note: str
+    retrains: bool  # some option shown retrains within the horizon (the chart's jumps)
     partial_months: bool  # the first twelve months do not cover the whole horizon
     currency: str
     # Which options the tables show when not all fit (ftreport.report.ranking); blank else.
@@ -61,11 +64,36 @@ def dated_view(analysis: Analysis, fmt: Formatter, first_day: date,
         fiscal_years=years,
         totals=[fmt.money(float(v), 0) for v in found.fiscal[:, columns].sum(axis=0)],
         fiscal_year_start=MONTH_WORDS[found.fiscal_year_start_month - 1],
+        spend_note=spend_note(analysis, columns),
+        retrains=retrains(analysis, columns),
         partial_months=bool(found.months)
         and found.months[-1].last_day < book.scenario.horizon_days,
         currency=fmt.currency,
         shown_note="" if columns == every else _shown_note(len(columns), len(every)),
     )
+
+
+def spend_note(analysis: Analysis, columns: list[int]) -> str:
+    """Which month holds the up-front cost and the training runs of the options shown:
+    the first month (day 0), a retraining run the month it starts; empty when none has
+    them."""
+    res = analysis.results
+    trained = res["training_cost_per_run"][columns] > 0
+    first = [words for words, present in (
+        ("the up-front cost", bool((res["upfront_cost"][columns] > 0).any())),
+        ("the first training run", bool(trained.any()))) if present]
+    if not first:  # no training run at all, so no retraining either
+        return ""
+    return (f"The first month also holds {' and '.join(first)}"
+            + ("; a retraining run counts in the month it starts."
+               if retrains(analysis, columns) else "."))
+
+
+def retrains(analysis: Analysis, columns: list[int]) -> bool:
+    """Whether any of the options ``columns`` pays for a training run after the first."""
+    res = analysis.results
+    return bool(((res["training_cost_per_run"][columns] > 0)
+                 & (res["training_runs"][columns] > 1)).any())
 
 
 def _shown_note(shown: int, count: int) -> str:

@@ -86,29 +86,63 @@ def _per_month(analysis: Analysis, option: OptionView) -> str:
 
 def _sentence(analysis: Analysis, rec: OptionView, base: OptionView, focus: OptionView,
               fmt: Formatter) -> str:
-    s = analysis.book.scenario
-    horizon = f"{s.horizon_days:,}-day horizon"
+    horizon = f"{analysis.book.scenario.horizon_days:,}-day horizon"
     cash = analysis.option_value("savings_vs_baseline", rec.index)
-    pv = f"{fmt.money(pv_saving(analysis, rec.index))} in present value"
     if rec.index != base.index and cash >= 0:
         payback = ("it is cheaper from day 1"
                    if analysis.option_value("break_even_day", rec.index) == 0 else
                    f"it pays back on {rec.break_even_day} ({rec.break_even_date})")
         return (f"Move from {base.name} to {rec.name} ({rec.approach}): over the "
-                f"{horizon} it saves {rec.savings} in cash ({pv}; {rec.savings_pct} of the "
-                f"baseline's cost){_per_month(analysis, rec)} and {payback}.")
+                f"{horizon} it saves {rec.savings} in cash ({_pv_words(analysis, fmt)[0]}; "
+                f"{rec.savings_pct} of the baseline's cost){_per_month(analysis, rec)} and "
+                f"{payback}.")
     if rec.index != base.index:
-        return (f"Choose {rec.name} ({rec.approach}): it has the lowest present value of "
-                f"cost {_lowest_among(analysis)} ({pv} less than {base.name}), although "
-                f"over the {horizon} it costs {fmt.money(-cash)} more in cash.")
+        return (f"Choose {rec.name} ({rec.approach}): {reason(analysis, fmt)}, although over "
+                f"the {horizon} it costs {fmt.money(-cash)} more in cash.")
     if focus.index != base.index:
-        floor = analysis.book.scenario.min_quality
-        which = ("no alternative that meets the minimum quality of "
-                 f"{floor:g}" if _lowest_among(analysis).startswith("among") else
-                 "no alternative")
-        return (f"Keep {base.name} ({base.approach}): {which} has a lower present value of "
-                f"cost over the {horizon}. {_closest(analysis, focus, base, fmt)}")
+        return (f"Keep {base.name} ({base.approach}): {reason(analysis, fmt)}. "
+                f"{_closest(analysis, focus, base, fmt)}")
     return f"{base.name} is the only option; there is nothing to compare it with."
+
+
+def reason(analysis: Analysis, fmt: Formatter) -> str:
+    """Why the recommendation stands where the cash figures do not say it, as the memo's
+    sentence and the email put it: why the baseline stays, or why an option dearer in cash
+    is chosen; empty when the recommendation saves cash."""
+    rec = analysis.recommended
+    if rec == analysis.baseline:
+        return _keep_reason(analysis)
+    if analysis.option_value("savings_vs_baseline", rec) >= 0:
+        return ""
+    pv, dearer = _pv_words(analysis, fmt)
+    versus = pv if dearer else f"{pv} less than {analysis.options[analysis.baseline].name}"
+    return f"it has the lowest present value of cost {_lowest_among(analysis)} ({versus})"
+
+
+def _pv_words(analysis: Analysis, fmt: Formatter) -> tuple[str, bool]:
+    """The recommendation's present value against the baseline's, "$613 in present value"
+    (saved), and whether it is dearer: a baseline below the quality floor may cost less in
+    present value, and the words then say "more", and why."""
+    gap = pv_saving(analysis, analysis.recommended)
+    if gap < 0 and fmt.money(-gap) != fmt.money(0):
+        s, base = analysis.book.scenario, analysis.baseline
+        below = (f", which does not meet the minimum quality of {s.min_quality:g}"
+                 if not qualifies(analysis, base) else "")
+        return (f"{fmt.money(-gap)} more in present value than "
+                f"{analysis.options[base].name}{below}"), True
+    return f"{fmt.money(gap)} in present value", False
+
+
+def _keep_reason(analysis: Analysis) -> str:
+    """Why the baseline stays: no alternative (meeting the quality floor, when that is
+    what decided) has a lower present value of cost."""
+    if len(analysis.options) == 1:
+        return "it is the only option"
+    floor = analysis.book.scenario.min_quality
+    which = ("no alternative that meets the minimum quality of "
+             f"{floor:g}" if _lowest_among(analysis).startswith("among") else "no alternative")
+    return (f"{which} has a lower present value of cost over the "
+            f"{analysis.book.scenario.horizon_days:,}-day horizon")
 
 
 def _gap_words(gap: float, tied: bool, fmt: Formatter) -> str:
@@ -146,6 +180,8 @@ def _key_numbers(analysis: Analysis, rec: OptionView, base: OptionView, shown: O
     switch = rec.index != base.index
     invested = investment(analysis, shown.index)
     short = s.horizon_days < DAYS_PER_MONTH
+    # The alternative's own figures, when the baseline stays, say whose they are.
+    named = shown.name if shown.index != rec.index else None
     return [
         KeyNumber("Recommended", rec.name, f"{rec.approach}" + (
             f", {rec.model}" if rec.model != MISSING else "")),
@@ -158,9 +194,11 @@ def _key_numbers(analysis: Analysis, rec: OptionView, base: OptionView, shown: O
         KeyNumber("Savings per month", MISSING if short else shown.savings_per_month,
                   "the horizon is shorter than a month" if short else
                   "average over the horizon"),
-        KeyNumber("Payback", shown.break_even_day, shown.break_even_date
+        KeyNumber("Payback" if named is None else f"Payback of {named}",
+                  shown.break_even_day, shown.break_even_date
                   if shown.break_even_date != MISSING else ""),
-        KeyNumber("Investment beyond the baseline", fmt.money(invested),
+        KeyNumber("Investment beyond the baseline" if named is None else
+                  f"Investment in {named} beyond the baseline", fmt.money(invested),
                   f"return on it {shown.roi}" if shown.roi != MISSING else
                   "up front and on training, over the horizon"),
         KeyNumber("Present value of cost", rec.npv_cost,
@@ -184,19 +222,38 @@ def _notes(analysis: Analysis, rec: OptionView, base: OptionView, shown: OptionV
     if not summary:
         return notes
     iterations = risk.iterations if risk else ""
-    notes.append(f"In {iterations} simulated samples {rec.name} is the cheapest option "
-                 f"{fmt.percent(summary[rec.name]['p_cheapest'])} of the time.")
+    if len(analysis.options) > 1:  # the only option is the cheapest by definition
+        notes.append(f"In {iterations} simulated samples {rec.name} is the cheapest option "
+                     f"{fmt.percent(summary[rec.name]['p_cheapest'])} of the time.")
     if shown.index != base.index:
-        median = fmt.money(summary[shown.name]["savings_vs_baseline"]["p50"], 0)
-        entered = fmt.money(analysis.option_value("savings_vs_baseline", shown.index), 0)
-        notes.append(
-            f"The simulation's median saving of {shown.name} is the same, {median}."
-            if median == entered else
-            f"The simulation's median saving of {shown.name} is {median}, against {entered} "
-            "from the inputs as entered: the simulation draws the uncertain inputs from "
-            "their ranges, and the median of the savings is not the saving at the entered "
-            "values.")
+        notes.append(_median_note(summary[shown.name]["savings_vs_baseline"]["p50"],
+                                  analysis.option_value("savings_vs_baseline", shown.index),
+                                  shown.name, fmt))
     return notes
+
+
+def _median_note(median: float, entered: float, name: str, fmt: Formatter) -> str:
+    """The simulation's median saving beside the one from the inputs as entered; a loss is
+    an extra cost, not a negative saving."""
+    def outcome(saving: float) -> tuple[str, str]:  # ("saving", "$613"), ("extra cost", ...)
+        if saving < 0 and fmt.money(-saving, 0) != fmt.money(0, 0):
+            return "extra cost", fmt.money(-saving, 0)
+        return "saving", fmt.money(abs(saving), 0)  # a loss under a unit: "$0", not "-$0"
+
+    (m_kind, m_amount), (e_kind, e_amount) = outcome(median), outcome(entered)
+    if (m_kind, m_amount) == (e_kind, e_amount):
+        return f"The simulation's median {m_kind} of {name} is the same, {m_amount}."
+    why = ("the simulation draws the uncertain inputs from their ranges, and the median of "
+           "the savings is not the saving at the entered values.")
+    if m_kind == e_kind:
+        return (f"The simulation's median {m_kind} of {name} is {m_amount}, against "
+                f"{e_amount} from the inputs as entered: {why}")
+    return (f"The simulation's median for {name} is {_an(m_kind)} of {m_amount}, against "
+            f"{_an(e_kind)} of {e_amount} from the inputs as entered: {why}")
+
+
+def _an(kind: str) -> str:
+    return f"an {kind}" if kind == "extra cost" else f"a {kind}"
 
 
 def _equals_note(analysis: Analysis, rec: OptionView) -> list[str]:

@@ -39,6 +39,9 @@ def risk_picture(analysis: Analysis, simulation: SimulationResult,
     savings = simulation.summary[focus]["savings_vs_baseline"]
     base_savings = analysis.results["savings_vs_baseline"][focus]
     sensitivity, tornado = _sensitivity(analysis, simulation, focus, fmt)
+    rows = [_percentile_row(i, o, analysis.baseline, fmt)
+            for i, o in enumerate(simulation.summary)]
+    shares_have_se = any(r.p_cheapest_se or r.p_beats_baseline_se for r in rows)
     return RiskPicture(
         iterations=fmt.count(simulation.iterations), seed=str(simulation.seed),
         trimmed=fmt.count(simulation.trimmed),
@@ -46,10 +49,8 @@ def risk_picture(analysis: Analysis, simulation: SimulationResult,
         focus=names[focus], focus_base=fmt.money(base_savings),
         focus_savings=_three(savings, fmt.money),
         histogram=_histogram(analysis, simulation, focus, savings, fmt),
-        rows=[_percentile_row(i, o, analysis.baseline, fmt)
-              for i, o in enumerate(simulation.summary)],
-        tornado=tornado, sensitivity=sensitivity,
-        precision=precision_sentence(simulation, names[focus], fmt),
+        rows=rows, tornado=tornado, sensitivity=sensitivity,
+        precision=precision_sentence(simulation, names[focus], fmt, shares_have_se),
         stopping=stopping_sentence(simulation, fmt),
         targets=targets_sentence(analysis, simulation, focus, fmt),
         sampling=f"Sampling method: {simulation.sampling_words}.",
@@ -88,15 +89,17 @@ def se_percent(se: float | None, fmt: Formatter) -> str:
     return fmt.percent(se, 2) if se >= 0.00005 else "< 0.01%"
 
 
-def precision_sentence(simulation: SimulationResult, focus: str, fmt: Formatter) -> str:
+def precision_sentence(simulation: SimulationResult, focus: str, fmt: Formatter,
+                       shares_have_se: bool) -> str:
     """The featured option's mean savings with its standard error, what the ± in the
-    table means, and whether the percentiles are exact or carry the sketch's bound."""
+    table means (when the table shows one: a share of 0 or 1 has none), and whether the
+    percentiles are exact or carry the sketch's bound."""
     entry = simulation.summary[simulation.option_names.index(focus)]
     stats, se = entry["savings_vs_baseline"], entry["savings_vs_baseline"].get("mean_se")
     text = f"The mean savings of {focus} are {fmt.money(stats['mean'], 0)}"
     se_text = fmt.money_se(se)
     text += f", with a standard error of {se_text}." if se_text else "."
-    if is_number(entry.get("p_cheapest_se")):
+    if shares_have_se:
         text += " The ± under a share is its standard error."
     if simulation.quantiles == "exact":
         return text + " Percentiles are exact over the samples."

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ftreport.fileio import atomic_write, report_stem
-from ftreport.model.format import is_number
+from ftreport.model.format import Formatter, is_number
 from ftreport.model.outputs import OUTPUTS
 from ftreport.model.results import RunResult
 
@@ -41,7 +41,7 @@ def _option_keys() -> tuple[str, ...]:
 
 SUMMARY_KEYS = (
     "format", "scenario_name", "currency", "horizon_days", "recommended", "baseline",
-    *_option_keys(), "p_cheapest", "iterations", "warnings", "files",
+    "reason", *_option_keys(), "p_cheapest", "iterations", "warnings", "files",
 )
 
 
@@ -63,7 +63,11 @@ def sha256(path: Path) -> str:
 
 
 def summarise(result: RunResult) -> dict[str, Any]:
-    """The few numbers the email needs, from a run's results (as its ``to_dict()`` has them)."""
+    """The few numbers the email needs, from a run's results (as its ``to_dict()`` has them),
+    and why the recommendation stands where the cash figures do not say it (the memo's
+    words: why the baseline stays, or why an option dearer in cash is chosen)."""
+    from ftreport.report.decision import reason  # numpy: only the run writes a summary
+
     analysis = result.analysis
     scenario = analysis.book.scenario.to_dict()
     recommended = analysis.options[analysis.recommended].name
@@ -74,6 +78,7 @@ def summarise(result: RunResult) -> dict[str, Any]:
         "horizon_days": scenario["horizon_days"],
         "recommended": recommended,
         "baseline": analysis.options[analysis.baseline].name,
+        "reason": reason(analysis, Formatter(analysis.book.scenario.currency)),
     }
     for key, summary_key in SUMMARY_OPTION_KEYS.items():
         summary[summary_key] = analysis.option_value(key, analysis.recommended)
@@ -139,7 +144,7 @@ def find_summary(files: Sequence[Path], notes: list[str]) -> dict[str, Any] | No
     return summary
 
 
-_TEXT_KEYS = ("scenario_name", "currency", "recommended", "baseline")
+_TEXT_KEYS = ("scenario_name", "currency", "recommended", "baseline", "reason")
 
 
 def damaged(summary: dict[str, Any]) -> str | None:

@@ -30,6 +30,7 @@ class Meta:
     horizon_days: int
     requests_per_day: str
     monthly_growth: str
+    volume_trend: str  # "growing 3.0% a month", "falling 30% a month", "with no growth"
     discount_rate: str
     generated_at: str  # "2026-03-14 09:30 UTC"
     generated_iso: str  # for the PDF's creation date
