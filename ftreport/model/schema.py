@@ -66,6 +66,12 @@ class Field:
         return self.since > 1
 
     @property
+    def in_percent(self) -> bool:
+        """Whether the input is measured in percent, so that "5%" means 0.05. Elsewhere a %
+        sign is refused: "5%" in a percentile or a token count is not what it says."""
+        return self.unit.startswith("%")
+
+    @property
     def expected(self) -> str:
         """What a valid value looks like, in the words of an error message."""
         return {

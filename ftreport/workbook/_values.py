@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -22,6 +23,13 @@ class InputCell:
     is_formula: bool = False
     value: object = None
     failed: str | None = None  # why a formula could not be computed
+    number_format: str = "General"
+
+    @property
+    def shows_percent(self) -> bool:
+        """Whether the cell is formatted as a percentage (a % outside quoted text): it
+        then holds 0.05 where the analyst typed and sees 5%."""
+        return "%" in re.sub(r'"[^"]*"|\\.', "", self.number_format)
 
     @property
     def address(self) -> str:
@@ -79,8 +87,20 @@ def text_of(value: object) -> str:
     return str(value).strip()
 
 
-def number_of(value: object) -> float | None:
-    """A number from a cell: blank is None; numeric text ("1200", "25%") is accepted."""
+NOT_PERCENT = "typed without a % sign (this input is not a percentage)"
+
+
+def name_key(text: str) -> str:
+    """How names compare: two that look the same on the page are the same, whatever their
+    case, Unicode form (e + combining accent), invisible marks or runs of spaces."""
+    visible = "".join(ch for ch in unicodedata.normalize("NFKC", text)
+                      if unicodedata.category(ch) != "Cf")
+    return " ".join(visible.split()).casefold()
+
+
+def number_of(value: object, percent: bool = True) -> float | None:
+    """A number from a cell: blank is None; numeric text ("1200", "25%") is accepted,
+    a % sign only when ``percent`` (the input is measured in percent)."""
     if blank(value):
         return None
     if isinstance(value, bool):
@@ -89,6 +109,8 @@ def number_of(value: object) -> float | None:
         number = float(value)
     elif isinstance(value, str):
         text = value.strip().replace("\u00a0", "")
+        if text.endswith("%") and not percent:
+            raise Unfit("type-error", NOT_PERCENT)
         try:
             number = float(text[:-1]) / 100 if text.endswith("%") else float(text)
         except ValueError:
@@ -98,6 +120,14 @@ def number_of(value: object) -> float | None:
     if not math.isfinite(number):
         raise Unfit()
     return number
+
+
+def percent_formatted(f: schema.Field, cell: InputCell) -> bool:
+    """A number in a percentage-formatted cell of an input that is not a percentage (a
+    percentile, a count): what was typed there as 5 is stored as 0.05."""
+    return (f.kind in ("whole", "number", "percentile") and not f.in_percent
+            and cell.shows_percent and isinstance(cell.value, int | float)
+            and not isinstance(cell.value, bool))
 
 
 def date_of(value: object) -> date | None:
@@ -132,7 +162,10 @@ def convert(f: schema.Field, value: object) -> object:
         if text and text not in f.choices:
             raise Unfit("unknown-name")
         return text or None
-    number = number_of(value)
+    try:
+        number = number_of(value, f.in_percent)
+    except Unfit as bad:
+        raise Unfit(bad.code, bad.expected and f"{f.expected}, {bad.expected}") from None
     if number is None:
         return None
     if f.kind == "whole":

@@ -37,6 +37,7 @@ from ftreport.workbook import (
 )
 from ftreport.workbook._correlations import read_correlations
 from ftreport.workbook._formulas import EXTERNAL_REASON, refers_to_another_workbook
+from ftreport.workbook._names import scenario_cells
 from ftreport.workbook._opening import open_workbook, read_bytes
 from ftreport.workbook._price_dates import resolve_price_lookups
 from ftreport.workbook._scenario_table import addressing_problem, read_overrides
@@ -53,7 +54,9 @@ from ftreport.workbook._values import (
     blank,
     convert,
     is_blank_option,
+    name_key,
     number_of,
+    percent_formatted,
     text_of,
 )
 
@@ -165,34 +168,7 @@ class _Reader:
         return int(text)
 
     def _scenario_cells(self) -> dict[str, InputCell]:
-        """The cell each Scenario defined name points to (workbook-scoped, or else
-        scoped to a sheet, as some tools save them)."""
-        found: dict[str, InputCell] = {}
-        for f in schema.SCENARIO_FIELDS:
-            name = self.wb.defined_names.get(f.name)
-            if name is None:
-                name = next((ws.defined_names[f.name] for ws in self.wb.worksheets
-                             if f.name in ws.defined_names), None)
-            if name is None and f.optional_in_workbook:
-                continue  # a workbook older than the field: its default applies
-            if name is None:
-                self.problem("missing-name", None, f"a defined name {f.name} on the value cell of "
-                             f"\"{f.label}\"", "no such name", sheet=SCENARIO_SHEET)
-                continue
-            destinations = list(name.destinations) if not name.is_external else []
-            if len(destinations) != 1 or ":" in destinations[0][1]:
-                self.problem("bad-name", None, f"the defined name {f.name} to refer to one cell",
-                             describe(name.attr_text), sheet=SCENARIO_SHEET)
-                continue
-            sheet, ref = destinations[0]
-            if sheet not in self.wb.sheetnames:
-                self.problem("bad-name", None,
-                             f"the defined name {f.name} to refer to a cell of an "
-                             "existing sheet", describe(name.attr_text), sheet=SCENARIO_SHEET)
-                continue
-            cell = self.wb[sheet][ref.replace("$", "")]
-            found[f.name] = InputCell(sheet, cell.coordinate, cell.value, cell.data_type == "f")
-        return found
+        return scenario_cells(self.wb, self.problem)
 
     def _table(self, name: str, columns: list[str],
                 optional: set[str] | frozenset[str] = frozenset()) -> InputTable | None:
@@ -235,7 +211,8 @@ class _Reader:
     @staticmethod
     def _cell(ws: Worksheet, row: int, col: int) -> InputCell:
         cell = ws.cell(row=row, column=col)
-        return InputCell(ws.title, cell.coordinate, cell.value, cell.data_type == "f")
+        return InputCell(ws.title, cell.coordinate, cell.value, cell.data_type == "f",
+                         number_format=cell.number_format)
 
     def _resolve(self, cells: list[InputCell]) -> None:
         """Set each cell's value: itself, a formula's cached value, or the formula computed."""
@@ -282,6 +259,12 @@ class _Reader:
         Adds a problem when it does not, or when a required value is blank."""
         if cell.failed:
             return None, False
+        if percent_formatted(f, cell):
+            self.problem("type-error", cell, f"{f.expected}, in a cell not formatted as a "
+                         "percentage (Excel divides what is typed there by 100)",
+                         f"{cell.shown}, shown as {cell.value * 100:.4g}%",  # type: ignore[operator]
+                         field_name=f.name)
+            return None, False
         try:
             value = convert(f, cell.value)
         except Unfit as bad:
@@ -326,14 +309,14 @@ class _Reader:
                 if value is None and f.name not in OPTIONAL_OPTION_NUMBERS:
                     value = "" if f.kind in ("text", "choice") else 0.0
                 values[f.name] = value
-            name = str(values["name"])
-            if name:
-                if name.casefold() in first_cell:
+            key = name_key(str(values["name"]))
+            if key:
+                if key in first_cell:
                     self.problem("duplicate", row["name"], "unique (used again: "
-                                 f"{first_cell[name.casefold()].coord} has the same name)",
+                                 f"{first_cell[key].coord} has the same name)",
                                  row["name"].shown, field_name="name")
                 else:
-                    first_cell[name.casefold()] = row["name"]
+                    first_cell[key] = row["name"]
             options.append(Option(**values))  # type: ignore[arg-type]
         if len(options) > schema.MAX_OPTIONS:
             self.problem("too-many-rows", None, f"at most {schema.MAX_OPTIONS} options "
@@ -382,12 +365,13 @@ class _Reader:
         if wrong:
             bad(*wrong)
         numbers: dict[str, float | None] = {}
-        unreadable = []
+        unreadable: dict[str, str | None] = {}  # column -> why, beyond "not a number"
+        f = schema.SCENARIO.get(inp) or schema.OPTION.get(inp)
         for column in ("p1", "p2", "p3", "clip_min", "clip_max"):
             try:
-                numbers[column] = number_of(row[column].value)
-            except Unfit:
-                unreadable.append(column)
+                numbers[column] = number_of(row[column].value, f is None or f.in_percent)
+            except Unfit as unfit:
+                unreadable[column] = unfit.expected
                 numbers[column] = None
         # The engine's rule set, reported in column order; parameters are judged
         # only when all three could be read (an unreadable one is not "missing").
@@ -396,8 +380,8 @@ class _Reader:
         for column, expected in rules:
             if column == "distribution":
                 bad(column, expected)
-        for column in unreadable:
-            bad(column, "a number", "type-error")
+        for column, why in unreadable.items():
+            bad(column, f"a number, {why}" if why else "a number", "type-error")
         for column, expected in rules:
             if column != "distribution" and (params_read or column not in ("p1", "p2", "p3")):
                 bad(column, expected)

@@ -1,0 +1,193 @@
+"""Workbooks an analyst really produces that were once read silently wrong, or reported
+in a way that misled: each is now one clear problem at its cell, or read as meant."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.workbook import Workbook
+
+from ftreport.cli import main
+from ftreport.model.problems import InputError, Problem, describe
+from ftreport.workbook.reader import read_workbook
+from ftreport.workbook.template import write_template
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "support.xlsx"
+    write_template(path, example="support")
+    return path
+
+
+def _edited(tmp_path: Path, template: Path, edit: Callable[[Workbook], None]) -> Path:
+    wb = load_workbook(template)
+    edit(wb)
+    path = tmp_path / "edited.xlsx"
+    wb.save(path)
+    return path
+
+
+def _problems(path: Path) -> list[Problem]:
+    with pytest.raises(InputError) as caught:
+        read_workbook(path)
+    return caught.value.problems
+
+
+def _only(path: Path, code: str) -> Problem:
+    problems = _problems(path)
+    assert [p.code for p in problems] == [code], [str(p) for p in problems]
+    return problems[0]
+
+
+# -- defined names ------------------------------------------------------------------------
+
+def test_a_name_that_is_a_formula_is_refused_not_read_as_the_cell_it_mentions(
+        tmp_path, template):
+    def edit(wb):
+        wb.defined_names["requests_per_day"].attr_text = "Scenario!$C$8*2"
+    problem = _only(_edited(tmp_path, template, edit), "bad-name")
+    assert "requests_per_day" in problem.expected and "one cell" in problem.expected
+    assert problem.found == '"Scenario!$C$8*2"' and problem.sheet == "Scenario"
+
+
+def test_a_name_pointing_at_another_inputs_row_is_refused(tmp_path, template):
+    # The value 365 of horizon_days would otherwise be read as the requests per day.
+    def edit(wb):
+        wb.defined_names["requests_per_day"].attr_text = "Scenario!$C$7"
+    problem = _only(_edited(tmp_path, template, edit), "bad-name")
+    assert (problem.sheet, problem.cell) == ("Scenario", "C7")
+    assert "requests_per_day" in problem.expected
+    assert problem.found == "Scenario!C7, the value cell of horizon_days"
+
+
+def test_a_name_defined_again_on_a_sheet_at_another_cell_is_ambiguous(tmp_path, template):
+    def edit(wb):
+        wb["Options"].defined_names["requests_per_day"] = DefinedName(
+            "requests_per_day", attr_text="Options!$B$2")
+    problem = _only(_edited(tmp_path, template, edit), "bad-name")
+    assert "defined more than once" in problem.expected
+    assert "Scenario!C8 (defined for the workbook)" in problem.found
+    assert "Options!B2 (defined on sheet Options)" in problem.found
+
+
+def test_a_name_defined_again_at_the_same_cell_is_fine(tmp_path, template):
+    def edit(wb):
+        wb["Scenario"].defined_names["requests_per_day"] = DefinedName(
+            "requests_per_day", attr_text="Scenario!$C$8")
+    book = read_workbook(_edited(tmp_path, template, edit))
+    assert book.scenario.requests_per_day == load_workbook(template)["Scenario"]["C8"].value
+
+
+def test_a_name_in_another_case_is_the_same_name_as_in_excel(tmp_path, template):
+    def edit(wb):
+        name = wb.defined_names.pop("requests_per_day")
+        name.name = "Requests_Per_Day"
+        wb.defined_names["Requests_Per_Day"] = name
+    book = read_workbook(_edited(tmp_path, template, edit))
+    assert book.scenario.requests_per_day == load_workbook(template)["Scenario"]["C8"].value
+    assert book.scenario_cells["requests_per_day"] == "Scenario!C8"
+
+
+def test_a_missing_scenario_sheet_is_one_problem_not_one_per_name(tmp_path, template):
+    def edit(wb):
+        del wb["Scenario"]
+    problem = _only(_edited(tmp_path, template, edit), "bad-name")
+    assert problem.sheet == "Scenario" and problem.expected.startswith("a sheet named Scenario")
+    assert "scenario_name" in problem.expected and "no such sheet" in problem.found
+
+
+# -- percent signs and percentage formats ----------------------------------------------------
+
+@pytest.mark.parametrize(("sheet", "cell", "field"), [
+    ("Scenario", "C15", "trim_low_pct"),  # "5%" would be the 0.05th percentile
+    ("Options", "D4", "input_tokens"),  # "50%" would be half a token
+])
+def test_a_percent_sign_is_refused_where_the_input_is_not_a_percentage(
+        tmp_path, template, sheet, cell, field):
+    def edit(wb):
+        wb[sheet][cell] = "5%"
+    problem = _only(_edited(tmp_path, template, edit), "type-error")
+    assert (problem.sheet, problem.cell, problem.field) == (sheet, cell, field)
+    assert "without a % sign" in problem.expected and problem.found == '"5%"'
+
+
+def test_a_percent_sign_still_means_hundredths_in_a_percentage(tmp_path, template):
+    def edit(wb):
+        wb["Scenario"]["C9"] = "5%"
+        wb["Options"]["E4"] = "25%"
+    book = read_workbook(_edited(tmp_path, template, edit))
+    assert book.scenario.monthly_growth == pytest.approx(0.05)
+    assert book.options[0].cached_input_share == pytest.approx(0.25)
+
+
+def test_a_percent_sign_in_an_uncertainty_row_follows_its_input(tmp_path, template):
+    def edit(wb):
+        ws = wb["Uncertainty"]
+        for col in "ABCDEFGHI":
+            ws[f"{col}4"] = None
+        ws["A4"], ws["B4"], ws["C4"], ws["D4"], ws["E4"] = "input_tokens", "*", "uniform", \
+            "10%", 3000
+    problem = _only(_edited(tmp_path, template, edit), "type-error")
+    assert (problem.sheet, problem.cell, problem.field) == ("Uncertainty", "D4", "p1")
+    assert "without a % sign" in problem.expected
+
+
+def test_a_percentile_in_a_percent_formatted_cell_is_refused(tmp_path, template):
+    # Excel stores 5 typed into a 0% cell as 0.05: it shows 5%, it is not the 5th percentile.
+    def edit(wb):
+        wb["Scenario"]["C15"] = 0.05
+        wb["Scenario"]["C15"].number_format = "0%"
+    problem = _only(_edited(tmp_path, template, edit), "type-error")
+    assert (problem.sheet, problem.cell, problem.field) == ("Scenario", "C15", "trim_low_pct")
+    assert "not formatted as a percentage" in problem.expected
+    assert problem.found == "0.05, shown as 5%"
+
+
+# -- option names -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("looking_the_same", [
+    lambda name: name + "\u200b",  # a zero-width space at the end
+    lambda name: name.replace(" ", "  ", 1),  # two spaces
+    lambda name: name.replace(" ", "\u00a0", 1),  # a no-break space
+    lambda name: "\uff26" + name[1:] if name[0] == "F" else name.upper(),  # a full-width F
+    lambda name: name.upper(),
+], ids=["zero-width", "two-spaces", "no-break-space", "full-width", "upper-case"])
+def test_option_names_that_look_the_same_are_duplicates(tmp_path, template, looking_the_same):
+    first = load_workbook(template)["Options"]["A4"].value
+
+    def edit(wb):
+        wb["Options"]["A5"] = looking_the_same(first)
+    problems = _problems(_edited(tmp_path, template, edit))
+    # The other problems are the rows that named the option A5 had: they now name none.
+    duplicate, = (p for p in problems if p.code == "duplicate")
+    assert (duplicate.sheet, duplicate.cell, duplicate.field) == ("Options", "A5", "name")
+    assert "A4 has the same name" in duplicate.expected
+
+
+# -- what a message shows -------------------------------------------------------------------
+
+def test_a_number_close_to_a_whole_one_is_shown_as_it_is():
+    # "must be a whole number, got 365" would contradict itself.
+    assert describe(365.0000001) == "365.0000001"
+    assert describe(0.1) == "0.1" and describe(1e20) == "1e+20"
+
+
+def test_the_command_reports_a_formula_name_with_exit_2_and_the_file_unchanged(
+        tmp_path, template):
+    def edit(wb):
+        wb.defined_names["requests_per_day"].attr_text = "Scenario!$C$8+Scenario!$C$7"
+    path = _edited(tmp_path, template, edit)
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    result = CliRunner().invoke(main, ["run", "--json", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    result = CliRunner().invoke(main, ["validate", "--json", str(path)])
+    report = json.loads(result.output)
+    assert report["valid"] is False and [p["code"] for p in report["problems"]] == ["bad-name"]
