@@ -191,3 +191,34 @@ def test_the_command_reports_a_formula_name_with_exit_2_and_the_file_unchanged(
     result = CliRunner().invoke(main, ["validate", "--json", str(path)])
     report = json.loads(result.output)
     assert report["valid"] is False and [p["code"] for p in report["problems"]] == ["bad-name"]
+
+
+# -- formulas and dates whose failures spread ---------------------------------------------
+
+@pytest.mark.parametrize("name", ["price_date", "start_date"])
+def test_a_time_in_a_date_cell_is_one_problem_not_one_per_price_lookup(
+        tmp_path, template, name):
+    # A time is a number to the lookups (0.5: 1899-12-30), so they find no price; they
+    # depend on the date cell, which is the one problem, not a price date of ours.
+    import datetime as dt
+
+    def edit(wb):
+        cell = wb.defined_names[name].attr_text.split("!")[1].replace("$", "")
+        wb["Scenario"][cell] = dt.time(12, 0)
+    problem = _only(_edited(tmp_path, template, edit), "type-error")
+    assert problem.sheet == "Scenario" and problem.field == name
+    assert problem.found == "a time (12:00)"
+
+
+@pytest.mark.libreoffice
+def test_an_error_saved_by_libreoffice_is_a_formula_error_naming_the_formula(
+        tmp_path, template):
+    from tests.support.libreoffice import recalculate
+
+    def edit(wb):
+        wb["Scenario"]["C8"] = "=1/0"
+    saved = recalculate(_edited(tmp_path, template, edit), tmp_path / "lo")
+    assert load_workbook(saved, data_only=True)["Scenario"]["C8"].value == "#DIV/0!"
+    problem = _only(saved, "formula-error")
+    assert (problem.sheet, problem.cell) == ("Scenario", "C8")
+    assert problem.found == '"=1/0" (the formula gives #DIV/0!)'

@@ -59,6 +59,7 @@ from ftreport.workbook._values import (
     percent_formatted,
     text_of,
 )
+from ftreport.workbook._xlsx import ERRORS
 
 OPTIONAL_OPTION_NUMBERS = ("quality_score", "training_examples")  # blank = not given
 
@@ -118,8 +119,10 @@ class _Reader:
 
         scenario = self._scenario(scenario_cells)
         if options and scenario is not None:  # before the other checks read the prices
+            refused = next((scenario_cells[p.field] for p in self.problems
+                            if p.field in ("price_date", "start_date")), None)
             explained = resolve_price_lookups(self.wb, options.rows, scenario, self.pricebook,
-                                              self.problem)
+                                              self.problem, refused)
             self.problems = [p for p in self.problems if not (
                 p.code == "formula-error" and f"{p.sheet}!{p.cell}" in explained)]
         book_priced = (_guards.check_currency(scenario, scenario_cells, options.rows,
@@ -238,6 +241,10 @@ class _Reader:
             c.value = cached.get((c.sheet, c.coord))
             if c.value is None:
                 pending.append(c)
+            elif isinstance(c.value, str) and c.value in ERRORS:
+                # The error Excel or LibreOffice saved: the formula's, not a typed text.
+                c.failed = f"the formula gives {c.value}"
+                self.problem("formula-error", c, "a formula that can be computed", c.shown)
         if pending:
             from ftreport.workbook._formulas import Failed, evaluate
 
