@@ -222,3 +222,26 @@ def test_an_error_saved_by_libreoffice_is_a_formula_error_naming_the_formula(
     problem = _only(saved, "formula-error")
     assert (problem.sheet, problem.cell) == ("Scenario", "C8")
     assert problem.found == '"=1/0" (the formula gives #DIV/0!)'
+
+
+# -- tables ------------------------------------------------------------------------------------
+
+def test_a_second_column_with_a_contract_header_is_refused_not_ignored(tmp_path, template):
+    # The table takes in a pasted column "input_tokens " (Excel keeps it apart from
+    # input_tokens: a trailing space): which of the two is meant cannot be known.
+    from openpyxl.utils import get_column_letter, range_boundaries
+    from openpyxl.worksheet.table import TableColumn
+
+    def edit(wb):
+        ws = wb["Options"]
+        table = ws.tables["Options"]
+        min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+        new = get_column_letter(max_col + 1)
+        ws[f"{new}{min_row}"] = "input_tokens "
+        ws[f"{new}{min_row + 1}"] = 9999
+        table.ref = f"{get_column_letter(min_col)}{min_row}:{new}{max_row}"
+        table.tableColumns.append(TableColumn(id=max_col + 1, name="input_tokens2"))
+        edit.cell = f"{new}{min_row}"
+    problem = _only(_edited(tmp_path, template, edit), "duplicate")
+    assert (problem.sheet, problem.cell) == ("Options", edit.cell)
+    assert "one column input_tokens" in problem.expected and "D3" in problem.expected

@@ -192,10 +192,17 @@ class _Reader:
         if not table_in_bounds(ws, name, table.ref, self.problem):
             return None
         headers: dict[str, int] = {}
+        wanted = {c.lower() for c in columns}
         for col in range(min_col, max_col + 1):
-            text = ws.cell(row=min_row, column=col).value
-            if isinstance(text, str) and text.strip():
-                headers.setdefault(text.strip().lower(), col)
+            cell = ws.cell(row=min_row, column=col)
+            key = cell.value.strip().lower() if isinstance(cell.value, str) else ""
+            if key in headers and key in wanted:  # which of the two is meant? Not the first.
+                first = ws.cell(row=min_row, column=headers[key]).coordinate
+                self.problem("duplicate", None, f"one column {key} in the {name} table "
+                             f"({first} is one already): delete or rename the other",
+                             describe(cell.value), sheet=ws.title, where=cell.coordinate)
+            elif key:
+                headers[key] = col
         missing = [c for c in columns if c.lower() not in headers and c not in optional]
         for c in missing:
             self.problem("missing-column", None,
