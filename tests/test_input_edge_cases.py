@@ -245,3 +245,26 @@ def test_a_second_column_with_a_contract_header_is_refused_not_ignored(tmp_path,
     problem = _only(_edited(tmp_path, template, edit), "duplicate")
     assert (problem.sheet, problem.cell) == ("Options", edit.cell)
     assert "one column input_tokens" in problem.expected and "D3" in problem.expected
+
+
+# -- a percentage typed as a whole number ----------------------------------------------------
+
+def _discount(value: object, number_format: str) -> Callable[[Workbook], None]:
+    def edit(wb):
+        cell = wb["Scenario"]["C10"]  # discount_rate
+        cell.value, cell.number_format = value, number_format
+    return edit
+
+
+def test_a_discount_rate_of_8_in_a_plain_cell_is_refused_as_8_percent_typed_so(
+        tmp_path, template):
+    problem = _only(_edited(tmp_path, template, _discount(8, "General")), "implausible-value")
+    assert (problem.sheet, problem.cell, problem.field) == ("Scenario", "C10", "discount_rate")
+    assert "8 means 800% a year; type 8% if that is meant" in problem.expected
+
+
+@pytest.mark.parametrize(("value", "number_format"), [(8, "0.0%"), ("800%", "General")])
+def test_a_discount_rate_above_100_percent_stands_when_the_cell_says_percent(
+        tmp_path, template, value, number_format):
+    book = read_workbook(_edited(tmp_path, template, _discount(value, number_format)))
+    assert book.scenario.discount_rate == 8.0

@@ -223,6 +223,19 @@ def check_growth(scenario: Scenario, cells: dict[str, InputCell], problem: Repor
 
 
 
+def check_discount(scenario: Scenario, cells: dict[str, InputCell], problem: Report) -> None:
+    """A discount rate of 1 (100% a year) or more is almost always a percentage typed
+    without its % sign (8 for 8%); it stands when the cell says it is a percentage (typed
+    with %, or formatted as one, as the template's cell is: then it shows 800%)."""
+    cell = cells.get("discount_rate")
+    rate = scenario.discount_rate
+    if cell is None or rate < 1 or cell.shows_percent or text_of(cell.value).endswith("%"):
+        return
+    problem("implausible-value", cell, f"below 1 (100% a year): {rate:g} means {rate:.0%} a "
+            f"year; type {rate:g}% if that is meant, or format the cell as a percentage to "
+            f"confirm {rate:.0%}", cell.shown, field_name="discount_rate")
+
+
 def check_draws(item: Uncertain, row: dict[str, InputCell], scenario: Scenario | None,
                 problem: Report) -> None:
     """An Uncertainty row must not draw what the input itself may not hold: beyond its

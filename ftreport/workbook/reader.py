@@ -132,6 +132,7 @@ class _Reader:
             _guards.check_baseline(scenario, scenario_cells, option_list, self.problem)
         if scenario is not None:
             _guards.check_growth(scenario, scenario_cells, self.problem)
+            _guards.check_discount(scenario, scenario_cells, self.problem)
         if options:
             _guards.check_options(self.wb, options.rows, option_list, self.problem,
                                   {r.model for r in self.pricebook.rows}
