@@ -268,3 +268,41 @@ def test_a_discount_rate_above_100_percent_stands_when_the_cell_says_percent(
         tmp_path, template, value, number_format):
     book = read_workbook(_edited(tmp_path, template, _discount(value, number_format)))
     assert book.scenario.discount_rate == 8.0
+
+
+# -- merged cells ---------------------------------------------------------------------------
+
+def test_an_input_under_merged_cells_says_so(tmp_path, template):
+    # The analyst sees the merged value; the input cell itself is blank.
+    def edit(wb):
+        wb["Scenario"].merge_cells("C7:C8")  # horizon_days over requests_per_day
+    problem = _only(_edited(tmp_path, template, edit), "missing-value")
+    assert (problem.sheet, problem.cell, problem.field) == ("Scenario", "C8", "requests_per_day")
+    assert "under the merged cells C7:C8" in problem.found and "unmerge" in problem.found
+
+
+@pytest.mark.parametrize("spanning", [
+    '<mergeCells count="1"><mergeCell ref="AA1:XFD1048576"/></mergeCells>',
+    '<hyperlinks><hyperlink ref="AA1:XFD1048576" location="Scenario!A1"/></hyperlinks>',
+    '<mergeCells count="1"><mergeCell ref="AA:AB"/></mergeCells>',
+], ids=["merge", "hyperlink", "whole-columns"])
+def test_a_merge_or_hyperlink_over_millions_of_cells_is_refused_before_it_is_parsed(
+        tmp_path, template, spanning):
+    # openpyxl makes one object per spanned cell: this 20 KB file would take all memory.
+    from tests.support.packages import patch_package
+
+    path = patch_package(template.read_bytes(), tmp_path / "spanning.xlsx", sheet="Options",
+                         change=lambda xml: xml.replace("</sheetData>",
+                                                        "</sheetData>" + spanning, 1))
+    result = CliRunner().invoke(main, ["validate", "--json", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    problem, = json.loads(result.output)["problems"]
+    assert problem["code"] == "too-large" and problem["sheet"] == "Options"
+    assert problem["cell"].startswith("AA") and "100,000 cells" in problem["expected"]
+
+
+def test_a_few_merged_cells_outside_the_inputs_are_fine(tmp_path, template):
+    def edit(wb):
+        wb["Options"].merge_cells("A1:F1")  # a title across the top
+    book = read_workbook(_edited(tmp_path, template, edit))
+    assert book.options

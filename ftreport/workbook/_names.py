@@ -78,9 +78,7 @@ def scenario_cells(wb: Workbook, problem: Report) -> dict[str, InputCell]:
                     f"{sheet_ref(sheet)}!{coord}, the value cell of {other}", sheet=sheet,
                     where=coord)
             continue
-        cell = wb[sheet][coord]
-        found[f.name] = InputCell(sheet, cell.coordinate, cell.value, cell.data_type == "f",
-                                  number_format=cell.number_format)
+        found[f.name] = InputCell.of(wb[sheet], wb[sheet][coord])
     for sheet, names in lost.items():
         problem("bad-name", None, f"a sheet named {sheet}, which the defined name"
                 + (f"s {_listed(names)} refer" if len(names) > 1 else f" {names[0]} refers")

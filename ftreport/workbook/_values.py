@@ -9,6 +9,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.worksheet.worksheet import Worksheet
+
 from ftreport.model import schema
 from ftreport.model.problems import describe
 
@@ -24,6 +27,15 @@ class InputCell:
     value: object = None
     failed: str | None = None  # why a formula could not be computed
     number_format: str = "General"
+    merged_into: str | None = None  # the merged range that hides this (blank) cell
+
+    @classmethod
+    def of(cls, ws: Worksheet, cell: Cell | MergedCell) -> InputCell:
+        """The input cell ``cell`` of sheet ``ws``."""
+        merged = (next((str(r) for r in ws.merged_cells.ranges if cell.coordinate in r), None)
+                  if isinstance(cell, MergedCell) else None)
+        return cls(ws.title, cell.coordinate, cell.value, cell.data_type == "f",
+                   number_format=cell.number_format, merged_into=merged)
 
     @property
     def shows_percent(self) -> bool:
@@ -40,6 +52,10 @@ class InputCell:
         if self.failed:
             formula = getattr(self.raw, "text", self.raw)
             return f"{describe(formula)} ({self.failed})"
+        if self.merged_into:
+            first = self.merged_into.split(":")[0]
+            return (f"a blank cell under the merged cells {self.merged_into} (their value "
+                    f"belongs to {first}: unmerge them)")
         return describe(self.value)
 
 

@@ -221,9 +221,7 @@ class _Reader:
 
     @staticmethod
     def _cell(ws: Worksheet, row: int, col: int) -> InputCell:
-        cell = ws.cell(row=row, column=col)
-        return InputCell(ws.title, cell.coordinate, cell.value, cell.data_type == "f",
-                         number_format=cell.number_format)
+        return InputCell.of(ws, ws.cell(row=row, column=col))
 
     def _resolve(self, cells: list[InputCell]) -> None:
         """Set each cell's value: itself, a formula's cached value, or the formula computed."""
