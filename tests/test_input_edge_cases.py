@@ -306,3 +306,34 @@ def test_a_few_merged_cells_outside_the_inputs_are_fine(tmp_path, template):
         wb["Options"].merge_cells("A1:F1")  # a title across the top
     book = read_workbook(_edited(tmp_path, template, edit))
     assert book.options
+
+
+# -- formulas over whole columns --------------------------------------------------------------
+
+@pytest.mark.parametrize("formula", ["=SUM(Lists!A:E)+1000", "=SUM(Lists!A1:Z40000)+1000",
+                                     "=SUM(Lists!1:100)+1000"])
+def test_a_formula_over_millions_of_cells_is_a_formula_error_not_gigabytes(
+        tmp_path, template, formula):
+    # Without a saved value the formula is computed, and the library makes an object per
+    # cell of the range: A:E took 15 s and 2.7 GB before it failed.
+    def edit(wb):
+        wb["Scenario"]["C8"] = formula
+    problem = _only(_edited(tmp_path, template, edit), "formula-error")
+    assert (problem.sheet, problem.cell) == ("Scenario", "C8")
+    assert "cells; ftreport computes ranges of at most 100,000" in problem.found
+
+
+def test_a_formula_over_a_narrow_range_is_computed(tmp_path, template):
+    def edit(wb):
+        wb["Scenario"]["C8"] = "=SUM(Scenario!C7:C7)*2"  # twice horizon_days
+    book = read_workbook(_edited(tmp_path, template, edit))
+    assert book.scenario.requests_per_day == 2 * book.scenario.horizon_days
+
+
+def test_the_widest_range_of_a_formula_is_measured_as_excel_counts_cells():
+    from ftreport.workbook._formulas import widest_range
+
+    assert widest_range("=SUM(A:A)") == ("A:A", 1_048_576)
+    assert widest_range("=SUM($B$2:$C$11)+D1") == ("$B$2:$C$11", 20)
+    assert widest_range("=SUM(3:4)") == ("3:4", 2 * 16_384)
+    assert widest_range('=A1&"B:C"') is None  # text, not a range
