@@ -337,3 +337,27 @@ def test_the_widest_range_of_a_formula_is_measured_as_excel_counts_cells():
     assert widest_range("=SUM($B$2:$C$11)+D1") == ("$B$2:$C$11", 20)
     assert widest_range("=SUM(3:4)") == ("3:4", 2 * 16_384)
     assert widest_range('=A1&"B:C"') is None  # text, not a range
+
+
+# -- names that almost match ----------------------------------------------------------------
+
+def test_a_baseline_in_another_case_says_which_option_it_looks_like(tmp_path, template):
+    first = load_workbook(template)["Options"]["A4"].value
+
+    def edit(wb):
+        cell = wb.defined_names["baseline_option"].attr_text.split("!")[1].replace("$", "")
+        wb["Scenario"][cell] = first.upper() + " "
+    problem = _only(_edited(tmp_path, template, edit), "unknown-name")
+    assert problem.field == "baseline_option"
+    assert f'(did you mean "{first}"? spell it exactly so)' in problem.expected
+
+
+def test_an_uncertainty_input_in_another_case_says_which_input_it_looks_like(
+        tmp_path, template):
+    def edit(wb):
+        wb["Uncertainty"]["A4"] = "Requests_Per_Day"
+        wb["Uncertainty"]["B4"] = None
+    problems = _problems(_edited(tmp_path, template, edit))
+    problem = next(p for p in problems if (p.sheet, p.cell) == ("Uncertainty", "A4"))
+    assert problem.code == "unknown-name"
+    assert '(did you mean "requests_per_day"? spell it exactly so)' in problem.expected

@@ -23,6 +23,7 @@ from ftreport.workbook._values import (
     blank,
     convert,
     is_blank_option,
+    spelled_as,
     text_of,
 )
 
@@ -158,7 +159,8 @@ def check_baseline(scenario: Scenario, cells: dict[str, InputCell], options: lis
     wanted = scenario.baseline_option
     if wanted and options and wanted not in {o.name for o in options}:
         f = schema.SCENARIO["baseline_option"]
-        problem("unknown-name", cells["baseline_option"], f.expected, describe(wanted),
+        problem("unknown-name", cells["baseline_option"],
+                f.expected + spelled_as(wanted, [o.name for o in options]), describe(wanted),
                 field_name=f.name)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -101,6 +102,13 @@ def text_of(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def spelled_as(text: str, names: Iterable[str]) -> str:
+    """A hint for a name that matches none of ``names`` exactly but looks like one of
+    them (another case, spaces, invisible marks); else nothing."""
+    same = next((n for n in names if name_key(n) == name_key(text)), None)
+    return f' (did you mean "{same}"? spell it exactly so)' if same else ""
 
 
 NOT_PERCENT = "typed without a % sign (this input is not a percentage)"
