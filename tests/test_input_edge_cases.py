@@ -361,3 +361,21 @@ def test_an_uncertainty_input_in_another_case_says_which_input_it_looks_like(
     problem = next(p for p in problems if (p.sheet, p.cell) == ("Uncertainty", "A4"))
     assert problem.code == "unknown-name"
     assert '(did you mean "requests_per_day"? spell it exactly so)' in problem.expected
+
+
+# -- files that are not files -------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["device", "pipe"])
+def test_a_device_or_a_pipe_named_xlsx_is_refused_before_it_is_read(tmp_path, kind):
+    # /dev/zero never ends (all memory, then MemoryError); a pipe blocks for ever.
+    import os
+
+    path = tmp_path / "scenario.xlsx"
+    if kind == "device":
+        path.symlink_to("/dev/zero")
+    else:
+        os.mkfifo(path)
+    result = CliRunner().invoke(main, ["validate", "--json", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    problem, = json.loads(result.output)["problems"]
+    assert problem["code"] == "not-a-file" and "not a regular file" in problem["found"]

@@ -27,6 +27,7 @@ from ftreport.workbook._xlsx import sheet_parts
 # A scenario workbook with a ten-year report unpacks to tens of MiB; far more is
 # a zip bomb, refused before anything is decompressed.
 MAX_UNPACKED_BYTES = 256 * 2**20
+MAX_FILE_BYTES = MAX_UNPACKED_BYTES  # a package is never larger than its contents unpacked
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # The stream an encrypted (password-protected) Office file keeps in its OLE2 container.
 ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
@@ -60,11 +61,19 @@ def read_bytes(path: Path) -> bytes:
                              "file-not-found")
     if path.is_dir():
         raise file_problem(path, "an .xlsx workbook file", "a folder", "not-a-file")
+    if not path.is_file():  # a device (/dev/zero never ends) or a pipe (blocks for ever)
+        raise file_problem(path, "an .xlsx workbook file", "a device, pipe or socket, not a "
+                           "regular file", "not-a-file")
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise file_problem(path, "a file ftreport can read", exc.strerror or str(exc),
                             "unreadable-file") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise file_problem(path, f"a workbook file of at most {MAX_FILE_BYTES // 2**20} MiB",
+                           f"more than {MAX_FILE_BYTES // 2**20} MiB", "too-large")
+    return data
 
 
 def open_workbook(path: Path, data: bytes) -> Workbook:
