@@ -379,3 +379,38 @@ def test_a_device_or_a_pipe_named_xlsx_is_refused_before_it_is_read(tmp_path, ki
     assert result.exit_code == 2 and "Traceback" not in result.output
     problem, = json.loads(result.output)["problems"]
     assert problem["code"] == "not-a-file" and "not a regular file" in problem["found"]
+
+
+# -- Uncertainty rows whose draws the engine would clip ------------------------------------------
+
+def _uncertain(inp: str, dist: str, *params: float, clip_min: float | None = None
+               ) -> Callable[[Workbook], None]:
+    def edit(wb):
+        ws = wb["Uncertainty"]
+        values = (inp, "*", dist, *params, *[None] * (3 - len(params)), clip_min, None, None)
+        for col, value in zip("ABCDEFGHI", values, strict=True):
+            ws[f"{col}4"] = value
+    return edit
+
+
+@pytest.mark.parametrize(("params", "cell", "found"), [
+    ((10, 20), "E4", "20"),  # 10% to 20% typed as 10 to 20: every draw would be 100%
+    ((-0.5, 0.5), "D4", "-0.5"),  # half the draws would be 0
+])
+def test_a_share_drawn_outside_0_to_1_is_refused_not_clipped(
+        tmp_path, template, params, cell, found):
+    problem = _only(_edited(tmp_path, template, _uncertain("cached_input_share", "uniform",
+                                                           *params)), "implausible-value")
+    assert (problem.sheet, problem.cell, problem.found) == ("Uncertainty", cell, found)
+    assert "draws of cached_input_share stay at " in problem.expected
+
+
+def test_a_range_below_an_inputs_minimum_is_refused_unless_clip_min_says_so(
+        tmp_path, template):
+    refused = _only(_edited(tmp_path, template, _uncertain("input_tokens", "uniform", -100, 50)),
+                    "implausible-value")
+    assert (refused.cell, refused.field) == ("D4", "p1")
+    assert "every draw below 0 would count as 0" in refused.expected
+    clipped = read_workbook(_edited(tmp_path, template, _uncertain(
+        "input_tokens", "uniform", -100, 50, clip_min=0)))
+    assert clipped.uncertainty[0].clip_min == 0
