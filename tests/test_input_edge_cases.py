@@ -414,3 +414,13 @@ def test_a_range_below_an_inputs_minimum_is_refused_unless_clip_min_says_so(
     clipped = read_workbook(_edited(tmp_path, template, _uncertain(
         "input_tokens", "uniform", -100, 50, clip_min=0)))
     assert clipped.uncertainty[0].clip_min == 0
+
+
+def test_a_score_in_a_percent_formatted_cell_is_read_as_it_shows(tmp_path, template):
+    # 85% shown is 0.85 stored: a score, not a percentile, means what the cell shows.
+    def edit(wb):
+        cell = wb["Options"]["A4"].offset(column=next(
+            i for i, c in enumerate(wb["Options"][3]) if c.value == "quality_score"))
+        cell.value, cell.number_format = 0.85, "0%"
+    book = read_workbook(_edited(tmp_path, template, edit))
+    assert book.options[0].quality_score == 0.85

@@ -147,11 +147,10 @@ def number_of(value: object, percent: bool = True) -> float | None:
 
 
 def percent_formatted(f: schema.Field, cell: InputCell) -> bool:
-    """A number in a percentage-formatted cell of an input that is not a percentage (a
-    percentile, a count): what was typed there as 5 is stored as 0.05."""
-    return (f.kind in ("whole", "number", "percentile") and not f.in_percent
-            and cell.shows_percent and isinstance(cell.value, int | float)
-            and not isinstance(cell.value, bool))
+    """A number in a percentage-formatted cell of a percentile: the 5 typed there is stored
+    as 0.05, the 0.05th percentile. (A score shown as 85% is 0.85, as it shows.)"""
+    return (f.kind == "percentile" and cell.shows_percent
+            and isinstance(cell.value, int | float) and not isinstance(cell.value, bool))
 
 
 def date_of(value: object) -> date | None:
