@@ -424,3 +424,11 @@ def test_a_score_in_a_percent_formatted_cell_is_read_as_it_shows(tmp_path, templ
         cell.value, cell.number_format = 0.85, "0%"
     book = read_workbook(_edited(tmp_path, template, edit))
     assert book.options[0].quality_score == 0.85
+
+
+def test_a_score_typed_with_a_percent_sign_is_read_as_it_shows(tmp_path, template):
+    def edit(wb):
+        cell = wb.defined_names["min_quality"].attr_text.split("!")[1].replace("$", "")
+        wb["Scenario"][cell] = "80%"
+    book = read_workbook(_edited(tmp_path, template, edit))
+    assert book.scenario.min_quality == pytest.approx(0.8)

@@ -66,10 +66,10 @@ class Field:
         return self.since > 1
 
     @property
-    def in_percent(self) -> bool:
-        """Whether the input is measured in percent, so that "5%" means 0.05. Elsewhere a %
+    def accepts_percent(self) -> bool:
+        """Whether "5%" typed here means 0.05: in a share, a rate or a score. Elsewhere a %
         sign is refused: "5%" in a percentile or a token count is not what it says."""
-        return self.unit.startswith("%")
+        return self.unit.startswith("%") or self.unit == "score"
 
     @property
     def expected(self) -> str:

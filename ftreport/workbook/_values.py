@@ -186,7 +186,7 @@ def convert(f: schema.Field, value: object) -> object:
             raise Unfit("unknown-name")
         return text or None
     try:
-        number = number_of(value, f.in_percent)
+        number = number_of(value, f.accepts_percent)
     except Unfit as bad:
         raise Unfit(bad.code, bad.expected and f"{f.expected}, {bad.expected}") from None
     if number is None:

@@ -382,7 +382,7 @@ class _Reader:
         f = schema.SCENARIO.get(inp) or schema.OPTION.get(inp)
         for column in ("p1", "p2", "p3", "clip_min", "clip_max"):
             try:
-                numbers[column] = number_of(row[column].value, f is None or f.in_percent)
+                numbers[column] = number_of(row[column].value, f is None or f.accepts_percent)
             except Unfit as unfit:
                 unreadable[column] = unfit.expected
                 numbers[column] = None
