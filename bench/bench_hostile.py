@@ -100,6 +100,10 @@ def build_cases(folder: Path) -> dict[str, Path]:
     text_cell = f'<c r="W4" t="inlineStr"><is><t>{"x" * 10**7}</t></is></c>'
     patch_package(data, case("10 MB text cell"), sheet="Options",
                   change=lambda xml: re.sub(r'<c r="W4"[^>]*>.*?</c>', text_cell, xml, count=1))
+    patch_package(data, case("merge AA1:XFD1048576"), sheet="Options",
+                  change=lambda xml: xml.replace("</sheetData>", '</sheetData><mergeCells '
+                                                 'count="1"><mergeCell ref="AA1:XFD1048576"/>'
+                                                 "</mergeCells>", 1))
     edited(base, case("10,000 options"), many_options(10_000))
     edited(base, case("50 options (the limit)"), many_options(50))
     edited(base, case("horizon 10,000,000"), scenario(horizon_days=10_000_000))

@@ -145,7 +145,8 @@ def describe(value: object) -> str:
         shown = value if len(value) <= 40 else value[:37] + "..."
         return '"' + shown.replace('"', '\\"') + '"'
     if isinstance(value, float):
-        return f"{value:g}"
+        shown = f"{value:g}"  # shortest form when it shows the number as it is
+        return shown if float(shown) == value else repr(value)
     if isinstance(value, int):
         return str(value)
     text = getattr(value, "text", None)  # an array or data-table formula object

@@ -66,6 +66,12 @@ class Field:
         return self.since > 1
 
     @property
+    def accepts_percent(self) -> bool:
+        """Whether "5%" typed here means 0.05: in a share, a rate or a score. Elsewhere a %
+        sign is refused: "5%" in a percentile or a token count is not what it says."""
+        return self.unit.startswith("%") or self.unit == "score"
+
+    @property
     def expected(self) -> str:
         """What a valid value looks like, in the words of an error message."""
         return {

@@ -116,6 +116,12 @@ def _unparsable(wb: object, parser: object) -> dict[tuple[str, str], Failed]:
         if refers_to_another_workbook(text):
             broken[key] = Failed(EXTERNAL_REASON)
             continue
+        wide = widest_range(text)
+        if wide is not None and wide[1] > MAX_RANGE_CELLS:
+            broken[key] = Failed(f"it refers to {wide[0]}, {wide[1]:,} cells; ftreport computes "
+                                 f"ranges of at most {MAX_RANGE_CELLS:,}: narrow it, or save "
+                                 "the workbook in Excel or LibreOffice, which store its value")
+            continue
         try:
             parser.ast(text)  # type: ignore[attr-defined]
         except Exception as exc:  # the parser's errors have no common type
@@ -141,6 +147,34 @@ def _unparsable(wb: object, parser: object) -> dict[tuple[str, str], Failed]:
 _STRING = re.compile(r'"(?:[^"]|"")*"')
 _REF = re.compile(r"(?:(?:'((?:[^']|'')+)'|([A-Za-z_][\w.]*))!)?\$?([A-Z]{1,3})\$?(\d+)"
                   r"(?::\$?([A-Z]{1,3})\$?(\d+))?(?![\w(])")
+
+
+# The most cells one range of a computed formula may span: the library makes an object
+# for each, about 800 bytes (=SUM(A:A) alone took 5 s and 840 MB, A:E 2.7 GB).
+MAX_RANGE_CELLS = 100_000
+_RANGE = re.compile(r"(?<![\w$.])\$?([A-Z]{1,3})\$?(\d*):\$?([A-Z]{1,3})\$?(\d*)(?![\w(])"
+                    r"|(?<![\w$.:])\$?(\d+):\$?(\d+)(?![\w(.])", re.IGNORECASE)
+
+
+def widest_range(formula: str) -> tuple[str, int] | None:
+    """The range of ``formula`` that spans the most cells (A1:B2, A:A, 3:5) and how many;
+    None when it has none (string literals aside)."""
+    from openpyxl.utils.cell import column_index_from_string
+
+    widest = None
+    for m in _RANGE.finditer(_STRING.sub("", formula)):
+        if m[5]:  # whole rows
+            cells = (abs(int(m[6]) - int(m[5])) + 1) * 16_384
+        elif bool(m[2]) != bool(m[4]):
+            continue  # not a range ("A1:B" is no reference)
+        else:
+            columns = abs(column_index_from_string(m[3].upper())
+                          - column_index_from_string(m[1].upper())) + 1
+            rows = abs(int(m[4]) - int(m[2])) + 1 if m[2] else 1_048_576
+            cells = columns * rows
+        if widest is None or cells > widest[1]:
+            widest = (m[0], cells)
+    return widest
 
 
 def _refers_to(formula: str, own_sheet: str, target: tuple[str, str]) -> bool:

@@ -23,6 +23,7 @@ from ftreport.workbook._values import (
     blank,
     convert,
     is_blank_option,
+    spelled_as,
     text_of,
 )
 
@@ -158,7 +159,8 @@ def check_baseline(scenario: Scenario, cells: dict[str, InputCell], options: lis
     wanted = scenario.baseline_option
     if wanted and options and wanted not in {o.name for o in options}:
         f = schema.SCENARIO["baseline_option"]
-        problem("unknown-name", cells["baseline_option"], f.expected, describe(wanted),
+        problem("unknown-name", cells["baseline_option"],
+                f.expected + spelled_as(wanted, [o.name for o in options]), describe(wanted),
                 field_name=f.name)
 
 
@@ -223,6 +225,19 @@ def check_growth(scenario: Scenario, cells: dict[str, InputCell], problem: Repor
 
 
 
+def check_discount(scenario: Scenario, cells: dict[str, InputCell], problem: Report) -> None:
+    """A discount rate of 1 (100% a year) or more is almost always a percentage typed
+    without its % sign (8 for 8%); it stands when the cell says it is a percentage (typed
+    with %, or formatted as one, as the template's cell is: then it shows 800%)."""
+    cell = cells.get("discount_rate")
+    rate = scenario.discount_rate
+    if cell is None or rate < 1 or cell.shows_percent or text_of(cell.value).endswith("%"):
+        return
+    problem("implausible-value", cell, f"below 1 (100% a year): {rate:g} means {rate:.0%} a "
+            f"year; type {rate:g}% if that is meant, or format the cell as a percentage to "
+            f"confirm {rate:.0%}", cell.shown, field_name="discount_rate")
+
+
 def check_draws(item: Uncertain, row: dict[str, InputCell], scenario: Scenario | None,
                 problem: Report) -> None:
     """An Uncertainty row must not draw what the input itself may not hold: beyond its
@@ -238,9 +253,13 @@ def check_draws(item: Uncertain, row: dict[str, InputCell], scenario: Scenario |
     cell = row[column]
     shown = f"{high:.4g}" if math.isfinite(high) else "more than 1e308"
     advice = "narrow the range or set clip_max"
-    if f.maximum is not None and high > f.maximum:
+    highest = 1.0 if f.kind == "share" else f.maximum
+    if highest is not None and high > highest:
+        at_most = "at most 1 (a share: 0.25 for 25%)" if f.kind == "share" else f.at_most
         problem("implausible-value", cell, f"a distribution whose draws of {item.input} stay "
-                f"{f.at_most}; it can draw {shown}: {advice}", cell.shown, field_name=column)
+                f"{at_most}; it can draw {shown}: {advice}", cell.shown, field_name=column)
+        return
+    if _below_minimum(item, f, row, problem):
         return
     if scenario is None or item.input not in ("monthly_growth", "requests_per_day") or \
             plausibility.last_day_requests(scenario.requests_per_day, scenario.monthly_growth,
@@ -260,3 +279,22 @@ def check_draws(item: Uncertain, row: dict[str, InputCell], scenario: Scenario |
         problem("implausible-value", cell, f"a distribution whose draws of {item.input} keep "
                 f"the volume at most {schema.MAX_DAILY_REQUESTS:g} requests a day over the "
                 f"horizon; it can draw {shown}: {advice}", cell.shown, field_name=column)
+
+
+def _below_minimum(item: Uncertain, f: schema.Field, row: dict[str, InputCell],
+                   problem: Report) -> bool:
+    """A bounded distribution (uniform, triangular...) whose min is below what the input
+    may hold: its draws there would be clipped to the bound, piling up on it (a share of
+    -0.5 to 0.5 is 0 half the time). Unbounded ones are clipped at their tails, as
+    documented. Adds the problem; returns whether there was one."""
+    lowest = 0.0 if f.kind == "share" else f.minimum
+    if lowest is None or item.distribution not in plausibility.BOUNDED:
+        return False
+    low = item.p1 if item.clip_min is None else max(item.p1 or 0.0, item.clip_min)
+    if low is None or low >= lowest:
+        return False
+    problem("implausible-value", row["p1"], f"a distribution whose draws of {item.input} stay "
+            f"at least {lowest:g}; it can draw {low:g}, and every draw below {lowest:g} would "
+            f"count as {lowest:g}: raise the min or set clip_min", row["p1"].shown,
+            field_name="p1")
+    return True

@@ -17,6 +17,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from openpyxl import load_workbook
+from openpyxl.utils import range_boundaries
 from openpyxl.workbook.workbook import Workbook
 
 from ftreport.model.problems import InputError, Problem
@@ -26,6 +27,7 @@ from ftreport.workbook._xlsx import sheet_parts
 # A scenario workbook with a ten-year report unpacks to tens of MiB; far more is
 # a zip bomb, refused before anything is decompressed.
 MAX_UNPACKED_BYTES = 256 * 2**20
+MAX_FILE_BYTES = MAX_UNPACKED_BYTES  # a package is never larger than its contents unpacked
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # The stream an encrypted (password-protected) Office file keeps in its OLE2 container.
 ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
@@ -42,6 +44,10 @@ EMPTY_SHEET = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheet
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 MAX_TEXT_CHARS = 32_767  # Excel's limit for one cell; openpyxl cuts longer text silently
+# openpyxl makes an object for every cell a merge or a hyperlink spans: a 2 KB sheet that
+# merges A1:XFD1048576 would ask for 17 billion. A real input sheet spans a few hundred.
+MAX_SPANNED_CELLS = 100_000
+SPANNING = (f"{MAIN}mergeCell", f"{MAIN}hyperlink")
 
 
 def file_problem(path: Path, expected: str, found: str, code: str,
@@ -55,11 +61,19 @@ def read_bytes(path: Path) -> bytes:
                              "file-not-found")
     if path.is_dir():
         raise file_problem(path, "an .xlsx workbook file", "a folder", "not-a-file")
+    if not path.is_file():  # a device (/dev/zero never ends) or a pipe (blocks for ever)
+        raise file_problem(path, "an .xlsx workbook file", "a device, pipe or socket, not a "
+                           "regular file", "not-a-file")
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise file_problem(path, "a file ftreport can read", exc.strerror or str(exc),
                             "unreadable-file") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise file_problem(path, f"a workbook file of at most {MAX_FILE_BYTES // 2**20} MiB",
+                           f"more than {MAX_FILE_BYTES // 2**20} MiB", "too-large")
+    return data
 
 
 def open_workbook(path: Path, data: bytes) -> Workbook:
@@ -140,7 +154,8 @@ def _refuse_large_parts(path: Path, archive: zipfile.ZipFile, parts: dict[str, s
 
 def _refuse_long_text(path: Path, archive: zipfile.ZipFile, parts: dict[str, str]) -> None:
     """Refuse a cell of an input sheet holding more text than Excel allows: openpyxl would
-    cut it short without a word. A sheet that is not well-formed XML is named here."""
+    cut it short without a word; and merged cells or hyperlinks spanning more cells than
+    openpyxl can make in seconds. A sheet that is not well-formed XML is named here."""
     names = set(archive.namelist())
     lengths = []
     if SHARED_STRINGS in names:
@@ -151,8 +166,17 @@ def _refuse_long_text(path: Path, archive: zipfile.ZipFile, parts: dict[str, str
     for sheet, part in parts.items():
         if sheet in OUTPUT_SHEETS or part not in names:
             continue
+        spanned = 0
         try:
             for _, cell in ElementTree.iterparse(archive.open(part)):
+                if cell.tag in SPANNING:
+                    spanned += _cells_in(cell.get("ref") or "")
+                    if spanned > MAX_SPANNED_CELLS:
+                        raise file_problem(
+                            path, f"merged cells and hyperlinks spanning at most "
+                            f"{MAX_SPANNED_CELLS:,} cells of a sheet (ftreport's limit; "
+                            "unmerge them)", f"at least {spanned:,} cells", "too-large",
+                            sheet=sheet, cell=cell.get("ref"))
                 if cell.tag != f"{MAIN}c":
                     continue
                 chars = _text_length(cell, lengths)
@@ -165,6 +189,18 @@ def _refuse_long_text(path: Path, archive: zipfile.ZipFile, parts: dict[str, str
             raise file_problem(path, "a readable .xlsx workbook", f"a damaged sheet {sheet}: "
                                f"{part} is not well-formed XML ({bad})", "damaged-file",
                                sheet=sheet) from None
+
+
+def _cells_in(ref: str) -> int:
+    """How many cells a range such as "A1:C3" spans (0 when it cannot be read: openpyxl
+    then says the sheet is damaged)."""
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+    except (TypeError, ValueError):
+        return 0
+    # A whole column (A:B) or row (1:2) has no row or column bounds: the sheet's.
+    columns = (max_col or 16_384) - (min_col or 1) + 1
+    return columns * ((max_row or 1_048_576) - (min_row or 1) + 1)
 
 
 def _text_length(cell: ElementTree.Element, shared_lengths: list[int]) -> int:

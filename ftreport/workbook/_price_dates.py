@@ -80,15 +80,23 @@ def _not_found(cell: InputCell) -> bool:
 
 
 def check_price_dates(wb: Workbook, table_rows: list[dict[str, InputCell]], on: date,
-                      given: str, problem: Report) -> set[str]:
+                      given: str, problem: Report, refused: InputCell | None = None
+                      ) -> set[str]:
     """One error for each option whose lookups found no Prices row of its model in force
     on ``on`` (``given`` says where that date comes from); its price cells are marked as
-    failed because of it. Returns their addresses (their own errors are dropped)."""
+    failed because of it. Returns their addresses (their own errors are dropped).
+    ``refused``: a date cell already reported (a time, text): the lookups looked up
+    whatever it holds, so they depend on it and no date of ours explains them."""
     explained: set[str] = set()
     periods = None
     for row in (r for r in table_rows if not is_blank_option(r)):
         cells = [row[f] for f in LOOKUP_FIELDS if f in row and _not_found(row[f])]
         if not cells:
+            continue
+        if refused is not None:
+            for c in cells:
+                c.failed = f"depends on {refused.address}"
+                explained.add(c.address)
             continue
         periods = price_periods(wb) if periods is None else periods
         model = row["model"]
@@ -102,8 +110,6 @@ def check_price_dates(wb: Workbook, table_rows: list[dict[str, InputCell]], on: 
             c.failed = f"depends on {model.address}"
             explained.add(c.address)
     return explained
-
-
 
 
 def apply_user_prices(wb: Workbook, table_rows: list[dict[str, InputCell]], book: PriceBook,
@@ -156,13 +162,14 @@ def _same_prices(row: dict[str, object], shipped: ModelPrice) -> bool:
 
 
 def resolve_price_lookups(wb: Workbook, table_rows: list[dict[str, InputCell]],
-                          scenario: Scenario, pricebook: PriceBook | None, problem: Report
-                          ) -> set[str]:
+                          scenario: Scenario, pricebook: PriceBook | None, problem: Report,
+                          refused: InputCell | None = None) -> set[str]:
     """A user price book's rows for the lookups it applies to, then one error per option
-    whose lookups found no Prices row in force on the price date. Returns the cells whose
+    whose lookups found no Prices row in force on the price date (``refused``: the date
+    cell already reported, which the lookups then depend on). Returns the cells whose
     own formula errors these replace."""
     on = scenario.prices_on(run_time().date())
     given = scenario.prices_on_source
     explained = (apply_user_prices(wb, table_rows, pricebook, on, scenario.price_rate)
                  if pricebook else set())
-    return explained | check_price_dates(wb, table_rows, on, given, problem)
+    return explained | check_price_dates(wb, table_rows, on, given, problem, refused)

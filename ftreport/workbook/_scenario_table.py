@@ -15,7 +15,15 @@ from ftreport.model import Scenario, schema
 from ftreport.model.inputs import Override
 from ftreport.workbook import _guards
 from ftreport.workbook._tables import Report
-from ftreport.workbook._values import InputCell, InputTable, Unfit, blank, convert, text_of
+from ftreport.workbook._values import (
+    InputCell,
+    InputTable,
+    Unfit,
+    blank,
+    convert,
+    spelled_as,
+    text_of,
+)
 
 OVERRIDABLE = schema.UNCERTAIN_SCENARIO_INPUTS + schema.UNCERTAIN_OPTION_INPUTS
 
@@ -33,10 +41,11 @@ def addressing_problem(inp: str, opt: str | None, option_names: set[str] | None
             return ("option", f"an option's name, or * for every option ({inp} is an "
                     "Options column)", "missing-value")
         if opt != "*" and option_names is not None and opt not in option_names:
-            return "option", "the name of an option in the Options table, or *", "unknown-name"
+            return "option", "the name of an option in the Options table, or *" + spelled_as(
+                opt, sorted(option_names)), "unknown-name"
     else:
-        return "input", "an input that may vary: one of " + ", ".join(OVERRIDABLE), \
-            "unknown-name"
+        return "input", "an input that may vary" + (spelled_as(inp, OVERRIDABLE) or (
+            ": one of " + ", ".join(OVERRIDABLE))), "unknown-name"
     return None
 
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ftreport.model import schema
 from ftreport.model.problems import describe
@@ -22,6 +27,22 @@ class InputCell:
     is_formula: bool = False
     value: object = None
     failed: str | None = None  # why a formula could not be computed
+    number_format: str = "General"
+    merged_into: str | None = None  # the merged range that hides this (blank) cell
+
+    @classmethod
+    def of(cls, ws: Worksheet, cell: Cell | MergedCell) -> InputCell:
+        """The input cell ``cell`` of sheet ``ws``."""
+        merged = (next((str(r) for r in ws.merged_cells.ranges if cell.coordinate in r), None)
+                  if isinstance(cell, MergedCell) else None)
+        return cls(ws.title, cell.coordinate, cell.value, cell.data_type == "f",
+                   number_format=cell.number_format, merged_into=merged)
+
+    @property
+    def shows_percent(self) -> bool:
+        """Whether the cell is formatted as a percentage (a % outside quoted text): it
+        then holds 0.05 where the analyst typed and sees 5%."""
+        return "%" in re.sub(r'"[^"]*"|\\.', "", self.number_format)
 
     @property
     def address(self) -> str:
@@ -32,6 +53,10 @@ class InputCell:
         if self.failed:
             formula = getattr(self.raw, "text", self.raw)
             return f"{describe(formula)} ({self.failed})"
+        if self.merged_into:
+            first = self.merged_into.split(":")[0]
+            return (f"a blank cell under the merged cells {self.merged_into} (their value "
+                    f"belongs to {first}: unmerge them)")
         return describe(self.value)
 
 
@@ -79,8 +104,27 @@ def text_of(value: object) -> str:
     return str(value).strip()
 
 
-def number_of(value: object) -> float | None:
-    """A number from a cell: blank is None; numeric text ("1200", "25%") is accepted."""
+def spelled_as(text: str, names: Iterable[str]) -> str:
+    """A hint for a name that matches none of ``names`` exactly but looks like one of
+    them (another case, spaces, invisible marks); else nothing."""
+    same = next((n for n in names if name_key(n) == name_key(text)), None)
+    return f' (did you mean "{same}"? spell it exactly so)' if same else ""
+
+
+NOT_PERCENT = "typed without a % sign (this input is not a percentage)"
+
+
+def name_key(text: str) -> str:
+    """How names compare: two that look the same on the page are the same, whatever their
+    case, Unicode form (e + combining accent), invisible marks or runs of spaces."""
+    visible = "".join(ch for ch in unicodedata.normalize("NFKC", text)
+                      if unicodedata.category(ch) != "Cf")
+    return " ".join(visible.split()).casefold()
+
+
+def number_of(value: object, percent: bool = True) -> float | None:
+    """A number from a cell: blank is None; numeric text ("1200", "25%") is accepted,
+    a % sign only when ``percent`` (the input is measured in percent)."""
     if blank(value):
         return None
     if isinstance(value, bool):
@@ -89,6 +133,8 @@ def number_of(value: object) -> float | None:
         number = float(value)
     elif isinstance(value, str):
         text = value.strip().replace("\u00a0", "")
+        if text.endswith("%") and not percent:
+            raise Unfit("type-error", NOT_PERCENT)
         try:
             number = float(text[:-1]) / 100 if text.endswith("%") else float(text)
         except ValueError:
@@ -98,6 +144,13 @@ def number_of(value: object) -> float | None:
     if not math.isfinite(number):
         raise Unfit()
     return number
+
+
+def percent_formatted(f: schema.Field, cell: InputCell) -> bool:
+    """A number in a percentage-formatted cell of a percentile: the 5 typed there is stored
+    as 0.05, the 0.05th percentile. (A score shown as 85% is 0.85, as it shows.)"""
+    return (f.kind == "percentile" and cell.shows_percent
+            and isinstance(cell.value, int | float) and not isinstance(cell.value, bool))
 
 
 def date_of(value: object) -> date | None:
@@ -132,7 +185,10 @@ def convert(f: schema.Field, value: object) -> object:
         if text and text not in f.choices:
             raise Unfit("unknown-name")
         return text or None
-    number = number_of(value)
+    try:
+        number = number_of(value, f.accepts_percent)
+    except Unfit as bad:
+        raise Unfit(bad.code, bad.expected and f"{f.expected}, {bad.expected}") from None
     if number is None:
         return None
     if f.kind == "whole":

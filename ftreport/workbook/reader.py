@@ -37,6 +37,7 @@ from ftreport.workbook import (
 )
 from ftreport.workbook._correlations import read_correlations
 from ftreport.workbook._formulas import EXTERNAL_REASON, refers_to_another_workbook
+from ftreport.workbook._names import scenario_cells
 from ftreport.workbook._opening import open_workbook, read_bytes
 from ftreport.workbook._price_dates import resolve_price_lookups
 from ftreport.workbook._scenario_table import addressing_problem, read_overrides
@@ -53,9 +54,12 @@ from ftreport.workbook._values import (
     blank,
     convert,
     is_blank_option,
+    name_key,
     number_of,
+    percent_formatted,
     text_of,
 )
+from ftreport.workbook._xlsx import ERRORS
 
 OPTIONAL_OPTION_NUMBERS = ("quality_score", "training_examples")  # blank = not given
 
@@ -115,8 +119,10 @@ class _Reader:
 
         scenario = self._scenario(scenario_cells)
         if options and scenario is not None:  # before the other checks read the prices
+            refused = next((scenario_cells[p.field] for p in self.problems
+                            if p.field in ("price_date", "start_date")), None)
             explained = resolve_price_lookups(self.wb, options.rows, scenario, self.pricebook,
-                                              self.problem)
+                                              self.problem, refused)
             self.problems = [p for p in self.problems if not (
                 p.code == "formula-error" and f"{p.sheet}!{p.cell}" in explained)]
         book_priced = (_guards.check_currency(scenario, scenario_cells, options.rows,
@@ -126,6 +132,7 @@ class _Reader:
             _guards.check_baseline(scenario, scenario_cells, option_list, self.problem)
         if scenario is not None:
             _guards.check_growth(scenario, scenario_cells, self.problem)
+            _guards.check_discount(scenario, scenario_cells, self.problem)
         if options:
             _guards.check_options(self.wb, options.rows, option_list, self.problem,
                                   {r.model for r in self.pricebook.rows}
@@ -165,34 +172,7 @@ class _Reader:
         return int(text)
 
     def _scenario_cells(self) -> dict[str, InputCell]:
-        """The cell each Scenario defined name points to (workbook-scoped, or else
-        scoped to a sheet, as some tools save them)."""
-        found: dict[str, InputCell] = {}
-        for f in schema.SCENARIO_FIELDS:
-            name = self.wb.defined_names.get(f.name)
-            if name is None:
-                name = next((ws.defined_names[f.name] for ws in self.wb.worksheets
-                             if f.name in ws.defined_names), None)
-            if name is None and f.optional_in_workbook:
-                continue  # a workbook older than the field: its default applies
-            if name is None:
-                self.problem("missing-name", None, f"a defined name {f.name} on the value cell of "
-                             f"\"{f.label}\"", "no such name", sheet=SCENARIO_SHEET)
-                continue
-            destinations = list(name.destinations) if not name.is_external else []
-            if len(destinations) != 1 or ":" in destinations[0][1]:
-                self.problem("bad-name", None, f"the defined name {f.name} to refer to one cell",
-                             describe(name.attr_text), sheet=SCENARIO_SHEET)
-                continue
-            sheet, ref = destinations[0]
-            if sheet not in self.wb.sheetnames:
-                self.problem("bad-name", None,
-                             f"the defined name {f.name} to refer to a cell of an "
-                             "existing sheet", describe(name.attr_text), sheet=SCENARIO_SHEET)
-                continue
-            cell = self.wb[sheet][ref.replace("$", "")]
-            found[f.name] = InputCell(sheet, cell.coordinate, cell.value, cell.data_type == "f")
-        return found
+        return scenario_cells(self.wb, self.problem)
 
     def _table(self, name: str, columns: list[str],
                 optional: set[str] | frozenset[str] = frozenset()) -> InputTable | None:
@@ -213,10 +193,17 @@ class _Reader:
         if not table_in_bounds(ws, name, table.ref, self.problem):
             return None
         headers: dict[str, int] = {}
+        wanted = {c.lower() for c in columns}
         for col in range(min_col, max_col + 1):
-            text = ws.cell(row=min_row, column=col).value
-            if isinstance(text, str) and text.strip():
-                headers.setdefault(text.strip().lower(), col)
+            cell = ws.cell(row=min_row, column=col)
+            key = cell.value.strip().lower() if isinstance(cell.value, str) else ""
+            if key in headers and key in wanted:  # which of the two is meant? Not the first.
+                first = ws.cell(row=min_row, column=headers[key]).coordinate
+                self.problem("duplicate", None, f"one column {key} in the {name} table "
+                             f"({first} is one already): delete or rename the other",
+                             describe(cell.value), sheet=ws.title, where=cell.coordinate)
+            elif key:
+                headers[key] = col
         missing = [c for c in columns if c.lower() not in headers and c not in optional]
         for c in missing:
             self.problem("missing-column", None,
@@ -234,8 +221,7 @@ class _Reader:
 
     @staticmethod
     def _cell(ws: Worksheet, row: int, col: int) -> InputCell:
-        cell = ws.cell(row=row, column=col)
-        return InputCell(ws.title, cell.coordinate, cell.value, cell.data_type == "f")
+        return InputCell.of(ws, ws.cell(row=row, column=col))
 
     def _resolve(self, cells: list[InputCell]) -> None:
         """Set each cell's value: itself, a formula's cached value, or the formula computed."""
@@ -261,6 +247,10 @@ class _Reader:
             c.value = cached.get((c.sheet, c.coord))
             if c.value is None:
                 pending.append(c)
+            elif isinstance(c.value, str) and c.value in ERRORS:
+                # The error Excel or LibreOffice saved: the formula's, not a typed text.
+                c.failed = f"the formula gives {c.value}"
+                self.problem("formula-error", c, "a formula that can be computed", c.shown)
         if pending:
             from ftreport.workbook._formulas import Failed, evaluate
 
@@ -281,6 +271,12 @@ class _Reader:
         """The cell's value as ``f`` wants it (None when blank), and whether it fits.
         Adds a problem when it does not, or when a required value is blank."""
         if cell.failed:
+            return None, False
+        if percent_formatted(f, cell):
+            self.problem("type-error", cell, f"{f.expected}, in a cell not formatted as a "
+                         "percentage (Excel divides what is typed there by 100)",
+                         f"{cell.shown}, shown as {cell.value * 100:.4g}%",  # type: ignore[operator]
+                         field_name=f.name)
             return None, False
         try:
             value = convert(f, cell.value)
@@ -326,14 +322,14 @@ class _Reader:
                 if value is None and f.name not in OPTIONAL_OPTION_NUMBERS:
                     value = "" if f.kind in ("text", "choice") else 0.0
                 values[f.name] = value
-            name = str(values["name"])
-            if name:
-                if name.casefold() in first_cell:
+            key = name_key(str(values["name"]))
+            if key:
+                if key in first_cell:
                     self.problem("duplicate", row["name"], "unique (used again: "
-                                 f"{first_cell[name.casefold()].coord} has the same name)",
+                                 f"{first_cell[key].coord} has the same name)",
                                  row["name"].shown, field_name="name")
                 else:
-                    first_cell[name.casefold()] = row["name"]
+                    first_cell[key] = row["name"]
             options.append(Option(**values))  # type: ignore[arg-type]
         if len(options) > schema.MAX_OPTIONS:
             self.problem("too-many-rows", None, f"at most {schema.MAX_OPTIONS} options "
@@ -382,12 +378,13 @@ class _Reader:
         if wrong:
             bad(*wrong)
         numbers: dict[str, float | None] = {}
-        unreadable = []
+        unreadable: dict[str, str | None] = {}  # column -> why, beyond "not a number"
+        f = schema.SCENARIO.get(inp) or schema.OPTION.get(inp)
         for column in ("p1", "p2", "p3", "clip_min", "clip_max"):
             try:
-                numbers[column] = number_of(row[column].value)
-            except Unfit:
-                unreadable.append(column)
+                numbers[column] = number_of(row[column].value, f is None or f.accepts_percent)
+            except Unfit as unfit:
+                unreadable[column] = unfit.expected
                 numbers[column] = None
         # The engine's rule set, reported in column order; parameters are judged
         # only when all three could be read (an unreadable one is not "missing").
@@ -396,8 +393,8 @@ class _Reader:
         for column, expected in rules:
             if column == "distribution":
                 bad(column, expected)
-        for column in unreadable:
-            bad(column, "a number", "type-error")
+        for column, why in unreadable.items():
+            bad(column, f"a number, {why}" if why else "a number", "type-error")
         for column, expected in rules:
             if column != "distribution" and (params_read or column not in ("p1", "p2", "p3")):
                 bad(column, expected)
