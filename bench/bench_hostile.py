@@ -63,7 +63,8 @@ def many_options(n: int) -> Callable[[object], None]:
             for col, value in zip("ABCDFGI", (f"Option {row}", "prompting", "", 500, 300, 2.0,
                                              8.0), strict=True):
                 ws[f"{col}{row}"] = value
-        ws.tables["Options"].ref = f"A3:W{3 + n}"
+        table = ws.tables["Options"]
+        table.ref = re.sub(r"\d+$", str(3 + n), table.ref)  # its columns, n rows
     return change
 
 
@@ -111,6 +112,10 @@ def build_cases(folder: Path) -> dict[str, Path]:
         scenario(horizon_days=36_500, monthly_growth=0)(wb)
         for col in "ABCDEFGHI":  # the growth row: any growth over a century is past 1e15
             wb["Uncertainty"][f"{col}5"] = None  # type: ignore[index]
+        named = wb["Named scenarios"]  # type: ignore[index]
+        for row in range(4, named.max_row + 1):  # and the upside scenario's growth
+            if named[f"B{row}"].value == "monthly_growth":
+                named[f"D{row}"] = 0
     edited(base, case("horizon 36,500 (the limit)"), flat_century)
     edited(base, case("mc_iterations 1e12"), scenario(mc_iterations=10**12))
     edited(base, case("requests_per_day 1e300"), scenario(requests_per_day=1e300))
