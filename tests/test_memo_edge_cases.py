@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ftreport.engine.analysis import analyse
+from ftreport.engine.analysis import analyse, late_payback_day
 from ftreport.engine.simulation import simulate
 from ftreport.model import Uncertain
 from ftreport.model.format import Formatter
@@ -234,3 +234,31 @@ def test_a_recommendation_cheaper_in_present_value_says_less(tmp_path, monkeypat
     first = memo_text(result, tmp_path, monkeypatch, first_page=True)
     assert f"({USD.money(gap)} in present value less than Tuned), although" in first
     assert "more in present value than" not in first
+
+
+# --- Durations and days as a reader counts them ---------------------------------------------
+
+def test_a_steady_state_break_even_under_a_day_is_not_zero_days(tmp_path, monkeypatch):
+    # Training of $7.50 against about $54 saved a day, and $575 against the same.
+    fast = dataclasses.replace(ONCE, name="Fast", one_time_cost=0, training_tokens=100_000)
+    slow = dataclasses.replace(ONCE, name="Slow", one_time_cost=500)
+    for option, under in ((fast, True), (slow, False)):
+        result = run(book([PROMPTED, option], horizon_days=30))
+        days = result.analysis.option_value("steady_state_break_even_days", 1)
+        assert (0 < days < 0.5) is under, days  # the scenario is what the case needs
+        text = memo_text(result, tmp_path, monkeypatch)
+        # The options table's row: the baseline's dash, then the option's duration.
+        row = text.split("Steady-state break-even — ", 1)[1].split(" Max. training tokens")[0]
+        assert (row == "under 1 day") is under, row
+        assert row != "0 days"
+
+
+def test_payback_warnings_count_days_with_thousands_separators():
+    late = dataclasses.replace(TUNED, name="Late", one_time_cost=100_000, quality_score=0.9,
+                               retrain_every_days=0)
+    a = analyse(book_with([PROMPTED, late], horizon_days=1000, requests_per_day=5000))
+    message = next(w.message for w in a.warnings if w.code == "late_payback")
+    day = late_payback_day(a.book, 1, a.baseline)
+    assert day is not None and day >= 1000
+    assert "within the horizon of 1,000 days" in message
+    assert message.endswith(f"cheaper on day {day // 1000},{day % 1000:03d}.")

@@ -118,12 +118,12 @@ def collect_warnings(analysis: Analysis, eligible: list[bool],
             late = late_payback_day(book, i, analysis.baseline)
             if late is None:
                 found.append(ReportWarning("no_payback", (
-                    f"{option.name} does not pay back within the horizon of {horizon} days, "
+                    f"{option.name} does not pay back within the horizon of {horizon:,} days, "
                     f"nor within {PAYBACK_SEARCH_DAYS // 365} years after it."), option.name))
             else:
                 found.append(ReportWarning("late_payback", (
-                    f"{option.name} does not pay back within the horizon of {horizon} days; "
-                    f"{_volumes_continuing(book)} it would first be cheaper on day {late}."),
+                    f"{option.name} does not pay back within the horizon of {horizon:,} days; "
+                    f"{_volumes_continuing(book)} it would first be cheaper on day {late:,}."),
                     option.name))
         examples = option.training_examples
         if (option.approach in TRAINED_APPROACHES and examples is not None

@@ -133,8 +133,12 @@ class Formatter:
 
     @staticmethod
     def days(value: float | None) -> str:
+        """A duration: ``1 day``, ``36,500 days``; ``under 1 day`` for a positive one that
+        rounds to none (a steady-state break-even of 0.3 days is not "0 days")."""
         if not is_number(value):
             return MISSING
+        if 0 < value < 0.5:
+            return "under 1 day"
         return f"{value:,.0f} day" + ("" if round(value) == 1 else "s")
 
     @staticmethod
