@@ -6,13 +6,17 @@ scenario where it holds and absent from one where it does not (the body as
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from ftreport.engine.analysis import analyse
+from ftreport.engine.simulation import simulate
 from ftreport.mail.message import render_body
 from ftreport.model.format import Formatter
 from ftreport.model.results import RunResult
 from ftreport.report.summary import summarise
+from tests.test_memo_edge_cases import volume_range
 from tests.test_memo_truth import PROMPTED, TUNED, book_with
 
 
@@ -108,3 +112,18 @@ def test_a_recommendation_saving_cash_needs_no_reason():
     assert result.analysis.option_value("savings_vs_baseline", 1) > 0
     for body in (text, html):
         assert "present value" not in body and "costs more" not in body
+
+
+def test_the_only_option_is_not_said_to_be_the_cheapest_in_the_samples():
+    def simulated_email(options):
+        book = dataclasses.replace(book_with(options, mc_iterations=2000),
+                                   uncertainty=volume_range(12_000, 20_000, 35_000))
+        result = RunResult(analyse(book))
+        result.simulation = simulate(result.book, result.analysis)
+        text, html = render_body(summarise(result), ["plan.memo.pdf"])
+        return " ".join(text.split()), " ".join(html.split())
+
+    for body in simulated_email([PROMPTED]):
+        assert "Cheapest option in" not in body
+    text, _ = simulated_email([PROMPTED, TUNED])
+    assert "Cheapest option in" in text

@@ -85,9 +85,10 @@ def summarise(result: RunResult) -> dict[str, Any]:
         if key in BASELINE_SUMMARY_KEYS:
             summary[BASELINE_SUMMARY_KEYS[key]] = analysis.option_value(key, analysis.baseline)
     simulation = result.simulation
+    # The only option is the cheapest in every sample: nothing for the email to say.
     summary["p_cheapest"] = next(
         (o.get("p_cheapest") for o in (simulation.summary if simulation else [])
-         if o.get("name") == recommended), None)
+         if o.get("name") == recommended), None) if len(analysis.options) > 1 else None
     summary["iterations"] = simulation.iterations if simulation else None
     summary["warnings"] = [w.message for w in analysis.warnings]
     summary["files"] = {}
