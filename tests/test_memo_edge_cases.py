@@ -262,3 +262,13 @@ def test_payback_warnings_count_days_with_thousands_separators():
     assert day is not None and day >= 1000
     assert "within the horizon of 1,000 days" in message
     assert message.endswith(f"cheaper on day {day // 1000},{day % 1000:03d}.")
+
+
+def test_the_only_option_has_no_histogram_of_savings_against_itself(tmp_path, monkeypatch):
+    uncertain = volume_range(12_000, 20_000, 35_000)
+    alone = memo_text(run(book([PROMPTED], uncertainty=uncertain, mc_iterations=2000),
+                          simulated=True), tmp_path, monkeypatch)
+    assert "Risk picture" in alone and "Savings of Prompted against Prompted" not in alone
+    pair = memo_text(run(book([PROMPTED, ONCE], uncertainty=uncertain, mc_iterations=2000),
+                         simulated=True), tmp_path, monkeypatch)
+    assert "Savings of Tuned against Prompted" in pair
