@@ -272,3 +272,20 @@ def test_the_only_option_has_no_histogram_of_savings_against_itself(tmp_path, mo
     pair = memo_text(run(book([PROMPTED, ONCE], uncertainty=uncertain, mc_iterations=2000),
                          simulated=True), tmp_path, monkeypatch)
     assert "Savings of Tuned against Prompted" in pair
+
+
+def test_an_option_with_no_investment_is_not_said_to_fail_to_pay_back():
+    # The fine-tune as the baseline: prompting invests nothing beyond it, and is dearer.
+    tuned = dataclasses.replace(ONCE, retrain_every_days=0)
+    a = analyse(book_with([PROMPTED, tuned], baseline_option="Tuned"))
+    assert a.baseline == 1 and a.results["total_cost"][0] > a.results["total_cost"][1]
+    message = next(w.message for w in a.warnings if w.option == "Prompted"
+                   and w.code in ("no_payback", "late_payback"))
+    assert "pay back" not in message
+    assert message.startswith("Prompted spends no more than the baseline up front and on "
+                              "training, but costs more by the end of the horizon of 365 days")
+    # An option that does invest beyond its baseline is still one that fails to pay back.
+    late = dataclasses.replace(TUNED, name="Late", one_time_cost=100_000, retrain_every_days=0)
+    b = analyse(book_with([PROMPTED, late]))
+    assert next(w.message for w in b.warnings if w.option == "Late").startswith(
+        "Late does not pay back within the horizon of 365 days")

@@ -97,6 +97,27 @@ def late_payback_day(book: ScenarioBook, option: int, baseline: int) -> int | No
     return int(days[np.argmin(dearer)]) if not dearer.all() else None
 
 
+def _payback_warning(book: ScenarioBook, option: int, baseline: int,
+                     invests: bool) -> ReportWarning:
+    """An option dearer than the baseline at the end of the horizon: when, if ever, it
+    would be cheaper after it. One that invests nothing beyond the baseline has nothing
+    to pay back: it starts no dearer and is dearer by the end."""
+    name, horizon = book.options[option].name, book.scenario.horizon_days
+    late = late_payback_day(book, option, baseline)
+    years = PAYBACK_SEARCH_DAYS // 365
+    if invests:
+        head = f"{name} does not pay back within the horizon of {horizon:,} days"
+        tail = (f", nor within {years} years after it." if late is None else
+                f"; {_volumes_continuing(book)} it would first be cheaper on day {late:,}.")
+    else:
+        head = (f"{name} spends no more than the baseline up front and on training, but "
+                f"costs more by the end of the horizon of {horizon:,} days")
+        tail = (f", and is not cheaper again within {years} years after it." if late is None
+                else f"; {_volumes_continuing(book)} it would first be cheaper again on day "
+                f"{late:,}.")
+    return ReportWarning("no_payback" if late is None else "late_payback", head + tail, name)
+
+
 def _volumes_continuing(book: ScenarioBook) -> str:
     """How volume goes on after the horizon in a late payback's search."""
     growth = book.scenario.monthly_growth
@@ -109,22 +130,14 @@ def _volumes_continuing(book: ScenarioBook) -> str:
 def collect_warnings(analysis: Analysis, eligible: list[bool],
                      pricebook: PriceBook) -> list[ReportWarning]:
     book, res = analysis.book, analysis.results
-    horizon = book.scenario.horizon_days
     # First: it refuses non-finite totals.
     from ftreport.engine.plausibility import check, row_at
     found: list[ReportWarning] = check(analysis, pricebook)
+    invested = compare.incremental_investment(res["upfront_cost"], res["training_runs"],
+                                              res["training_cost_per_run"], analysis.baseline)
     for i, option in enumerate(book.options):
         if i != analysis.baseline and math.isnan(res["break_even_day"][i]):
-            late = late_payback_day(book, i, analysis.baseline)
-            if late is None:
-                found.append(ReportWarning("no_payback", (
-                    f"{option.name} does not pay back within the horizon of {horizon:,} days, "
-                    f"nor within {PAYBACK_SEARCH_DAYS // 365} years after it."), option.name))
-            else:
-                found.append(ReportWarning("late_payback", (
-                    f"{option.name} does not pay back within the horizon of {horizon:,} days; "
-                    f"{_volumes_continuing(book)} it would first be cheaper on day {late:,}."),
-                    option.name))
+            found.append(_payback_warning(book, i, analysis.baseline, invested[i] > 0))
         examples = option.training_examples
         if (option.approach in TRAINED_APPROACHES and examples is not None
                 and examples < MIN_TRAINING_EXAMPLES):
