@@ -13,6 +13,7 @@ from ftreport.engine.simulation import simulate
 from ftreport.model import Uncertain
 from ftreport.model.format import Formatter
 from ftreport.model.results import RunResult
+from ftreport.report.risk import colour_key
 from tests.test_memo_truth import PROMPTED, TUNED, book_with, memo_text
 
 USD = Formatter("USD")
@@ -289,3 +290,16 @@ def test_an_option_with_no_investment_is_not_said_to_fail_to_pay_back():
     b = analyse(book_with([PROMPTED, late]))
     assert next(w.message for w in b.warnings if w.option == "Late").startswith(
         "Late does not pay back within the horizon of 365 days")
+
+
+def test_the_histogram_names_only_the_bar_colours_it_draws(tmp_path, monkeypatch):
+    # Hand-made bins: an empty loss bin does not count, a bin across zero goes by its middle.
+    assert colour_key([-10, -2, 4, 10], [0, 3, 4]) == "Every bar is a saving (blue)."
+    assert colour_key([-10, -5, 1], [2, 3]) == "Every bar is a loss (vermillion)."
+    assert colour_key([-10, -5, 0, 5], [1, 0, 4]) == ("Blue bars are savings, vermillion "
+                                                     "bars losses.")
+    uncertain = volume_range(12_000, 20_000, 35_000)
+    saving = run(book([PROMPTED, ONCE], uncertainty=uncertain, mc_iterations=2000), True)
+    assert min(saving.simulation.histogram["edges"]) > 0  # every sample saves
+    text = memo_text(saving, tmp_path, monkeypatch)
+    assert "Every bar is a saving (blue)." in text and "vermillion bars losses" not in text

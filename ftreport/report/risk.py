@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ftreport.engine.statistics import REALISTIC_D_MIN, REALISTIC_T_MAX
@@ -49,6 +49,8 @@ def risk_picture(analysis: Analysis, simulation: SimulationResult,
         focus=names[focus], focus_base=fmt.money(base_savings),
         focus_savings=_three(savings, fmt.money),
         histogram=_histogram(analysis, simulation, focus, savings, fmt),
+        colour_key=colour_key(simulation.histogram.get("edges", []),
+                              simulation.histogram.get("counts", [])),
         rows=rows, tornado=tornado, sensitivity=sensitivity,
         precision=precision_sentence(simulation, names[focus], fmt, shares_have_se),
         stopping=stopping_sentence(simulation, fmt),
@@ -157,6 +159,17 @@ def _histogram(analysis: Analysis, simulation: SimulationResult, focus: int,
                 f"{fmt.days(horizon)} ({fmt.currency})",
         money=fmt.compact_money,
         title=f"Distribution of simulated savings of {names[focus]}")
+
+
+def colour_key(edges: Sequence[float], counts: Sequence[int]) -> str:
+    """The histogram's colours that its bars use (charts.histogram_chart colours a bar by
+    the sign of its middle): savings blue, losses vermillion."""
+    signs = {(a + b) / 2 >= 0 for a, b, n in zip(edges, edges[1:], counts, strict=False) if n}
+    if signs == {True}:
+        return "Every bar is a saving (blue)."
+    if signs == {False}:
+        return "Every bar is a loss (vermillion)."
+    return "Blue bars are savings, vermillion bars losses."
 
 
 def _three(stats: Mapping[str, Any] | None, show: Callable[[Any], str]) -> Three:

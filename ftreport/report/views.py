@@ -168,6 +168,7 @@ class RiskPicture:
     focus_base: str  # its savings as entered
     focus_savings: tuple[str, str, str]
     histogram: str  # SVG
+    colour_key: str  # which bar colours the histogram draws, in a sentence
     rows: list[PercentileRow]
     tornado: str  # SVG, empty when there is no sensitivity
     sensitivity: list[SensitivityRow]
