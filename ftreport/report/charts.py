@@ -195,6 +195,12 @@ def cumulative_cost_chart(series: Sequence[Series], markers: Sequence[Marker], *
     return _svg(bottom + 48 + legend_h, title, body, "cumulative-cost", alt)
 
 
+def is_saving_bin(low: float, high: float) -> bool:
+    """Whether a histogram bin is drawn as savings (blue) rather than losses (vermillion):
+    by the sign of its middle."""
+    return (low + high) / 2 >= 0
+
+
 def histogram_chart(edges: Sequence[float], counts: Sequence[float],
                     lines: Sequence[tuple[float, str]], *, x_label: str,
                     money: Callable[[float], str], title: str) -> Chart:
@@ -217,7 +223,7 @@ def histogram_chart(edges: Sequence[float], counts: Sequence[float],
     for x0, x1, share in zip(edges, edges[1:], shares, strict=False):
         if not share:
             continue
-        fill = PALETTE[0] if (x0 + x1) / 2 >= 0 else PALETTE[1]
+        fill = PALETTE[0] if is_saving_bin(x0, x1) else PALETTE[1]
         left, right = sx(x0), sx(x1)
         body.append(f'<rect class="bin" x="{left:.2f}" y="{sy(share):.2f}" '
                     f'width="{max(right - left - 0.8, 0.6):.2f}" '

@@ -162,9 +162,10 @@ def _histogram(analysis: Analysis, simulation: SimulationResult, focus: int,
 
 
 def colour_key(edges: Sequence[float], counts: Sequence[int]) -> str:
-    """The histogram's colours that its bars use (charts.histogram_chart colours a bar by
-    the sign of its middle): savings blue, losses vermillion."""
-    signs = {(a + b) / 2 >= 0 for a, b, n in zip(edges, edges[1:], counts, strict=False) if n}
+    """The colours the histogram's bars use (charts.histogram_chart): savings blue, losses
+    vermillion."""
+    signs = {charts.is_saving_bin(a, b)
+             for a, b, n in zip(edges, edges[1:], counts, strict=False) if n}
     if signs == {True}:
         return "Every bar is a saving (blue)."
     if signs == {False}:
