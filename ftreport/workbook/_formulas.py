@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ftreport.workbook import OUTPUT_SHEETS
 from ftreport.workbook._values import sheet_ref
+from ftreport.workbook._xlsx import cells_in
 
 # A key of the solution, e.g. "'[book.xlsx]OPTIONS'!G4".
 _KEY = re.compile(r"^'?\[[^\]]*\](?P<sheet>.+?)'?!(?P<ref>\$?[A-Z]+\$?\d+)$")
@@ -159,22 +160,9 @@ _RANGE = re.compile(r"(?<![\w$.])\$?([A-Z]{1,3})\$?(\d*):\$?([A-Z]{1,3})\$?(\d*)
 def widest_range(formula: str) -> tuple[str, int] | None:
     """The range of ``formula`` that spans the most cells (A1:B2, A:A, 3:5) and how many;
     None when it has none (string literals aside)."""
-    from openpyxl.utils.cell import column_index_from_string
-
-    widest = None
-    for m in _RANGE.finditer(_STRING.sub("", formula)):
-        if m[5]:  # whole rows
-            cells = (abs(int(m[6]) - int(m[5])) + 1) * 16_384
-        elif bool(m[2]) != bool(m[4]):
-            continue  # not a range ("A1:B" is no reference)
-        else:
-            columns = abs(column_index_from_string(m[3].upper())
-                          - column_index_from_string(m[1].upper())) + 1
-            rows = abs(int(m[4]) - int(m[2])) + 1 if m[2] else 1_048_576
-            cells = columns * rows
-        if widest is None or cells > widest[1]:
-            widest = (m[0], cells)
-    return widest
+    ranges = [m[0] for m in _RANGE.finditer(_STRING.sub("", formula))
+              if m[5] or bool(m[2]) == bool(m[4])]  # "A1:B" is no reference
+    return max(((r, cells_in(r)) for r in ranges), key=lambda found: found[1], default=None)
 
 
 def _refers_to(formula: str, own_sheet: str, target: tuple[str, str]) -> bool:

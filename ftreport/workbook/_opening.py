@@ -17,12 +17,11 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from openpyxl import load_workbook
-from openpyxl.utils import range_boundaries
 from openpyxl.workbook.workbook import Workbook
 
 from ftreport.model.problems import InputError, Problem
 from ftreport.workbook import OUTPUT_SHEETS
-from ftreport.workbook._xlsx import sheet_parts
+from ftreport.workbook._xlsx import cells_in, sheet_parts
 
 # A scenario workbook with a ten-year report unpacks to tens of MiB; far more is
 # a zip bomb, refused before anything is decompressed.
@@ -170,7 +169,7 @@ def _refuse_long_text(path: Path, archive: zipfile.ZipFile, parts: dict[str, str
         try:
             for _, cell in ElementTree.iterparse(archive.open(part)):
                 if cell.tag in SPANNING:
-                    spanned += _cells_in(cell.get("ref") or "")
+                    spanned += cells_in(cell.get("ref") or "")
                     if spanned > MAX_SPANNED_CELLS:
                         raise file_problem(
                             path, f"merged cells and hyperlinks spanning at most "
@@ -189,18 +188,6 @@ def _refuse_long_text(path: Path, archive: zipfile.ZipFile, parts: dict[str, str
             raise file_problem(path, "a readable .xlsx workbook", f"a damaged sheet {sheet}: "
                                f"{part} is not well-formed XML ({bad})", "damaged-file",
                                sheet=sheet) from None
-
-
-def _cells_in(ref: str) -> int:
-    """How many cells a range such as "A1:C3" spans (0 when it cannot be read: openpyxl
-    then says the sheet is damaged)."""
-    try:
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
-    except (TypeError, ValueError):
-        return 0
-    # A whole column (A:B) or row (1:2) has no row or column bounds: the sheet's.
-    columns = (max_col or 16_384) - (min_col or 1) + 1
-    return columns * ((max_row or 1_048_576) - (min_row or 1) + 1)
 
 
 def _text_length(cell: ElementTree.Element, shared_lengths: list[int]) -> int:

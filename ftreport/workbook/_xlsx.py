@@ -32,7 +32,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -52,6 +52,18 @@ _FORMULA_CELL = re.compile(
 _TYPE_ATTRIBUTE = re.compile(r' t="[^"]*"')
 # Excel error values a formula may leave as its cached result.
 ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!")
+
+
+def cells_in(ref: str) -> int:
+    """How many cells a range spans: "A1:C3" 9, "A:A" a whole column, "3:5" three whole
+    rows, either corner first; 0 when ``ref`` is no range (openpyxl then reports it)."""
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+    except (TypeError, ValueError):
+        return 0
+    # A whole column (A:B) or row (1:2) has no row or column bounds: the sheet's.
+    columns = abs((max_col or 16_384) - (min_col or 1)) + 1
+    return columns * (abs((max_row or 1_048_576) - (min_row or 1)) + 1)
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
