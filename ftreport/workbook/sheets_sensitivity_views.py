@@ -4,13 +4,12 @@ contribution to variance, and the spider, each a table of the engine's numbers
 
 from __future__ import annotations
 
-import math
-
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ftreport.model.results import RunResult
+from ftreport.workbook.printing import chart_spans
 from ftreport.workbook.styles import bold
 
 SHEET = "Sensitivity"
@@ -27,15 +26,14 @@ def _put(ws: Worksheet, row: int, values: list[object], *, strong: bool = False)
     return row
 
 
-ROW_CM = 0.53  # a default row (15 pt) in centimetres, the unit of a chart's height
+CHART_COLUMN = 12  # L: the charts sit beside their tables
 
 
 def _chart_row(ws: Worksheet, wanted: int) -> int:
     """``wanted``, or the first row below the charts already in column L when they reach
     further down: charts sit beside their tables without covering each other."""
-    below = [int(c.anchor[1:]) + math.ceil(c.height / ROW_CM) + 1 for c in ws._charts
-             if isinstance(c.anchor, str) and c.anchor.startswith("L")]
-    return max([wanted, *below])
+    return max([wanted, *(bottom + 1 for col, _, _, bottom in chart_spans(ws)
+                          if col == CHART_COLUMN)])
 
 
 def add_sensitivity_views(wb: Workbook, result: RunResult) -> None:
