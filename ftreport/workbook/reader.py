@@ -37,7 +37,7 @@ from ftreport.workbook import (
 )
 from ftreport.workbook._correlations import read_correlations
 from ftreport.workbook._formulas import EXTERNAL_REASON, refers_to_another_workbook
-from ftreport.workbook._names import scenario_cells
+from ftreport.workbook._names import scenario_cells as read_scenario_cells
 from ftreport.workbook._opening import open_workbook, read_bytes
 from ftreport.workbook._price_dates import resolve_price_lookups
 from ftreport.workbook._scenario_table import addressing_problem, read_overrides
@@ -98,7 +98,7 @@ class _Reader:
                                      field_name, code=code))
 
     def read(self, sha256: str) -> ScenarioBook | None:
-        scenario_cells = self._scenario_cells()
+        scenario_cells = read_scenario_cells(self.wb, self.problem)
         options = self._table(OPTIONS_TABLE, [f.name for f in schema.OPTION_FIELDS],
                               optional={f.name for f in schema.OPTION_FIELDS
                                         if f.optional_in_workbook})
@@ -170,9 +170,6 @@ class _Reader:
                          sheet=SCENARIO_SHEET)
             return 1
         return int(text)
-
-    def _scenario_cells(self) -> dict[str, InputCell]:
-        return scenario_cells(self.wb, self.problem)
 
     def _table(self, name: str, columns: list[str],
                 optional: set[str] | frozenset[str] = frozenset()) -> InputTable | None:
