@@ -13,7 +13,7 @@ from ftreport.engine.simulation import simulate
 from ftreport.model import Uncertain
 from ftreport.model.format import Formatter
 from ftreport.model.results import RunResult
-from ftreport.report.risk import colour_key
+from ftreport.report.risk import colour_key, risk_picture
 from tests.test_memo_truth import PROMPTED, TUNED, book_with, memo_text
 
 USD = Formatter("USD")
@@ -303,3 +303,22 @@ def test_the_histogram_names_only_the_bar_colours_it_draws(tmp_path, monkeypatch
     assert min(saving.simulation.histogram["edges"]) > 0  # every sample saves
     text = memo_text(saving, tmp_path, monkeypatch)
     assert "Every bar is a saving (blue)." in text and "vermillion bars losses" not in text
+
+
+def test_the_standard_error_sentence_follows_the_rows_the_table_shows():
+    # Cheap is always the cheapest; Tuned beats Prompted only at high volume, so only
+    # Tuned's chance of beating the baseline carries a standard error.
+    cheap = dataclasses.replace(PROMPTED, name="Cheap", price_input_per_1m=0.2,
+                                price_output_per_1m=1.0)
+    result = run(book([PROMPTED, cheap, TUNED], discount_rate=0.0, requests_per_day=1700,
+                      mc_iterations=2000, uncertainty=volume_range(1500, 1700, 4000)),
+                 simulated=True)
+    a, sim = result.analysis, result.simulation
+    assert a.recommended == 1 and 0 < sim.summary[2]["p_beats_baseline"] < 1
+    assert [o["p_cheapest"] for o in sim.summary] == [0, 1, 0]
+    every = risk_picture(a, sim, USD)
+    assert [r.name for r in every.rows] == ["Prompted", "Cheap", "Tuned"]
+    assert "The ± under a share is its standard error." in every.precision
+    two = risk_picture(a, sim, USD, shown=[0, 1])
+    assert [r.name for r in two.rows] == ["Prompted", "Cheap"]
+    assert "±" not in two.precision

@@ -49,10 +49,11 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
     fmt = Formatter(analysis.book.scenario.currency)
     first_day = analysis.book.scenario.start_date or generated_at.date() + timedelta(days=1)
     options = option_views(analysis, simulation, fmt, first_day)
-    shown_options = [options[i] for i in shown_indices(analysis)]
+    shown = shown_indices(analysis)
+    shown_options = [options[i] for i in shown]
     rec = options[analysis.recommended]
     meta = _meta(result, fmt, generated_at, first_day)
-    risk = risk_picture(analysis, simulation, fmt) if simulation is not None else None
+    risk = risk_picture(analysis, simulation, fmt, shown) if simulation is not None else None
     factors = factors_view(analysis.book.factors, rec)
     return MemoContext(
         meta=meta,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from ftreport.engine.statistics import REALISTIC_D_MIN, REALISTIC_T_MAX
@@ -30,8 +30,10 @@ def simulated_options(simulation: SimulationResult | None) -> dict[str, Simulate
     return {o["name"]: o for o in simulation.summary} if simulation is not None else {}
 
 
-def risk_picture(analysis: Analysis, simulation: SimulationResult,
-                 fmt: Formatter) -> RiskPicture:
+def risk_picture(analysis: Analysis, simulation: SimulationResult, fmt: Formatter,
+                 shown: Collection[int] | None = None) -> RiskPicture:
+    """The risk section's view; its percentile table holds the options ``shown`` (the
+    side-by-side table's, ftreport.report.ranking; every option unless given)."""
     s = analysis.book.scenario
     names = [o.name for o in analysis.options]
     # The simulation picks the option its histogram and tornado describe.
@@ -40,7 +42,8 @@ def risk_picture(analysis: Analysis, simulation: SimulationResult,
     base_savings = analysis.results["savings_vs_baseline"][focus]
     sensitivity, tornado = _sensitivity(analysis, simulation, focus, fmt)
     rows = [_percentile_row(i, o, analysis.baseline, fmt)
-            for i, o in enumerate(simulation.summary)]
+            for i, o in enumerate(simulation.summary) if shown is None or i in shown]
+    # Of the rows the table shows: the ± sentence is said only beside a ±.
     shares_have_se = any(r.p_cheapest_se or r.p_beats_baseline_se for r in rows)
     return RiskPicture(
         iterations=fmt.count(simulation.iterations), seed=str(simulation.seed),

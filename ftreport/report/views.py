@@ -169,7 +169,7 @@ class RiskPicture:
     focus_savings: tuple[str, str, str]
     histogram: str  # SVG
     colour_key: str  # which bar colours the histogram draws, in a sentence
-    rows: list[PercentileRow]
+    rows: list[PercentileRow]  # the options the side-by-side table shows
     tornado: str  # SVG, empty when there is no sensitivity
     sensitivity: list[SensitivityRow]
     precision: str = ""  # the featured mean savings with its SE; how exact percentiles are
