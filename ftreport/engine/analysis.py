@@ -123,8 +123,7 @@ def _volumes_continuing(book: ScenarioBook) -> str:
     growth = book.scenario.monthly_growth
     if growth == 0:
         return "at the same volumes"
-    trend = "growing" if growth > 0 else "falling"
-    return f"if volume keeps {trend} {Formatter('').percent(abs(growth))} a month,"
+    return f"if volume keeps {Formatter('').volume_trend(growth)},"
 
 
 def collect_warnings(analysis: Analysis, eligible: list[bool],

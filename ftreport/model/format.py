@@ -112,6 +112,15 @@ class Formatter:
                 places += 1
         return f"{pct:,.{places}f}%".replace("-", MINUS)
 
+    def volume_trend(self, monthly_growth: float) -> str:
+        """The volume's monthly growth in words that fit its sign: "growing 3.0% a month",
+        "falling 30% a month" (not "growing -30%"), "with no growth"."""
+        if monthly_growth > 0:
+            return f"growing {self.percent(monthly_growth)} a month"
+        if monthly_growth < 0:
+            return f"falling {self.percent(-monthly_growth)} a month"
+        return "with no growth"
+
     @staticmethod
     def count(value: float | None) -> str:
         """A whole quantity: ``12,345``."""

@@ -93,16 +93,6 @@ def build_context(result: RunResult, generated_at: datetime) -> MemoContext:
     )
 
 
-def volume_trend(monthly_growth: float, fmt: Formatter) -> str:
-    """The volume's monthly growth in words that fit its sign: a decline is not "growing
-    -30%"."""
-    if monthly_growth > 0:
-        return f"growing {fmt.percent(monthly_growth)} a month"
-    if monthly_growth < 0:
-        return f"falling {fmt.percent(-monthly_growth)} a month"
-    return "with no growth"
-
-
 def _meta(result: RunResult, fmt: Formatter, generated_at: datetime, first_day: date) -> Meta:
     book, simulation = result.book, result.simulation
     s = book.scenario
@@ -115,7 +105,7 @@ def _meta(result: RunResult, fmt: Formatter, generated_at: datetime, first_day: 
         horizon_days=s.horizon_days,
         requests_per_day=fmt.count(s.requests_per_day),
         monthly_growth=fmt.percent(s.monthly_growth),
-        volume_trend=volume_trend(s.monthly_growth, fmt),
+        volume_trend=fmt.volume_trend(s.monthly_growth),
         discount_rate=fmt.percent(s.discount_rate),
         generated_at=generated_at.strftime("%Y-%m-%d %H:%M UTC"),
         generated_iso=generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
